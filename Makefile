@@ -1,0 +1,33 @@
+# press: the two commands a new user runs are `make demo` and `make test`.
+SWIFT ?= swift
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_PACKAGES := libgit2-dev pkg-config git
+
+.PHONY: deps build release demo test bench clean
+
+# Installs the Debian packages press builds against, when pkg-config cannot find them.
+deps:
+	@if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists libgit2 || ! command -v git >/dev/null 2>&1; then \
+		echo "installing $(APT_PACKAGES) with apt-get"; \
+		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES); \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+# The whole lifecycle on a scratch copy of the bundled content; the checkout is not touched.
+demo: build
+	@bash scripts/demo.sh
+
+test: deps
+	$(SWIFT) build
+	$(SWIFT) test
+
+bench: release
+	bash Benchmarks/run.sh
+
+clean:
+	rm -rf .build

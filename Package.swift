@@ -1,0 +1,39 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "press",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "press", targets: ["press"]),
+        .library(name: "PressKit", targets: ["PressKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibGit2",
+            pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"])]
+        ),
+        .target(name: "Git", dependencies: ["CLibGit2"]),
+        .target(
+            name: "PressKit",
+            dependencies: ["Git", .product(name: "Yams", package: "Yams")]
+        ),
+        .executableTarget(
+            name: "press",
+            dependencies: [
+                "PressKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(name: "TestSupport", dependencies: ["Git"], path: "Tests/Support"),
+        .testTarget(name: "GitTests", dependencies: ["Git", "TestSupport"]),
+        .testTarget(name: "PressKitTests", dependencies: ["PressKit", "TestSupport"]),
+        .testTarget(name: "PressCLITests", dependencies: ["press", "PressKit", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

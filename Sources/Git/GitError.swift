@@ -1,0 +1,63 @@
+import CLibGit2
+
+/// An error from libgit2 or from the repository layer above it.
+public enum GitError: Error, Equatable, CustomStringConvertible {
+    /// A libgit2 call failed; `function` names it and `message` is libgit2's own text.
+    case libgit2(function: String, code: Int32, message: String)
+    /// No repository was found at or above the path.
+    case notARepository(path: String)
+    /// Another process holds a lock file that this operation needs.
+    case locked(path: String)
+    /// HEAD moved while the change was being made; nothing was changed.
+    case headMoved(expected: ObjectID?, found: ObjectID?)
+    /// A path in a change would leave the working tree.
+    case pathOutsideRepository(path: String)
+    /// A working-tree file could not be written or removed.
+    case io(path: String, message: String)
+    /// A deliberately injected failure (PRESS_FAILPOINT), used by tests.
+    case injectedFailure(point: String)
+    /// A deliberately injected crash: the operation stopped where it was, as if killed; for tests.
+    case injectedCrash(point: String)
+
+    public var description: String {
+        switch self {
+        case .libgit2(let function, let code, let message):
+            return "\(function) failed (\(code)): \(message)"
+        case .notARepository(let path):
+            return "not a git repository (or any parent up to /): \(path)"
+        case .locked(let path):
+            return "\(path) is held by another process; try again when it has finished"
+        case .headMoved(let expected, let found):
+            return "HEAD moved from \(expected?.description ?? "(none)") to \(found?.description ?? "(none)") while the change was being made"
+        case .pathOutsideRepository(let path):
+            return "\(path) is outside the repository"
+        case .io(let path, let message):
+            return "\(path): \(message)"
+        case .injectedFailure(let point):
+            return "injected failure at \(point)"
+        case .injectedCrash(let point):
+            return "injected crash at \(point)"
+        }
+    }
+}
+
+/// Initialises libgit2 once per process, from Swift.
+let libgit2Initialised: Bool = {
+    git_libgit2_init()
+    return true
+}()
+
+/// Runs one libgit2 call and turns a negative result into a `GitError` naming the function.
+func check(_ function: String, _ result: Int32) throws {
+    guard result < 0 else { return }
+    throw lastError(function, code: result)
+}
+
+func lastError(_ function: String, code: Int32) -> GitError {
+    if code == GIT_ELOCKED.rawValue {
+        let message = git_error_last().map { String(cString: $0.pointee.message) } ?? "locked"
+        return .locked(path: message)
+    }
+    let message = git_error_last().map { String(cString: $0.pointee.message) } ?? "unknown error"
+    return .libgit2(function: function, code: code, message: message)
+}

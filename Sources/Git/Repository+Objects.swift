@@ -1,0 +1,187 @@
+import CLibGit2
+import Foundation
+
+/// One change to a path in a commit. A move is a delete and a write.
+public enum FileChange: Equatable, Sendable {
+    case write(path: String, contents: [UInt8])
+    case delete(path: String)
+
+    public var path: String {
+        switch self {
+        case .write(let path, _), .delete(let path): return path
+        }
+    }
+}
+
+/// A file in a tree, as a value.
+public struct TreeEntry: Equatable, Sendable {
+    public var name: String
+    public var id: ObjectID
+    public var isBlob: Bool
+}
+
+extension Repository {
+    /// Stores `bytes` as a blob and returns its id.
+    public func writeBlob(_ bytes: [UInt8]) throws -> ObjectID {
+        var oid = git_oid()
+        try bytes.withUnsafeBytes { buffer in
+            try check("git_blob_create_from_buffer", git_blob_create_from_buffer(&oid, pointer, buffer.baseAddress, buffer.count))
+        }
+        return ObjectID(oid)
+    }
+
+    /// The bytes of a blob.
+    public func blob(_ id: ObjectID) throws -> [UInt8] {
+        var oid = id.raw
+        var blob: OpaquePointer?
+        try check("git_blob_lookup", git_blob_lookup(&blob, pointer, &oid))
+        guard let blob else { return [] }
+        defer { git_blob_free(blob) }
+        let size = Int(git_blob_rawsize(blob))
+        guard size > 0, let raw = git_blob_rawcontent(blob) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: raw, count: size))
+    }
+
+    /// The blob id at `path` in a commit's tree, or nil when the path is not a file there.
+    public func blobID(atPath path: String, in commit: ObjectID) throws -> ObjectID? {
+        try withTree(of: commit) { tree in
+            try blobID(atPath: path, inTree: tree)
+        }
+    }
+
+    /// The bytes of the file at `path` in a commit, or nil when it is not there.
+    public func contents(atPath path: String, in commit: ObjectID) throws -> [UInt8]? {
+        guard let id = try blobID(atPath: path, in: commit) else { return nil }
+        return try blob(id)
+    }
+
+    /// The entries of the directory `path` ("" for the root) in a commit's tree.
+    public func entries(under path: String, in commit: ObjectID) throws -> [TreeEntry] {
+        try withTree(of: commit) { root in
+            var tree: OpaquePointer? = root
+            var owned: OpaquePointer?
+            if !path.isEmpty {
+                var entry: OpaquePointer?
+                let result = git_tree_entry_bypath(&entry, root, path)
+                if result == GIT_ENOTFOUND.rawValue { return [] }
+                try check("git_tree_entry_bypath", result)
+                guard let entry else { return [] }
+                defer { git_tree_entry_free(entry) }
+                guard git_tree_entry_type(entry) == GIT_OBJECT_TREE else { return [] }
+                try check("git_tree_lookup", git_tree_lookup(&owned, pointer, git_tree_entry_id(entry)))
+                tree = owned
+            }
+            defer { if let owned { git_tree_free(owned) } }
+            guard let tree else { return [] }
+            return (0..<git_tree_entrycount(tree)).compactMap { index in
+                guard let entry = git_tree_entry_byindex(tree, index) else { return nil }
+                return TreeEntry(
+                    name: String(cString: git_tree_entry_name(entry)),
+                    id: ObjectID(git_tree_entry_id(entry).pointee),
+                    isBlob: git_tree_entry_type(entry) == GIT_OBJECT_BLOB)
+            }
+        }
+    }
+
+    /// Writes a commit object whose tree is `parent`'s tree with `changes` applied.
+    /// Moves no reference: see `commit(_:message:author:committer:)` for the whole transaction.
+    public func writeCommit(
+        _ changes: [FileChange], parent: ObjectID?, message: String, author: Signature, committer: Signature
+    ) throws -> ObjectID {
+        let treeID = try writeTree(changes, parent: parent)
+        var treeOID = treeID.raw
+        var tree: OpaquePointer?
+        try check("git_tree_lookup", git_tree_lookup(&tree, pointer, &treeOID))
+        defer { git_tree_free(tree) }
+
+        var parentCommit: OpaquePointer?
+        if let parent {
+            var parentOID = parent.raw
+            try check("git_commit_lookup", git_commit_lookup(&parentCommit, pointer, &parentOID))
+        }
+        defer { if let parentCommit { git_commit_free(parentCommit) } }
+
+        var out = git_oid()
+        try author.withRaw { rawAuthor in
+            try committer.withRaw { rawCommitter in
+                var parents: [OpaquePointer?] = parentCommit.map { [$0] } ?? []
+                try parents.withUnsafeMutableBufferPointer { buffer in
+                    try check(
+                        "git_commit_create",
+                        git_commit_create(
+                            &out, pointer, nil, rawAuthor, rawCommitter, nil, message, tree,
+                            buffer.count, buffer.baseAddress))
+                }
+            }
+        }
+        return ObjectID(out)
+    }
+
+    private func writeTree(_ changes: [FileChange], parent: ObjectID?) throws -> ObjectID {
+        var baseline: OpaquePointer?
+        if let parent {
+            var oid = parent.raw
+            var commit: OpaquePointer?
+            try check("git_commit_lookup", git_commit_lookup(&commit, pointer, &oid))
+            defer { git_commit_free(commit) }
+            try check("git_commit_tree", git_commit_tree(&baseline, commit))
+        } else {
+            var builder: OpaquePointer?
+            try check("git_treebuilder_new", git_treebuilder_new(&builder, pointer, nil))
+            defer { git_treebuilder_free(builder) }
+            var empty = git_oid()
+            try check("git_treebuilder_write", git_treebuilder_write(&empty, builder))
+            try check("git_tree_lookup", git_tree_lookup(&baseline, pointer, &empty))
+        }
+        defer { git_tree_free(baseline) }
+
+        var updates: [git_tree_update] = []
+        var paths: [UnsafeMutablePointer<CChar>] = []
+        defer { paths.forEach { free($0) } }
+        for change in changes {
+            guard let path = strdup(change.path) else { throw GitError.io(path: change.path, message: "out of memory") }
+            paths.append(path)
+            var update = git_tree_update()
+            update.path = UnsafePointer(path)
+            switch change {
+            case .write(_, let contents):
+                update.action = GIT_TREE_UPDATE_UPSERT
+                update.id = try writeBlob(contents).raw
+                update.filemode = GIT_FILEMODE_BLOB
+            case .delete(let path):
+                guard try blobID(atPath: path, inTree: baseline) != nil else { continue }
+                update.action = GIT_TREE_UPDATE_REMOVE
+            }
+            updates.append(update)
+        }
+        var out = git_oid()
+        try updates.withUnsafeBufferPointer { buffer in
+            try check(
+                "git_tree_create_updated",
+                git_tree_create_updated(&out, pointer, baseline, buffer.count, buffer.baseAddress))
+        }
+        return ObjectID(out)
+    }
+
+    private func withTree<T>(of commit: ObjectID, _ body: (OpaquePointer?) throws -> T) throws -> T {
+        var oid = commit.raw
+        var raw: OpaquePointer?
+        try check("git_commit_lookup", git_commit_lookup(&raw, pointer, &oid))
+        defer { git_commit_free(raw) }
+        var tree: OpaquePointer?
+        try check("git_commit_tree", git_commit_tree(&tree, raw))
+        defer { git_tree_free(tree) }
+        return try body(tree)
+    }
+
+    func blobID(atPath path: String, inTree tree: OpaquePointer?) throws -> ObjectID? {
+        var entry: OpaquePointer?
+        let result = git_tree_entry_bypath(&entry, tree, path)
+        if result == GIT_ENOTFOUND.rawValue { return nil }
+        try check("git_tree_entry_bypath", result)
+        guard let entry else { return nil }
+        defer { git_tree_entry_free(entry) }
+        guard git_tree_entry_type(entry) == GIT_OBJECT_BLOB else { return nil }
+        return ObjectID(git_tree_entry_id(entry).pointee)
+    }
+}

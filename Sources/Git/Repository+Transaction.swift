@@ -1,0 +1,234 @@
+import CLibGit2
+import Foundation
+
+/// How a commit made by `Repository.commit` reaches the disk, and how it is undone or finished
+/// after a crash.
+///
+/// The commit object is written first (invisible until a reference names it). Then a journal
+/// in `.git/press/journal` records, for every path, what the working tree and the index held
+/// before and what they will hold after. The index, the working tree and finally HEAD are
+/// updated; the journal is removed last. HEAD moving is the commit point: a failure before it
+/// is rolled back at once, and a crash at any point is finished (HEAD moved) or undone (it did
+/// not) by the next call of `recoverInterruptedCommit()`.
+extension Repository {
+    var pressDirectory: String { gitDirectory + "/press" }
+    var journalPath: String { pressDirectory + "/journal" }
+
+    /// Records `changes` as exactly one commit on HEAD and brings the working tree and the index
+    /// into agreement for those paths only. Other paths, staged or not, are left alone.
+    ///
+    /// - Throws: `GitError.locked` when `index.lock` is held; any failure leaves the repository
+    ///   as it was.
+    @discardableResult
+    public func commit(
+        _ changes: [FileChange], message: String, author: Signature, committer: Signature? = nil
+    ) throws -> ObjectID {
+        try recoverInterruptedCommit()
+        let head = try headCommitID()
+        let refName = try headReferenceName()
+        let commitID = try writeCommit(
+            changes, parent: head, message: message, author: author, committer: committer ?? author)
+
+        let indexLock = gitDirectory + "/index.lock"
+        if FileManager.default.fileExists(atPath: indexLock) { throw GitError.locked(path: indexLock) }
+
+        let index = try openIndex()
+        defer { git_index_free(index) }
+        var journal = Journal(oldHead: head, newCommit: commitID, refName: refName, entries: [])
+        for change in changes {
+            journal.entries.append(try journalEntry(for: change, index: index))
+        }
+        try journal.write(to: journalPath, directory: pressDirectory)
+
+        var indexWritten = false
+        do {
+            try failpoint("before-index")
+            try applyToIndex(journal, forward: true, index: index)
+            indexWritten = true
+            try failpoint("before-worktree")
+            try applyToWorkingTree(journal, forward: true)
+            try failpoint("before-head")
+            try moveHead(refName, to: commitID, from: head, message: message)
+            try failpoint("after-head")
+        } catch GitError.injectedCrash(let point) {
+            throw GitError.injectedCrash(point: point)
+        } catch {
+            if indexWritten {
+                try? rollBack(journal)
+            } else {
+                try? FileManager.default.removeItem(atPath: journalPath)
+            }
+            throw error
+        }
+        try? FileManager.default.removeItem(atPath: journalPath)
+        return commitID
+    }
+
+    /// Finishes or undoes a commit that a killed process left half made. Cheap when there is none.
+    public func recoverInterruptedCommit() throws {
+        guard FileManager.default.fileExists(atPath: journalPath) else { return }
+        guard let journal = try Journal.read(from: journalPath) else {
+            try FileManager.default.removeItem(atPath: journalPath)
+            return
+        }
+        if try headCommitID() == journal.newCommit {
+            let index = try openIndex()
+            defer { git_index_free(index) }
+            try applyToIndex(journal, forward: true, index: index)
+            try applyToWorkingTree(journal, forward: true)
+        } else {
+            try rollBack(journal)
+        }
+        try? FileManager.default.removeItem(atPath: journalPath)
+    }
+
+    private func rollBack(_ journal: Journal) throws {
+        if try headCommitID() == journal.newCommit {
+            try moveHead(journal.refName, to: journal.oldHead, from: journal.newCommit, message: "press: roll back")
+        }
+        try applyToWorkingTree(journal, forward: false)
+        let index = try openIndex()
+        defer { git_index_free(index) }
+        try applyToIndex(journal, forward: false, index: index)
+        try? FileManager.default.removeItem(atPath: journalPath)
+    }
+
+    private func openIndex() throws -> OpaquePointer {
+        var index: OpaquePointer?
+        try check("git_repository_index", git_repository_index(&index, pointer))
+        guard let index else { throw lastError("git_repository_index", code: -1) }
+        let result = git_index_read(index, 1)
+        if result < 0 { git_index_free(index) }
+        try check("git_index_read", result)
+        return index
+    }
+
+    private func journalEntry(for change: FileChange, index: OpaquePointer) throws -> Journal.Entry {
+        let path = change.path
+        let absolute = absolutePath(path)
+        var oldWorkdir: ObjectID?
+        if let data = FileManager.default.contents(atPath: absolute) {
+            oldWorkdir = try writeBlob([UInt8](data))
+        }
+        var oldIndex: ObjectID?
+        var oldMode: UInt32 = 0
+        if let entry = git_index_get_bypath(index, path, 0) {
+            oldIndex = ObjectID(entry.pointee.id)
+            oldMode = entry.pointee.mode
+        }
+        var newBlob: ObjectID?
+        if case .write(_, let contents) = change { newBlob = try writeBlob(contents) }
+        return Journal.Entry(path: path, oldWorkdir: oldWorkdir, oldIndex: oldIndex, oldMode: oldMode, new: newBlob)
+    }
+
+    /// Brings the index to the journal's new state (or back to its old one).
+    private func applyToIndex(_ journal: Journal, forward: Bool, index: OpaquePointer) throws {
+        for entry in journal.entries {
+            let id = forward ? entry.new : entry.oldIndex
+            let mode = forward ? UInt32(GIT_FILEMODE_BLOB.rawValue) : entry.oldMode
+            try setIndexEntry(index, path: entry.path, to: id, mode: mode)
+        }
+        try check("git_index_write", git_index_write(index))
+    }
+
+    /// Brings the working tree to the journal's new state (or back to its old one).
+    private func applyToWorkingTree(_ journal: Journal, forward: Bool) throws {
+        for entry in journal.entries {
+            let id = forward ? entry.new : entry.oldWorkdir
+            try writeWorkingFile(entry.path, blob: id)
+        }
+    }
+
+    private func setIndexEntry(_ index: OpaquePointer, path: String, to id: ObjectID?, mode: UInt32) throws {
+        guard let id else {
+            if git_index_get_bypath(index, path, 0) != nil {
+                try check("git_index_remove", git_index_remove(index, path, 0))
+            }
+            return
+        }
+        let size = try blob(id).count
+        try path.withCString { cPath in
+            var entry = git_index_entry()
+            entry.mode = mode
+            entry.id = id.raw
+            entry.file_size = UInt32(truncatingIfNeeded: size)
+            entry.path = cPath
+            try check("git_index_add", git_index_add(index, &entry))
+        }
+    }
+
+    private func writeWorkingFile(_ path: String, blob id: ObjectID?) throws {
+        let absolute = absolutePath(path)
+        guard let id else {
+            if unlink(absolute) != 0 && errno != ENOENT {
+                throw GitError.io(path: path, message: String(cString: strerror(errno)))
+            }
+            return
+        }
+        let directory = (absolute as NSString).deletingLastPathComponent
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw GitError.io(path: path, message: "cannot create its folder")
+        }
+        let bytes = try blob(id)
+        let temporary = pressDirectory + "/tmp-\(getpid())"
+        guard FileManager.default.createFile(atPath: temporary, contents: Data(bytes)) else {
+            throw GitError.io(path: path, message: "cannot write a temporary copy")
+        }
+        if rename(temporary, absolute) != 0 {
+            let message = String(cString: strerror(errno))
+            unlink(temporary)
+            throw GitError.io(path: path, message: message)
+        }
+    }
+
+    private func moveHead(_ refName: String, to new: ObjectID?, from old: ObjectID?, message: String) throws {
+        let subject = message.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? ""
+        var reference: OpaquePointer?
+        defer { if let reference { git_reference_free(reference) } }
+        guard var newOID = new?.raw else {
+            // Back to an unborn branch: the reference did not exist before.
+            var existing: OpaquePointer?
+            if git_reference_lookup(&existing, pointer, refName) == 0, let existing {
+                defer { git_reference_free(existing) }
+                try check("git_reference_delete", git_reference_delete(existing))
+            }
+            return
+        }
+        if var oldOID = old?.raw {
+            let result = git_reference_create_matching(
+                &reference, pointer, refName, &newOID, 1, &oldOID, "commit: \(subject)")
+            if result == GIT_EMODIFIED.rawValue {
+                throw GitError.headMoved(expected: old, found: try headCommitID())
+            }
+            try check("git_reference_create_matching", result)
+        } else {
+            let result = git_reference_create(&reference, pointer, refName, &newOID, 0, "commit (initial): \(subject)")
+            if result == GIT_EEXISTS.rawValue { throw GitError.headMoved(expected: nil, found: try headCommitID()) }
+            try check("git_reference_create", result)
+        }
+    }
+
+    /// Fails (PRESS_FAILPOINT, `injectedFailures`) or dies (PRESS_CRASHPOINT kills the process;
+    /// `injectedCrashes` stops without cleaning up) at a named point; for tests.
+    private func failpoint(_ name: String) throws {
+        let environment = ProcessInfo.processInfo.environment
+        if environment["PRESS_CRASHPOINT"] == name { kill(getpid(), SIGKILL) }
+        if injectedCrashes.contains(name) { throw GitError.injectedCrash(point: name) }
+        if environment["PRESS_FAILPOINT"] == name || injectedFailures.contains(name) {
+            throw GitError.injectedFailure(point: name)
+        }
+    }
+}
+
+extension Repository {
+    /// `recoverInterruptedCommit()` under the writer lock, for commands that only read: it does
+    /// nothing (and takes no lock) when no commit was interrupted.
+    public func recoverInterruptedCommitIfAny() throws {
+        guard FileManager.default.fileExists(atPath: journalPath) else { return }
+        let held = try lock()
+        defer { withExtendedLifetime(held) {} }
+        try recoverInterruptedCommit()
+    }
+}

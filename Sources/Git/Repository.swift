@@ -1,0 +1,137 @@
+import CLibGit2
+import Foundation
+
+/// A git repository with a working tree, opened through libgit2.
+///
+/// The handle is freed when the value goes away. Every git operation of press goes through
+/// this type and its extensions; nothing above it touches a libgit2 pointer.
+public final class Repository {
+    let pointer: OpaquePointer
+    /// The working tree's absolute path, without a trailing slash.
+    public let workdir: String
+    /// The `.git` directory's absolute path, without a trailing slash.
+    public let gitDirectory: String
+    /// Points in `commit` where a test makes it fail (and roll back) or stop dead (as if killed).
+    public var injectedFailures: Set<String> = []
+    public var injectedCrashes: Set<String> = []
+
+    init(pointer: OpaquePointer) throws {
+        self.pointer = pointer
+        guard let workdir = git_repository_workdir(pointer) else {
+            git_repository_free(pointer)
+            throw GitError.notARepository(path: String(cString: git_repository_path(pointer)))
+        }
+        self.workdir = String(cString: workdir).trimmingTrailingSlash
+        self.gitDirectory = String(cString: git_repository_path(pointer)).trimmingTrailingSlash
+    }
+
+    deinit { git_repository_free(pointer) }
+
+    /// Opens the repository that contains `path`, walking up as git does.
+    /// - Throws: `GitError.notARepository` when there is none.
+    public static func discover(from path: String) throws -> Repository {
+        try open(path, searchUp: true)
+    }
+
+    /// Opens the repository whose working tree is exactly `path`.
+    public static func open(at path: String) throws -> Repository {
+        try open(path, searchUp: false)
+    }
+
+    private static func open(_ path: String, searchUp: Bool) throws -> Repository {
+        _ = libgit2Initialised
+        var raw: OpaquePointer?
+        let flags = searchUp ? 0 : GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue
+        let result = git_repository_open_ext(&raw, path, flags, nil)
+        if result == GIT_ENOTFOUND.rawValue { throw GitError.notARepository(path: path) }
+        try check("git_repository_open_ext", result)
+        guard let raw else { throw GitError.notARepository(path: path) }
+        return try Repository(pointer: raw)
+    }
+
+    /// Creates a repository at `path` (or opens the one already there).
+    public static func initialize(at path: String) throws -> Repository {
+        _ = libgit2Initialised
+        if let existing = try? open(at: path) { return existing }
+        var raw: OpaquePointer?
+        try check("git_repository_init", git_repository_init(&raw, path, 0))
+        guard let raw else { throw GitError.notARepository(path: path) }
+        return try Repository(pointer: raw)
+    }
+
+    /// The absolute path of a path relative to the working tree.
+    public func absolutePath(_ relative: String) -> String {
+        workdir + "/" + relative
+    }
+
+    // MARK: - Config
+
+    /// A string from git config, repository first, then global and system, as git reads it.
+    public func configString(_ key: String) throws -> String? {
+        var config: OpaquePointer?
+        try check("git_repository_config_snapshot", git_repository_config_snapshot(&config, pointer))
+        guard let config else { return nil }
+        defer { git_config_free(config) }
+        return try Repository.string(key, in: config)
+    }
+
+    /// A string from the user's global and system git config, for when there is no repository yet.
+    public static func globalConfigString(_ key: String) throws -> String? {
+        _ = libgit2Initialised
+        var config: OpaquePointer?
+        try check("git_config_open_default", git_config_open_default(&config))
+        guard let config else { return nil }
+        defer { git_config_free(config) }
+        var snapshot: OpaquePointer?
+        try check("git_config_snapshot", git_config_snapshot(&snapshot, config))
+        guard let snapshot else { return nil }
+        defer { git_config_free(snapshot) }
+        return try string(key, in: snapshot)
+    }
+
+    private static func string(_ key: String, in config: OpaquePointer) throws -> String? {
+        var value: UnsafePointer<CChar>?
+        let result = git_config_get_string(&value, config, key)
+        if result == GIT_ENOTFOUND.rawValue { return nil }
+        try check("git_config_get_string", result)
+        return value.map { String(cString: $0) }
+    }
+
+    /// Sets a string in the repository's own config (`.git/config`).
+    public func setConfigString(_ key: String, _ value: String) throws {
+        var config: OpaquePointer?
+        try check("git_repository_config", git_repository_config(&config, pointer))
+        guard let config else { return }
+        defer { git_config_free(config) }
+        try check("git_config_set_string", git_config_set_string(config, key, value))
+    }
+
+    // MARK: - HEAD
+
+    /// The commit HEAD points at, or nil on an unborn branch.
+    public func headCommitID() throws -> ObjectID? {
+        var oid = git_oid()
+        let result = git_reference_name_to_id(&oid, pointer, "HEAD")
+        if result == GIT_ENOTFOUND.rawValue || result == GIT_EUNBORNBRANCH.rawValue { return nil }
+        try check("git_reference_name_to_id", result)
+        return ObjectID(oid)
+    }
+
+    /// The reference that a commit on HEAD moves: the branch HEAD names, or HEAD itself when detached.
+    public func headReferenceName() throws -> String {
+        var head: OpaquePointer?
+        try check("git_reference_lookup", git_reference_lookup(&head, pointer, "HEAD"))
+        guard let head else { return "HEAD" }
+        defer { git_reference_free(head) }
+        if let target = git_reference_symbolic_target(head) { return String(cString: target) }
+        return "HEAD"
+    }
+}
+
+extension String {
+    var trimmingTrailingSlash: String {
+        var result = self
+        while result.count > 1 && result.hasSuffix("/") { result.removeLast() }
+        return result
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import Git
+
+/// One post as `press status` and `press show` report it.
+public struct PostSummary: Codable, Equatable, Sendable {
+    public var slug: String
+    public var title: String
+    public var state: String
+    public var path: String
+    public var author: String
+    public var authorEmail: String
+    public var publishAt: String?
+    public var publishedAt: String?
+    public var approvals: [String]
+    public var categories: [String]
+    public var tags: [String]
+    public var summary: String?
+
+    enum CodingKeys: String, CodingKey {
+        case slug, title, state, path, author, approvals, categories, tags, summary
+        case authorEmail = "author_email"
+        case publishAt = "publish_at"
+        case publishedAt = "published_at"
+    }
+
+    public init(_ post: Post) {
+        slug = post.slug ?? post.fileSlug
+        title = post.title ?? ""
+        state = post.status ?? ""
+        path = post.path
+        author = post.author?.name ?? ""
+        authorEmail = post.author?.email ?? ""
+        publishAt = post.publishAt
+        publishedAt = post.publishedAt
+        approvals = post.approvals.map(\.person.email)
+        categories = post.categories
+        tags = post.tags
+        summary = post.summary
+    }
+}
+
+/// One step of a post's history, read from git.
+public struct LogEntry: Codable, Equatable, Sendable {
+    public var commit: String
+    public var author: String
+    public var email: String
+    public var date: String
+    public var transition: String
+    public var from: String?
+    public var to: String?
+    public var comment: String?
+}
+
+extension ContentRepository {
+    /// Every post that could be read, sorted by state (in workflow order) and slug, and the errors
+    /// of those that could not.
+    public func summaries() -> (posts: [PostSummary], errors: [Error]) {
+        var posts: [PostSummary] = []
+        var errors: [Error] = []
+        for (_, result) in allPosts() {
+            switch result {
+            case .success(let post): posts.append(PostSummary(post))
+            case .failure(let error): errors.append(error)
+            }
+        }
+        let order = Dictionary(((try? workflow().states) ?? []).enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        posts.sort { (order[$0.state] ?? Int.max, $0.slug) < (order[$1.state] ?? Int.max, $1.slug) }
+        return (posts, errors)
+    }
+
+    /// The history of the post `slug`, newest first: every commit that changed its file in
+    /// drafts/ or published/.
+    public func log(_ slug: String) throws -> [LogEntry] {
+        let paths = ContentRepository.postFolders.map { "\($0)/\(slug).md" }
+        let zone = (try? workflow().timeZone) ?? TimeZone(identifier: "UTC") ?? .current
+        let commits = try git.history(touching: paths)
+        guard !commits.isEmpty || exists(slug) else {
+            throw RepositoryError.unknownSlug(slug, suggestion: closestSlug(to: slug))
+        }
+        return commits.map { commit in
+            let body = commit.message.components(separatedBy: "\n\n").dropFirst()
+            let comment = body.filter { paragraph in
+                !paragraph.split(separator: "\n").allSatisfy { $0.hasPrefix("Press-") }
+            }.joined(separator: "\n\n").trimmingCharacters(in: .whitespacesAndNewlines)
+            return LogEntry(
+                commit: commit.id.description, author: commit.author.name, email: commit.author.email,
+                date: PressTime.format(commit.author.time, zone: zone),
+                transition: commit.trailer("Press-Transition") ?? "edit",
+                from: commit.trailer("Press-From"), to: commit.trailer("Press-To"),
+                comment: comment.isEmpty ? nil : comment)
+        }
+    }
+}

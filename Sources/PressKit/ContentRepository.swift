@@ -1,0 +1,145 @@
+import Foundation
+import Git
+
+/// A content repository: a git repository with `drafts/`, `published/` and `workflows/`.
+public final class ContentRepository {
+    public let git: Repository
+    private var workflows: [String: Workflow] = [:]
+
+    public static let postFolders = [Workflow.draftsFolder, Workflow.publishedFolder]
+
+    public init(git: Repository) {
+        self.git = git
+    }
+
+    /// Opens the repository containing `path`, walking up from it as git does.
+    /// - Throws: `RepositoryError.notARepository` when there is none.
+    public static func discover(from path: String) throws -> ContentRepository {
+        do {
+            return ContentRepository(git: try Repository.discover(from: path))
+        } catch GitError.notARepository {
+            throw RepositoryError.notARepository(path: path)
+        }
+    }
+
+    public var root: String { git.workdir }
+
+    // MARK: - Workflows
+
+    /// The workflow `workflows/NAME.yml`, read and checked once.
+    /// - Throws: `WorkflowError` when it is missing or wrong.
+    public func workflow(named name: String = "default") throws -> Workflow {
+        if let cached = workflows[name] { return cached }
+        let path = "workflows/\(name).yml"
+        guard let data = FileManager.default.contents(atPath: git.absolutePath(path)) else {
+            throw WorkflowError.missing(path: path)
+        }
+        let workflow = try Workflow(bytes: [UInt8](data), path: path)
+        workflows[name] = workflow
+        return workflow
+    }
+
+    /// The workflow a post names with `workflow:`, or the default one.
+    public func workflow(for post: Post) throws -> Workflow {
+        guard let name = post.workflowName else { return try workflow() }
+        guard Slug(name) != nil, FileManager.default.fileExists(atPath: git.absolutePath("workflows/\(name).yml")) else {
+            throw WorkflowError.unknownWorkflow(post.location(of: "workflow"), name: name)
+        }
+        return try workflow(named: name)
+    }
+
+    // MARK: - Posts
+
+    /// The post with `slug`, read from drafts/ or published/.
+    /// - Throws: `RepositoryError.unknownSlug` (with the closest slug), `.duplicateSlug` when it is
+    ///   in both folders, or `FrontMatterError` when its file cannot be read.
+    public func post(_ slug: String) throws -> Post {
+        let paths = ContentRepository.postFolders.map { "\($0)/\(slug).md" }.filter {
+            var info = stat()
+            return lstat(git.absolutePath($0), &info) == 0
+        }
+        guard Slug(slug) != nil, let path = paths.first else {
+            throw RepositoryError.unknownSlug(slug, suggestion: closestSlug(to: slug))
+        }
+        guard paths.count == 1 else { throw RepositoryError.duplicateSlug(slug, paths: paths) }
+        return try readPost(at: path)
+    }
+
+    /// Reads the post at `path` (relative to the repository), refusing symbolic links.
+    public func readPost(at path: String) throws -> Post {
+        let absolute = git.absolutePath(path)
+        var info = stat()
+        if lstat(absolute, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK {
+            let target = URL(fileURLWithPath: absolute).resolvingSymlinksInPath().path
+            let root = URL(fileURLWithPath: git.workdir).resolvingSymlinksInPath().path
+            throw FrontMatterError.symbolicLink(SourceLocation(path: path), outside: !target.hasPrefix(root + "/"))
+        }
+        guard let data = FileManager.default.contents(atPath: absolute) else {
+            throw FrontMatterError.unreadable(SourceLocation(path: path), reason: String(cString: strerror(errno)))
+        }
+        let post = try Post(path: path, bytes: [UInt8](data))
+        try post.checkShape()
+        return post
+    }
+
+    /// The paths of every post file, `drafts/*.md` then `published/*.md`, sorted.
+    public func postPaths() -> [String] {
+        ContentRepository.postFolders.flatMap { folder -> [String] in
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: git.absolutePath(folder))) ?? []
+            return names.filter { $0.hasSuffix(".md") && !$0.hasPrefix(".") }.sorted().map { "\(folder)/\($0)" }
+        }
+    }
+
+    /// Every post, read in parallel; a file that cannot be read is returned as its error.
+    public func allPosts() -> [(path: String, post: Result<Post, Error>)] {
+        let paths = postPaths()
+        var results = [Result<Post, Error>?](repeating: nil, count: paths.count)
+        let lock = NSLock()
+        let chunk = max(64, paths.count / (ProcessInfo.processInfo.activeProcessorCount * 4) + 1)
+        let chunks = (paths.count + chunk - 1) / chunk
+        DispatchQueue.concurrentPerform(iterations: chunks) { index in
+            let range = (index * chunk)..<min(paths.count, (index + 1) * chunk)
+            let read = range.map { i in Result { try readPost(at: paths[i]) } }
+            lock.lock()
+            for (offset, result) in read.enumerated() { results[range.lowerBound + offset] = result }
+            lock.unlock()
+        }
+        return zip(paths, results).map { ($0, $1 ?? .failure(RepositoryError.git("unread"))) }
+    }
+
+    /// Whether a post with `slug` exists in either folder.
+    public func exists(_ slug: String) -> Bool {
+        ContentRepository.postFolders.contains {
+            var info = stat()
+            return lstat(git.absolutePath("\($0)/\(slug).md"), &info) == 0
+        }
+    }
+
+    /// The existing slug nearest to `slug` by edit distance, when it is near enough to be a typo.
+    public func closestSlug(to slug: String) -> String? {
+        let slugs = postPaths().map { (($0 as NSString).lastPathComponent as NSString).deletingPathExtension }
+        // A typo anywhere, or a slug typed only in part (its beginning, with a typo).
+        let scored = slugs.map { candidate in
+            (candidate, min(editDistance(candidate, slug), editDistance(String(candidate.prefix(slug.count)), slug) + 1))
+        }.min { $0.1 < $1.1 }
+        guard let (best, distance) = scored, distance <= max(2, slug.count / 3) else { return nil }
+        return best
+    }
+}
+
+/// Levenshtein distance over characters.
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    guard !a.isEmpty else { return b.count }
+    guard !b.isEmpty else { return a.count }
+    var previous = Array(0...b.count)
+    var current = [Int](repeating: 0, count: b.count + 1)
+    for i in 1...a.count {
+        current[0] = i
+        for j in 1...b.count {
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        swap(&previous, &current)
+    }
+    return previous[b.count]
+}

@@ -1,0 +1,217 @@
+import Foundation
+import Yams
+
+/// A post file split into its parts: an optional BOM, the front matter lines, and the body.
+///
+/// Rewriting replaces only the lines of the keys press sets; every other byte, including
+/// unknown keys, their order, comments, line endings and the whole body, stays as it was.
+public struct FrontMatter {
+    /// The file's path relative to the repository, for diagnostics.
+    public let path: String
+    private var hasBOM: Bool
+    private var opening: [UInt8]
+    /// The lines between the delimiters, each with its own line ending.
+    private var lines: [[UInt8]]
+    private var closing: [UInt8]
+    private var body: [UInt8]
+    /// "\r\n" when the file uses CRLF line endings, else "\n".
+    private let newline: String
+
+    /// The top-level keys, in file order, with their values and positions.
+    public private(set) var entries: [Entry]
+
+    public struct Entry {
+        public var key: String
+        public var value: Node
+        public var location: SourceLocation
+    }
+
+    /// Splits and parses `bytes`, the contents of the file at `path`.
+    /// - Throws: `FrontMatterError` naming the line and column of the problem.
+    public init(bytes: [UInt8], path: String) throws {
+        self.path = path
+        hasBOM = bytes.starts(with: [0xEF, 0xBB, 0xBF])
+        let content = hasBOM ? Array(bytes.dropFirst(3)) : bytes
+        let allLines = FrontMatter.splitLines(content)
+        try FrontMatter.checkUTF8(allLines, path: path, bomWidth: hasBOM ? 3 : 0)
+
+        guard let first = allLines.first, FrontMatter.isDelimiter(first, closing: false) else {
+            throw FrontMatterError.noFrontMatter(SourceLocation(path: path))
+        }
+        guard let end = allLines.indices.dropFirst().first(where: { FrontMatter.isDelimiter(allLines[$0], closing: true) })
+        else { throw FrontMatterError.unterminated(SourceLocation(path: path)) }
+        opening = first
+        lines = Array(allLines[1..<end])
+        closing = allLines[end]
+        body = Array(allLines[(end + 1)...].joined())
+        newline = first.last == 0x0A && first.dropLast().last == 0x0D ? "\r\n" : "\n"
+        entries = []
+        entries = try parse()
+    }
+
+    /// The file's bytes as they are now.
+    public var bytes: [UInt8] {
+        var out: [UInt8] = hasBOM ? [0xEF, 0xBB, 0xBF] : []
+        out += opening
+        for line in lines { out += line }
+        out += closing
+        out += body
+        return out
+    }
+
+    /// The body after the front matter, byte for byte.
+    public var bodyBytes: [UInt8] { body }
+
+    /// The 1-based line in the file where the body starts.
+    public var bodyStartLine: Int { lines.count + 3 }
+
+    public func entry(_ key: String) -> Entry? { entries.first { $0.key == key } }
+
+    // MARK: - Editing
+
+    /// Sets a top-level key, replacing its lines or appending it at the end of the front matter.
+    /// - Throws: `FrontMatterError.unsafeEdit` when the result would read differently for any other key.
+    public mutating func set(_ key: String, to value: YAMLValue) throws {
+        let newLines = value.lines(key: key).map { Array(($0 + newline).utf8) }
+        if let span = span(of: key) {
+            lines.replaceSubrange(span, with: newLines)
+        } else {
+            var insertAt = lines.count
+            while insertAt > 0, FrontMatter.isBlank(lines[insertAt - 1]) { insertAt -= 1 }
+            if insertAt > 0, let last = lines[insertAt - 1].last, last != 0x0A {
+                lines[insertAt - 1] += Array(newline.utf8)
+            }
+            lines.insert(contentsOf: newLines, at: insertAt)
+        }
+        try reparse(changing: key)
+    }
+
+    /// Removes a top-level key and its lines; does nothing when it is absent.
+    public mutating func remove(_ key: String) throws {
+        guard let span = span(of: key) else { return }
+        lines.removeSubrange(span)
+        try reparse(changing: key)
+    }
+
+    private mutating func reparse(changing key: String) throws {
+        let before = entries
+        let after = try parse()
+        let others = { (list: [Entry]) in list.filter { $0.key != key }.map { [$0.key: $0.value] } }
+        guard others(before) == others(after) else {
+            throw FrontMatterError.unsafeEdit(entry(key)?.location ?? SourceLocation(path: path, line: 2), key: key)
+        }
+        entries = after
+    }
+
+    /// The indices in `lines` of a key's line and its continuation lines.
+    private func span(of key: String) -> Range<Int>? {
+        guard let entry = entry(key) else { return nil }
+        let start = entry.location.line - 2
+        guard lines.indices.contains(start) else { return nil }
+        let sequenceAtColumnZero = entry.value.sequence != nil
+        var end = start + 1
+        var index = start + 1
+        while index < lines.count {
+            let line = lines[index]
+            if FrontMatter.isBlank(line) {
+                index += 1
+                continue
+            }
+            guard let first = line.first else { break }
+            let continues = first == 0x20 || first == 0x09 || (sequenceAtColumnZero && first == UInt8(ascii: "-"))
+            guard continues else { break }
+            index += 1
+            end = index
+        }
+        return start..<end
+    }
+
+    // MARK: - Parsing
+
+    private func parse() throws -> [Entry] {
+        let text = String(decoding: lines.joined(), as: UTF8.self)
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw FrontMatter.translate(error, path: path)
+        }
+        guard let node else { return [] }
+        guard let mapping = node.mapping else {
+            throw FrontMatterError.notAMapping(location(of: node))
+        }
+        return try mapping.map { key, value in
+            guard let name = key.string else {
+                throw FrontMatterError.wrongType(location(of: key), key: "?", expected: "a plain key")
+            }
+            return Entry(key: name, value: value, location: location(of: key))
+        }
+    }
+
+    /// A node's position in the file: YAML's line is counted from the line after the opening '---'.
+    func location(of node: Node) -> SourceLocation {
+        guard let mark = node.mark else { return SourceLocation(path: path, line: 2) }
+        return SourceLocation(path: path, line: mark.line + 1, column: mark.column)
+    }
+
+    private static func translate(_ error: YamlError, path: String) -> FrontMatterError {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+            .composer(_, let problem, let mark, _):
+            return .malformedYAML(SourceLocation(path: path, line: mark.line + 1, column: mark.column), problem: problem)
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return .duplicateKey(
+                SourceLocation(path: path, line: context.mark.line + 1, column: context.mark.column),
+                key: duplicates.first ?? "?")
+        default:
+            return .malformedYAML(SourceLocation(path: path, line: 2), problem: "\(error)")
+        }
+    }
+
+    // MARK: - Bytes
+
+    static func splitLines(_ bytes: [UInt8]) -> [[UInt8]] {
+        var result: [[UInt8]] = []
+        var start = 0
+        for (index, byte) in bytes.enumerated() where byte == 0x0A {
+            result.append(Array(bytes[start...index]))
+            start = index + 1
+        }
+        if start < bytes.count { result.append(Array(bytes[start...])) }
+        return result
+    }
+
+    private static func checkUTF8(_ lines: [[UInt8]], path: String, bomWidth: Int) throws {
+        for (number, line) in lines.enumerated() {
+            var iterator = line.makeIterator()
+            var decoder = UTF8()
+            var offset = 0
+            loop: while true {
+                switch decoder.decode(&iterator) {
+                case .scalarValue(let scalar):
+                    offset += UTF8.width(scalar)
+                case .emptyInput:
+                    break loop
+                case .error:
+                    let column = offset + 1 + (number == 0 ? bomWidth : 0)
+                    throw FrontMatterError.notUTF8(SourceLocation(path: path, line: number + 1, column: column))
+                }
+            }
+        }
+    }
+
+    private static func trimmed(_ line: [UInt8]) -> ArraySlice<UInt8> {
+        var slice = line[...]
+        while let last = slice.last, last == 0x0A || last == 0x0D || last == 0x20 || last == 0x09 {
+            slice = slice.dropLast()
+        }
+        return slice
+    }
+
+    private static func isDelimiter(_ line: [UInt8], closing: Bool) -> Bool {
+        let content = trimmed(line)
+        return content.elementsEqual("---".utf8) || (closing && content.elementsEqual("...".utf8))
+    }
+
+    private static func isBlank(_ line: [UInt8]) -> Bool { trimmed(line).isEmpty }
+}

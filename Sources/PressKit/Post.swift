@@ -1,0 +1,109 @@
+import Foundation
+import Yams
+
+/// One approval in a post's record.
+public struct Approval: Equatable, Sendable {
+    public var person: Person
+    public var at: String
+
+    var yaml: YAMLValue {
+        .map([("name", .string(person.name)), ("email", .string(person.email)), ("at", .string(at))])
+    }
+}
+
+/// A post: one Markdown file with front matter, in `drafts/` or `published/`.
+public struct Post {
+    /// The path relative to the repository, e.g. `drafts/hello.md`.
+    public let path: String
+    public var frontMatter: FrontMatter
+
+    public init(path: String, bytes: [UInt8]) throws {
+        self.path = path
+        frontMatter = try FrontMatter(bytes: bytes, path: path)
+    }
+
+    /// The slug the file name gives: `drafts/hello.md` → `hello`.
+    public var fileSlug: String {
+        let name = (path as NSString).lastPathComponent
+        return name.hasSuffix(".md") ? String(name.dropLast(3)) : name
+    }
+
+    /// The folder the file is in: `drafts` or `published`.
+    public var folder: String { (path as NSString).deletingLastPathComponent }
+
+    // MARK: - Keys press owns
+
+    public var title: String? { string("title") }
+    public var slug: String? { string("slug") }
+    public var status: String? { string("status") }
+    public var summary: String? { string("summary") }
+    public var publishAt: String? { string("publish_at") }
+    public var publishedAt: String? { string("published_at") }
+    public var created: String? { string("created") }
+    public var workflowName: String? { string("workflow") }
+    public var categories: [String] { strings("categories") }
+    public var tags: [String] { strings("tags") }
+
+    /// The author: a mapping with `name` and `email`, or a string "Name <email>".
+    public var author: Person? {
+        guard let node = frontMatter.entry("author")?.value else { return nil }
+        return Post.person(node)
+    }
+
+    /// The approvals record, one entry per person.
+    public var approvals: [Approval] {
+        guard let sequence = frontMatter.entry("approvals")?.value.sequence else { return [] }
+        return sequence.compactMap { item in
+            guard let person = Post.person(item) else { return nil }
+            return Approval(person: person, at: item.mapping?["at"]?.string ?? "")
+        }
+    }
+
+    /// The location of a key in the file, or of the front matter's first line when it is absent.
+    public func location(of key: String) -> SourceLocation {
+        frontMatter.entry(key)?.location ?? SourceLocation(path: path, line: 1)
+    }
+
+    /// A key's value as text, when it is a scalar.
+    public func string(_ key: String) -> String? {
+        guard let node = frontMatter.entry(key)?.value, case .scalar(let scalar) = node else { return nil }
+        if scalar.tag.rawValue == Tag.Name.null.rawValue { return nil }
+        return scalar.string
+    }
+
+    /// A key's value as a list of strings (a single scalar counts as a list of one).
+    public func strings(_ key: String) -> [String] {
+        guard let node = frontMatter.entry(key)?.value else { return [] }
+        if let sequence = node.sequence { return sequence.compactMap(\.string) }
+        return string(key).map { [$0] } ?? []
+    }
+
+    /// Checks that every key press reads has the shape press expects.
+    /// - Throws: `FrontMatterError.wrongType` at the first key that does not.
+    public func checkShape() throws {
+        for entry in frontMatter.entries {
+            let expected: String?
+            switch entry.key {
+            case "title", "slug", "status", "summary", "publish_at", "published_at", "created", "workflow":
+                expected = entry.value.scalar == nil ? "a single value" : nil
+            case "categories", "tags":
+                expected = entry.value.mapping != nil ? "a list of strings" : nil
+            case "author":
+                expected = Post.person(entry.value) == nil ? "a mapping with 'name' and 'email', or \"Name <email>\"" : nil
+            case "approvals":
+                expected = entry.value.sequence == nil ? "a list of approvals" : nil
+            default:
+                expected = nil
+            }
+            if let expected { throw FrontMatterError.wrongType(entry.location, key: entry.key, expected: expected) }
+        }
+    }
+
+    private static func person(_ node: Node) -> Person? {
+        if let mapping = node.mapping {
+            guard let email = mapping["email"]?.string, !email.isEmpty else { return nil }
+            return Person(name: mapping["name"]?.string ?? "", email: email)
+        }
+        return node.string.flatMap(Person.init(parsing:))
+    }
+}

@@ -1,0 +1,41 @@
+/// Why press could not find or name a post in the content repository.
+public enum RepositoryError: PressError, Equatable {
+    case notARepository(path: String)
+    case unknownSlug(String, suggestion: String?)
+    case duplicateSlug(String, paths: [String])
+    case slugTaken(String, path: String)
+    case invalidSlug(String, problem: String)
+    case noSlugFromTitle(String)
+    case git(String)
+
+    public var location: SourceLocation? {
+        switch self {
+        case .duplicateSlug(_, let paths): return paths.last.map { SourceLocation(path: $0) }
+        case .slugTaken(_, let path): return SourceLocation(path: path)
+        default: return nil
+        }
+    }
+
+    public var isConfigurationError: Bool {
+        switch self {
+        case .notARepository, .invalidSlug, .noSlugFromTitle: return true
+        default: return false
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .notARepository(let path):
+            return "\(path) is not in a git repository; run 'press init' there, or pass --repo DIR"
+        case .unknownSlug(let slug, let suggestion):
+            let hint = suggestion.map { "; did you mean '\($0)'?" } ?? ""
+            return "no post with the slug '\(slug)' in drafts/ or published/\(hint)"
+        case .duplicateSlug(let slug, let paths):
+            return "the slug '\(slug)' is used twice (\(paths.joined(separator: " and "))); remove or rename one"
+        case .slugTaken(let slug, _): return "the slug '\(slug)' is already taken by this post"
+        case .invalidSlug(let slug, let problem): return "'--slug \(slug)': \(problem)"
+        case .noSlugFromTitle(let title): return "cannot make a slug from the title '\(title)'; pass --slug"
+        case .git(let message): return message
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+
+/// A post's identifier and file name: lowercase ASCII letters, digits and single hyphens.
+public struct Slug: Hashable, Sendable, CustomStringConvertible {
+    public let value: String
+
+    /// Accepts a slug as typed; nil when it is not of the slug form.
+    public init?(_ value: String) {
+        guard Slug.isValid(value) else { return nil }
+        self.value = value
+    }
+
+    /// Makes a slug from a title: apostrophes dropped, accents folded, everything else that is
+    /// not a letter or digit turned into single hyphens. Nil when nothing is left.
+    public init?(title: String) {
+        var out = ""
+        var pendingHyphen = false
+        for scalar in title.unicodeScalars {
+            if Slug.apostrophes.contains(scalar) { continue }
+            for folded in Slug.fold(scalar) {
+                if folded.isASCII, folded.properties.isAlphabetic || ("0"..."9").contains(folded) {
+                    if pendingHyphen && !out.isEmpty { out += "-" }
+                    pendingHyphen = false
+                    out.unicodeScalars.append(contentsOf: String(folded).lowercased().unicodeScalars)
+                } else {
+                    pendingHyphen = true
+                }
+            }
+        }
+        guard !out.isEmpty else { return nil }
+        self.value = out
+    }
+
+    public var description: String { value }
+
+    /// Why a typed slug is not one, or nil when it is.
+    public static func problem(with value: String) -> String? {
+        if value.isEmpty { return "a slug cannot be empty" }
+        if value.contains("/") || value.contains("..") { return "a slug cannot contain '/' or '..'" }
+        if value.contains(where: \.isWhitespace) { return "a slug cannot contain spaces" }
+        if value.contains(where: \.isUppercase) { return "a slug must be lowercase" }
+        if !isValid(value) {
+            return "a slug is lowercase ASCII letters, digits and single hyphens, not starting or ending with a hyphen"
+        }
+        return nil
+    }
+
+    private static func isValid(_ value: String) -> Bool {
+        guard !value.isEmpty, !value.hasPrefix("-"), !value.hasSuffix("-"), !value.contains("--") else { return false }
+        return value.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+    }
+
+    private static let apostrophes: Set<Unicode.Scalar> = ["'", "\u{2019}", "\u{2018}", "\u{02BC}", "\u{0060}", "\u{00B4}"]
+
+    /// Letters that do not decompose into a base letter and an accent.
+    private static let special: [Unicode.Scalar: String] = [
+        "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L",
+        "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "TH", "ı": "i",
+    ]
+
+    private static func fold(_ scalar: Unicode.Scalar) -> [Unicode.Scalar] {
+        if let replacement = special[scalar] { return Array(replacement.unicodeScalars) }
+        let decomposed = String(scalar).decomposedStringWithCanonicalMapping.unicodeScalars
+        return decomposed.filter { $0.properties.generalCategory != .nonspacingMark }
+    }
+}

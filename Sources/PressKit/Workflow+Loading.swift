@@ -1,0 +1,210 @@
+import Foundation
+import Yams
+
+extension Workflow {
+    static let topLevelKeys = ["timezone", "roles", "states", "transitions", "required", "folders", "scheduler"]
+    static let transitionKeys = ["from", "to", "by", "not_author", "comment", "approvals", "approve", "at", "clears"]
+
+    /// Reads and checks a workflow file.
+    /// - Parameters:
+    ///   - bytes: the file's contents.
+    ///   - path: its path relative to the repository, for diagnostics.
+    /// - Throws: `WorkflowError` naming the file, line and key at fault.
+    public init(bytes: [UInt8], path: String) throws {
+        let reader = NodeReader(path: path)
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw WorkflowError.unreadable(SourceLocation(path: path), reason: "it is not UTF-8")
+        }
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else { throw WorkflowError.missingKey(SourceLocation(path: path), key: "states") }
+            root = node
+        } catch let error as YamlError {
+            throw reader.translate(error)
+        }
+        let top = try reader.mapping(root, key: "workflow", allowed: Workflow.topLevelKeys)
+
+        name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        self.path = path
+
+        guard let statesNode = top["states"] else { throw WorkflowError.missingKey(reader.location(root), key: "states") }
+        states = try reader.strings(statesNode, key: "states")
+        guard !states.isEmpty else { throw WorkflowError.wrongType(reader.location(statesNode), key: "states", expected: "a non-empty list of state names") }
+        let knownStates = Set(states)
+        func checkState(_ state: String, _ node: Node) throws {
+            guard knownStates.contains(state) else { throw WorkflowError.unknownState(reader.location(node), state: state) }
+        }
+
+        if let zone = top["timezone"] {
+            let identifier = try reader.string(zone, key: "timezone")
+            guard let timeZone = TimeZone(identifier: identifier) else {
+                throw WorkflowError.unknownTimeZone(reader.location(zone), name: identifier)
+            }
+            self.timeZone = timeZone
+        } else {
+            timeZone = TimeZone(identifier: "UTC") ?? .current
+        }
+
+        var roles: [String: [String]] = [:]
+        if let rolesNode = top["roles"] {
+            for (key, value) in try reader.pairs(rolesNode, key: "roles") {
+                roles[key] = try reader.strings(value, key: "roles.\(key)")
+            }
+        }
+        self.roles = roles
+
+        var folders: [String: String] = [:]
+        for state in states where state == Workflow.publishedFolder { folders[state] = Workflow.publishedFolder }
+        if let foldersNode = top["folders"] {
+            for (state, value) in try reader.pairs(foldersNode, key: "folders") {
+                try checkState(state, value)
+                let folder = try reader.string(value, key: "folders.\(state)")
+                guard folder == Workflow.draftsFolder || folder == Workflow.publishedFolder else {
+                    throw WorkflowError.wrongType(reader.location(value), key: "folders.\(state)", expected: "'drafts' or 'published'")
+                }
+                folders[state] = folder
+            }
+        }
+        self.folders = folders
+
+        scheduler = Person(name: "press-scheduler", email: "scheduler@press.invalid")
+        if let schedulerNode = top["scheduler"] {
+            let fields = try reader.mapping(schedulerNode, key: "scheduler", allowed: ["name", "email"])
+            guard let email = fields["email"] else { throw WorkflowError.missingKey(reader.location(schedulerNode), key: "scheduler.email") }
+            scheduler = Person(
+                name: try fields["name"].map { try reader.string($0, key: "scheduler.name") } ?? "press-scheduler",
+                email: try reader.string(email, key: "scheduler.email"))
+        }
+
+        var required: [String: [String]] = [:]
+        if let requiredNode = top["required"] {
+            for (state, value) in try reader.pairs(requiredNode, key: "required") {
+                guard knownStates.contains(state) else {
+                    throw WorkflowError.unknownState(reader.location(requiredNode), state: state)
+                }
+                required[state] = try reader.strings(value, key: "required.\(state)")
+            }
+        }
+        self.required = required
+
+        guard let transitionsNode = top["transitions"] else {
+            throw WorkflowError.missingKey(reader.location(root), key: "transitions")
+        }
+        let roleNames = Set(roles.keys).union(Workflow.builtInRoles)
+        var rules: [TransitionRule] = []
+        for (name, value) in try reader.pairs(transitionsNode, key: "transitions") {
+            let key = "transitions.\(name)"
+            let fields = try reader.mapping(value, key: key, allowed: Workflow.transitionKeys)
+            guard let toNode = fields["to"] else { throw WorkflowError.missingKey(reader.location(value), key: "\(key).to") }
+            guard let fromNode = fields["from"] else { throw WorkflowError.missingKey(reader.location(value), key: "\(key).from") }
+            guard let byNode = fields["by"] else { throw WorkflowError.missingKey(reader.location(value), key: "\(key).by") }
+            let to = try reader.string(toNode, key: "\(key).to")
+            try checkState(to, toNode)
+            let from = try reader.strings(fromNode, key: "\(key).from")
+            for (state, node) in zip(from, fromNode.sequence.map(Array.init) ?? [fromNode]) { try checkState(state, node) }
+            let by = try reader.strings(byNode, key: "\(key).by")
+            for (role, node) in zip(by, byNode.sequence.map(Array.init) ?? [byNode]) where !roleNames.contains(role) {
+                throw WorkflowError.unknownRole(reader.location(node), role: role)
+            }
+            rules.append(
+                TransitionRule(
+                    name: name, from: from, to: to, by: by,
+                    notAuthor: try fields["not_author"].map { try reader.bool($0, key: "\(key).not_author") } ?? false,
+                    comment: try fields["comment"].map { try reader.requirement($0, key: "\(key).comment") } ?? .optional,
+                    approvals: try fields["approvals"].map { try reader.count($0, key: "\(key).approvals") } ?? 0,
+                    recordsApproval: try fields["approve"].map { try reader.bool($0, key: "\(key).approve") } ?? (name == "approve"),
+                    at: try fields["at"].map { try reader.requirement($0, key: "\(key).at") } ?? (name == "schedule" ? .required : .none),
+                    clears: try fields["clears"].map { try reader.strings($0, key: "\(key).clears") } ?? []))
+        }
+        transitions = Workflow.withDerivedClears(rules, states: states, folders: folders)
+    }
+
+    /// Keys a transition clears without being told: leaving for the first state drops the
+    /// approvals; a state no timed transition leads to drops `publish_at`; a state outside
+    /// `published/` drops `published_at`.
+    private static func withDerivedClears(_ rules: [TransitionRule], states: [String], folders: [String: String]) -> [TransitionRule] {
+        let timedStates = Set(rules.filter { $0.at != .none }.map(\.to))
+        return rules.map { rule in
+            var rule = rule
+            var clears: [String] = []
+            if rule.to == states.first { clears.append("approvals") }
+            let published = folders[rule.to] == publishedFolder
+            if !timedStates.contains(rule.to) && !published { clears.append("publish_at") }
+            if !published { clears.append("published_at") }
+            for key in clears where !rule.clears.contains(key) { rule.clears.append(key) }
+            return rule
+        }
+    }
+}
+
+/// Reads typed values out of YAML nodes, turning every mismatch into a `WorkflowError` at the node.
+struct NodeReader {
+    let path: String
+
+    func location(_ node: Node) -> SourceLocation {
+        SourceLocation(path: path, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)
+    }
+
+    func translate(_ error: YamlError) -> WorkflowError {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+            return .malformedYAML(SourceLocation(path: path, line: mark.line, column: mark.column), problem: problem)
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return .malformedYAML(
+                SourceLocation(path: path, line: context.mark.line, column: context.mark.column),
+                problem: "duplicate key '\(duplicates.first ?? "?")'")
+        default:
+            return .malformedYAML(SourceLocation(path: path), problem: "\(error)")
+        }
+    }
+
+    func pairs(_ node: Node, key: String) throws -> [(String, Node)] {
+        guard let mapping = node.mapping else { throw WorkflowError.wrongType(location(node), key: key, expected: "a mapping") }
+        return try mapping.map { name, value in
+            guard let text = name.string else { throw WorkflowError.wrongType(location(name), key: key, expected: "a mapping with plain keys") }
+            return (text, value)
+        }
+    }
+
+    func mapping(_ node: Node, key: String, allowed: [String]) throws -> [String: Node] {
+        var result: [String: Node] = [:]
+        guard let mapping = node.mapping else { throw WorkflowError.wrongType(location(node), key: key, expected: "a mapping") }
+        for (name, value) in mapping {
+            guard let text = name.string, allowed.contains(text) else {
+                throw WorkflowError.unknownKey(location(name), key: name.string ?? "?", allowed: allowed)
+            }
+            result[text] = value
+        }
+        return result
+    }
+
+    func string(_ node: Node, key: String) throws -> String {
+        guard case .scalar(let scalar) = node, !scalar.string.isEmpty else {
+            throw WorkflowError.wrongType(location(node), key: key, expected: "a single value")
+        }
+        return scalar.string
+    }
+
+    func strings(_ node: Node, key: String) throws -> [String] {
+        if case .scalar = node { return [try string(node, key: key)] }
+        guard let sequence = node.sequence else { throw WorkflowError.wrongType(location(node), key: key, expected: "a list") }
+        return try sequence.map { try string($0, key: key) }
+    }
+
+    func bool(_ node: Node, key: String) throws -> Bool {
+        guard let value = node.bool else { throw WorkflowError.wrongType(location(node), key: key, expected: "true or false") }
+        return value
+    }
+
+    func count(_ node: Node, key: String) throws -> Int {
+        guard let value = node.int, value >= 0 else { throw WorkflowError.wrongType(location(node), key: key, expected: "a whole number") }
+        return value
+    }
+
+    func requirement(_ node: Node, key: String) throws -> Requirement {
+        guard let value = Requirement(rawValue: try string(node, key: key)) else {
+            throw WorkflowError.wrongType(location(node), key: key, expected: "'required', 'optional' or 'none'")
+        }
+        return value
+    }
+}

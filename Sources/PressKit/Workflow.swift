@@ -1,0 +1,67 @@
+import Foundation
+
+/// How a comment or a time is asked of a transition.
+public enum Requirement: String, Sendable {
+    case none, optional, required
+}
+
+/// One transition of a workflow, as data.
+public struct TransitionRule: Equatable, Sendable {
+    public var name: String
+    public var from: [String]
+    public var to: String
+    /// Roles allowed to make it: names from `roles`, or the built-in `author` and `scheduler`.
+    public var by: [String]
+    /// The post's own author may not make it, even holding a role that may.
+    public var notAuthor: Bool
+    public var comment: Requirement
+    /// How many distinct approvals the post needs before it.
+    public var approvals: Int
+    /// Whether it records the acting person's approval.
+    public var recordsApproval: Bool
+    /// Whether it takes a publish time (`--at`), stored as `publish_at`.
+    public var at: Requirement
+    /// Front matter keys it removes.
+    public var clears: [String]
+}
+
+/// A workflow: states, transitions, roles and required keys, read from `workflows/NAME.yml`.
+public struct Workflow: Sendable {
+    public var name: String
+    public var path: String
+    public var timeZone: TimeZone
+    public var roles: [String: [String]]
+    public var states: [String]
+    public var transitions: [TransitionRule]
+    public var required: [String: [String]]
+    /// The folder of each state: `drafts` or `published`.
+    public var folders: [String: String]
+    /// Who the scheduler commits as; it holds the built-in role `scheduler`.
+    public var scheduler: Person
+
+    public static let builtInRoles = ["author", "scheduler"]
+    public static let publishedFolder = "published"
+    public static let draftsFolder = "drafts"
+
+    /// The state a new post starts in: the first one listed.
+    public var initialState: String { states[0] }
+
+    public func transition(named name: String) -> TransitionRule? {
+        transitions.first { $0.name == name }
+    }
+
+    public func folder(of state: String) -> String {
+        folders[state] ?? Workflow.draftsFolder
+    }
+
+    /// The roles `person` holds for a post written by `author`.
+    public func roles(of person: Person, author: Person?) -> Set<String> {
+        var result = Set(roles.filter { $0.value.contains { $0.lowercased() == person.email.lowercased() } }.keys)
+        if let author, author.isSamePerson(as: person) { result.insert("author") }
+        if scheduler.isSamePerson(as: person) { result.insert("scheduler") }
+        return result
+    }
+
+    /// The keys a post in `state` must have.
+    public func requiredKeys(in state: String) -> [String] { required[state] ?? [] }
+}

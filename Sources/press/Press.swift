@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import Git
+import PressKit
+
+struct Press: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "press",
+        abstract: "An editorial workflow and publishing pipeline on git.",
+        discussion: """
+            Posts are Markdown files with YAML front matter in drafts/ and published/; the workflow \
+            is data in workflows/*.yml. Every transition is one git commit by the person who acted.
+
+            Exit codes: 0 done, 1 refused (a rule of the workflow, a finding), 2 usage or configuration error.
+            """,
+        version: "0.1.0",
+        subcommands: [
+            Init.self, New.self, Submit.self, Approve.self, RequestChanges.self, Schedule.self, Unschedule.self,
+            Publish.self, Unpublish.self, Transition.self, Status.self, Show.self, Log.self,
+        ]
+    )
+
+    /// Runs the command line `arguments` and returns the process's exit code.
+    static func runAndReport(_ arguments: [String]) -> Int32 {
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+            return 0
+        } catch {
+            return Diagnostics.standardError.report(error)
+        }
+    }
+}
+
+/// `--repo DIR`, shared by every command that works in a content repository.
+struct RepositoryOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The content repository (default: found from the current directory).", valueName: "DIR"))
+    var repo: String?
+
+    func open() throws -> ContentRepository {
+        let path = repo ?? FileManager.default.currentDirectoryPath
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ValidationError("'--repo \(path)': no such folder")
+        }
+        return try ContentRepository.discover(from: path)
+    }
+}

@@ -1,0 +1,31 @@
+/// Rows of text printed as an aligned table on a terminal, or as tab-separated lines when piped.
+struct Table {
+    var header: [String]
+    var rows: [[String]]
+
+    func render(_ style: TerminalStyle, maxWidths: [Int: Int] = [:]) -> String {
+        guard style.isTerminal else {
+            return rows.map { $0.joined(separator: "\t") + "\n" }.joined()
+        }
+        let cells = ([header] + rows).map { row in
+            row.enumerated().map { column, cell in Table.truncate(cell, to: maxWidths[column]) }
+        }
+        var widths = [Int](repeating: 0, count: header.count)
+        for row in cells {
+            for (column, cell) in row.enumerated() where column < widths.count { widths[column] = max(widths[column], cell.count) }
+        }
+        return cells.enumerated().map { index, row in
+            let line = row.enumerated().map { column, cell in
+                column == row.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+            return (index == 0 ? style.paint(line, .bold) : line) + "\n"
+        }.joined()
+    }
+
+    private static func truncate(_ text: String, to width: Int?) -> String {
+        guard let width, text.count > width else { return text }
+        return String(text.prefix(width - 1)) + "…"
+    }
+}
+
+import Foundation

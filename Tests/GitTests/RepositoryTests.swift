@@ -1,0 +1,175 @@
+import Foundation
+import Git
+import TestSupport
+import Testing
+
+let ada = Signature(name: "Ada Author", email: "ada@example.com", time: Date(timeIntervalSince1970: 1_790_000_000))
+
+/// A new repository with one commit holding `drafts/a.md` and `notes.txt`.
+func seeded() throws -> (TemporaryDirectory, Repository) {
+    let directory = TemporaryDirectory()
+    let repository = try Repository.initialize(at: directory.path)
+    try repository.commit(
+        [.write(path: "drafts/a.md", contents: Array("first\n".utf8)), .write(path: "notes.txt", contents: Array("n\n".utf8))],
+        message: "seed\n", author: ada)
+    return (directory, repository)
+}
+
+func status(_ directory: TemporaryDirectory) throws -> String {
+    try git(["status", "--porcelain"], in: directory.path).stdout
+}
+
+@Suite struct RepositoryTests {
+    @Test func discoverWalksUpFromASubfolder() throws {
+        let (directory, _) = try seeded()
+        let found = try Repository.discover(from: directory.file("drafts"))
+        #expect(found.workdir == directory.path)
+    }
+
+    @Test func openingAFolderOutsideAnyRepositoryFails() throws {
+        let directory = TemporaryDirectory()
+        #expect(throws: GitError.notARepository(path: directory.path)) { try Repository.open(at: directory.path) }
+    }
+
+    @Test func aCommitIsReadByGitAndPassesFsck() throws {
+        let (directory, repository) = try seeded()
+        let log = try git(["log", "--format=%an <%ae>%n%s", "-1"], in: directory.path)
+        #expect(log.stdout == "Ada Author <ada@example.com>\nseed\n")
+        #expect(try git(["fsck", "--strict"], in: directory.path).status == 0)
+        #expect(try status(directory) == "")
+        let head = try #require(try repository.headCommitID())
+        #expect(try repository.contents(atPath: "drafts/a.md", in: head) == Array("first\n".utf8))
+    }
+
+    @Test func aMoveCommitsOnlyItsPathsAndLeavesOtherChangesAlone() throws {
+        let (directory, repository) = try seeded()
+        try directory.write("notes.txt", "edited but not committed\n")
+        try directory.write("staged.txt", "staged\n")
+        #expect(try git(["add", "staged.txt"], in: directory.path).status == 0)
+
+        try repository.commit(
+            [.delete(path: "drafts/a.md"), .write(path: "published/a.md", contents: Array("moved\n".utf8))],
+            message: "publish: a\n", author: ada)
+
+        #expect(!directory.exists("drafts/a.md"))
+        #expect(directory.read("published/a.md") == "moved\n")
+        #expect(directory.read("notes.txt") == "edited but not committed\n")
+        let files = try git(["show", "--name-status", "--format=", "HEAD"], in: directory.path).stdout
+        #expect(files == "D\tdrafts/a.md\nA\tpublished/a.md\n")
+        #expect(try status(directory) == " M notes.txt\nA  staged.txt\n")
+        #expect(try git(["fsck", "--strict"], in: directory.path).status == 0)
+    }
+
+    @Test func historyFollowsAPostAcrossFolders() throws {
+        let (directory, repository) = try seeded()
+        defer { withExtendedLifetime(directory) {} }
+        try repository.commit([.write(path: "notes.txt", contents: Array("x\n".utf8))], message: "unrelated\n", author: ada)
+        try repository.commit(
+            [.delete(path: "drafts/a.md"), .write(path: "published/a.md", contents: Array("moved\n".utf8))],
+            message: "publish: a\n\nPress-Transition: publish\n", author: ada)
+        let history = try repository.history(touching: ["drafts/a.md", "published/a.md"])
+        #expect(history.map(\.subject) == ["publish: a", "seed"])
+        #expect(history.first?.trailer("Press-Transition") == "publish")
+    }
+
+    @Test func configIsReadFromTheRepository() throws {
+        let (directory, repository) = try seeded()
+        #expect(try git(["config", "press.test", "from-repo"], in: directory.path).status == 0)
+        #expect(try repository.configString("press.test") == "from-repo")
+        #expect(try repository.configString("press.absent") == nil)
+    }
+
+    @Test func commitSignaturesKeepTheirOffset() throws {
+        let (directory, repository) = try seeded()
+        defer { withExtendedLifetime(directory) {} }
+        let signature = Signature(name: "Rita", email: "rita@example.com", time: Date(timeIntervalSince1970: 1_800_000_000), offsetMinutes: 60)
+        let id = try repository.commit([.write(path: "x", contents: [1])], message: "x\n", author: signature)
+        let info = try repository.commitInfo(id)
+        #expect(info.author == signature)
+    }
+}
+
+@Suite struct AtomicityTests {
+    @Test func aHeldIndexLockLeavesTheRepositoryAsItWas() throws {
+        let (directory, repository) = try seeded()
+        let head = try repository.headCommitID()
+        try directory.write(".git/index.lock", "")
+        #expect(throws: GitError.self) {
+            try repository.commit([.write(path: "drafts/a.md", contents: Array("changed\n".utf8))], message: "m\n", author: ada)
+        }
+        #expect(try repository.headCommitID() == head)
+        #expect(directory.read("drafts/a.md") == "first\n")
+        try FileManager.default.removeItem(atPath: directory.file(".git/index.lock"))
+        #expect(try status(directory) == "")
+    }
+
+    @Test(arguments: ["before-index", "before-worktree", "before-head", "after-head"])
+    func aFailureAtAnyStepRollsBack(point: String) throws {
+        let (directory, repository) = try seeded()
+        let head = try repository.headCommitID()
+        try directory.write("drafts/a.md", "edited by the author\n")
+        repository.injectedFailures = [point]
+        #expect(throws: GitError.injectedFailure(point: point)) {
+            try repository.commit(
+                [.delete(path: "drafts/a.md"), .write(path: "published/a.md", contents: Array("moved\n".utf8))],
+                message: "publish: a\n", author: ada)
+        }
+        #expect(try repository.headCommitID() == head)
+        #expect(directory.read("drafts/a.md") == "edited by the author\n")
+        #expect(!directory.exists("published/a.md"))
+        #expect(try status(directory) == " M drafts/a.md\n")
+        #expect(!directory.exists(".git/press/journal"))
+    }
+
+    @Test(arguments: ["before-index", "before-worktree", "before-head"])
+    func aCrashBeforeHeadMovesIsUndoneByRecovery(point: String) throws {
+        let (directory, repository) = try seeded()
+        let head = try repository.headCommitID()
+        repository.injectedCrashes = [point]
+        #expect(throws: GitError.injectedCrash(point: point)) {
+            try repository.commit(
+                [.delete(path: "drafts/a.md"), .write(path: "published/a.md", contents: Array("moved\n".utf8))],
+                message: "publish: a\n", author: ada)
+        }
+        #expect(directory.exists(".git/press/journal"))
+        try repository.recoverInterruptedCommit()
+        #expect(try repository.headCommitID() == head)
+        #expect(directory.read("drafts/a.md") == "first\n")
+        #expect(!directory.exists("published/a.md"))
+        #expect(try status(directory) == "")
+    }
+
+    @Test func aCrashAfterHeadMovedIsFinishedByRecovery() throws {
+        let (directory, repository) = try seeded()
+        repository.injectedCrashes = ["after-head"]
+        #expect(throws: GitError.injectedCrash(point: "after-head")) {
+            try repository.commit(
+                [.delete(path: "drafts/a.md"), .write(path: "published/a.md", contents: Array("moved\n".utf8))],
+                message: "publish: a\n", author: ada)
+        }
+        try repository.recoverInterruptedCommit()
+        #expect(try repository.headCommitInfo()?.subject == "publish: a")
+        #expect(directory.read("published/a.md") == "moved\n")
+        #expect(!directory.exists("drafts/a.md"))
+        #expect(try status(directory) == "")
+        #expect(!directory.exists(".git/press/journal"))
+    }
+
+    @Test func aSecondLockWaitsThenFailsNamingTheHolder() throws {
+        let (directory, repository) = try seeded()
+        defer { withExtendedLifetime(directory) {} }
+        let held = try repository.lock()
+        let started = Date()
+        #expect(throws: GitError.locked(path: "\(repository.gitDirectory)/press/lock by process \(getpid())")) {
+            _ = try repository.lock(timeout: 0.3)
+        }
+        #expect(Date().timeIntervalSince(started) >= 0.3)
+        withExtendedLifetime(held) {}
+    }
+}
+
+extension Repository {
+    func headCommitInfo() throws -> CommitInfo? {
+        try headCommitID().map(commitInfo)
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// A content repository made with `press init` by Eddie, with the test workflow and a draft by
+/// Ada (`hello`, with a summary).
+final class CLIRepository {
+    let directory = TemporaryDirectory("press-cli")
+    var path: String { directory.path }
+
+    init(workflow: String = testWorkflow, withPost: Bool = true) throws {
+        try directory.write("workflows/default.yml", workflow)
+        let made = try TestSupport.press(["init"], in: path, as: People.eddie)
+        guard made.status == 0 else { throw CLIFailure(output: made) }
+        if withPost {
+            let new = try TestSupport.press(["new", "Hello", "--summary", "A first post."], in: path, as: People.ada)
+            guard new.status == 0 else { throw CLIFailure(output: new) }
+        }
+    }
+
+    @discardableResult
+    func press(_ arguments: [String], as person: [String: String] = People.eddie, environment: [String: String] = [:]) throws -> Output {
+        try TestSupport.press(arguments, in: path, as: person, environment: environment)
+    }
+
+    func head() throws -> String { try git(["rev-parse", "HEAD"], in: path).stdout }
+    func status() throws -> String { try git(["status", "--porcelain"], in: path).stdout }
+    func fsck() throws -> Output { try git(["fsck", "--strict"], in: path) }
+}
+
+struct CLIFailure: Error, CustomStringConvertible {
+    var output: Output
+    var description: String { "press failed: \(output)" }
+}
+
+/// What a repository looked like, to prove that a refused command changed nothing.
+struct Snapshot: Equatable {
+    var head: String
+    var status: String
+    var files: [String: String]
+
+    init(_ repository: CLIRepository) throws {
+        head = try repository.head()
+        status = try repository.status()
+        files = [:]
+        for folder in ["drafts", "published", "workflows"] {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: repository.directory.file(folder))) ?? []
+            for name in names { files["\(folder)/\(name)"] = repository.directory.read("\(folder)/\(name)") }
+        }
+    }
+}

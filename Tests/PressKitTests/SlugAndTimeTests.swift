@@ -1,0 +1,61 @@
+import Foundation
+import PressKit
+import Testing
+
+@Suite struct SlugTests {
+    @Test(arguments: [
+        ("Who’s Happy in Iraq?", "whos-happy-in-iraq"),
+        ("Who's Happy in Iraq?", "whos-happy-in-iraq"),
+        ("Crème brûlée à la carte", "creme-brulee-a-la-carte"),
+        ("  Straße -- Ærø  ", "strasse-aero"),
+        ("2026: A Year in Review!", "2026-a-year-in-review"),
+        ("Łódź & Kraków", "lodz-krakow"),
+    ])
+    func titlesBecomeSlugs(title: String, slug: String) {
+        #expect(Slug(title: title)?.value == slug)
+    }
+
+    @Test func aTitleWithNoLettersMakesNoSlug() {
+        #expect(Slug(title: "?!… ’") == nil)
+    }
+
+    @Test(arguments: ["a/b", "../x", "has space", "Capital", "-lead", "trail-", "dou--ble", ""])
+    func badSlugsAreNamed(slug: String) {
+        #expect(Slug.problem(with: slug) != nil)
+        #expect(Slug(slug) == nil)
+    }
+}
+
+@Suite struct TimeTests {
+    let london = TimeZone(identifier: "Europe/London")!
+
+    @Test func isoWithOffsetIsTakenAsGiven() throws {
+        let date = try PressTime.parse("2027-06-01T09:30:00+02:00", zone: london)
+        #expect(date == Date(timeIntervalSince1970: 1_811_835_000))
+        #expect(PressTime.format(date, zone: london) == "2027-06-01T08:30:00+01:00")
+    }
+
+    @Test func aLocalTimeUsesTheWorkflowsZone() throws {
+        let winter = try PressTime.parse("2027-01-15 09:00", zone: london)
+        #expect(PressTime.format(winter, zone: london) == "2027-01-15T09:00:00+00:00")
+        let summer = try PressTime.parse("2027-07-15 09:00", zone: london)
+        #expect(PressTime.format(summer, zone: london) == "2027-07-15T09:00:00+01:00")
+    }
+
+    @Test func aTimeInTheSpringGapIsRefused() {
+        #expect(throws: TimeError.nonexistent("2027-03-28 01:30", zone: "Europe/London")) {
+            try PressTime.parse("2027-03-28 01:30", zone: london)
+        }
+    }
+
+    @Test func aTimeInTheAutumnOverlapIsRefused() {
+        #expect(throws: TimeError.ambiguous("2027-10-31 01:30", zone: "Europe/London")) {
+            try PressTime.parse("2027-10-31 01:30", zone: london)
+        }
+    }
+
+    @Test(arguments: ["tomorrow", "2027-13-01 10:00", "2027-02-30 10:00", "2027-01-01", "2027-01-01 25:00", "2027-01-01T10:00+99:00"])
+    func unreadableTimesAreRefused(text: String) {
+        #expect(throws: TimeError.unparseable(text)) { try PressTime.parse(text, zone: london) }
+    }
+}

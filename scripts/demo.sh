@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The whole lifecycle of a post on a scratch copy of the bundled content: new, submit, approve,
+# schedule, publish, with an author, a reviewer and an editor. Never touches the checkout.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+press=${PRESS:-$here/.build/debug/press}
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/press-demo.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT
+
+step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
+as() { # as NAME EMAIL press ARGS...
+  local name=$1 email=$2; shift 2
+  step "$*    # as $name"
+  GIT_AUTHOR_NAME=$name GIT_AUTHOR_EMAIL=$email GIT_COMMITTER_NAME=$name GIT_COMMITTER_EMAIL=$email "$@"
+}
+ada() { as "Ada Author" ada@example.com "$@"; }
+rita() { as "Rita Reviewer" reviewer@example.com "$@"; }
+eddie() { as "Eddie Editor" editor@example.com "$@"; }
+
+press() { "$press" "$@"; }
+cp -R "$here/drafts" "$here/published" "$here/workflows" "$scratch/"
+cd "$scratch"
+eddie press init .
+
+ada press new "Who’s Happy in Iraq?" --category world --tag polling \
+  --summary "A new survey asks Iraqis how they feel about the year ahead."
+printf '\nA survey of 2,000 people in all eighteen provinces.\n' >> drafts/whos-happy-in-iraq.md
+ada press submit whos-happy-in-iraq --comment "Ready for a read."
+step "press approve whos-happy-in-iraq    # as Ada, the author: refused"
+GIT_AUTHOR_NAME="Ada Author" GIT_AUTHOR_EMAIL=ada@example.com "$press" approve whos-happy-in-iraq || echo "(exit $?)"
+rita press approve whos-happy-in-iraq --comment "Checked the numbers."
+at=$(date -u -d '+1 hour' '+%Y-%m-%dT%H:%M:00+00:00')
+eddie press schedule whos-happy-in-iraq --at "$at"
+eddie press publish whos-happy-in-iraq
+step "press status"
+press status
+step "press log whos-happy-in-iraq"
+press log whos-happy-in-iraq
+step "git log --oneline (the repository's history)"
+git --no-pager log --oneline -8
