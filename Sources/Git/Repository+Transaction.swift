@@ -71,6 +71,7 @@ extension Repository {
             try FileManager.default.removeItem(atPath: journalPath)
             return
         }
+        removeLocksLeftBy(journal)
         if try headCommitID() == journal.newCommit {
             let index = try openIndex()
             defer { git_index_free(index) }
@@ -80,6 +81,20 @@ extension Repository {
             try rollBack(journal)
         }
         try? FileManager.default.removeItem(atPath: journalPath)
+    }
+
+    /// Lock files the dead writer was holding when it was killed: libgit2's `index.lock` and the
+    /// branch's `.lock`, made after the journal. The caller holds the writer lock, so the journal's
+    /// writer is dead; a lock file older than the journal belongs to someone else and stays.
+    private func removeLocksLeftBy(_ journal: Journal) {
+        let journalTime = modificationTime(journalPath) ?? .distantFuture
+        for lock in [gitDirectory + "/index.lock", gitDirectory + "/" + journal.refName + ".lock"] {
+            if let time = modificationTime(lock), time >= journalTime { unlink(lock) }
+        }
+    }
+
+    private func modificationTime(_ path: String) -> Date? {
+        (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
     }
 
     private func rollBack(_ journal: Journal) throws {
@@ -128,7 +143,11 @@ extension Repository {
             let mode = forward ? UInt32(GIT_FILEMODE_BLOB.rawValue) : entry.oldMode
             try setIndexEntry(index, path: entry.path, to: id, mode: mode)
         }
-        try check("git_index_write", git_index_write(index))
+        do {
+            try check("git_index_write", git_index_write(index))
+        } catch GitError.locked {
+            throw GitError.locked(path: gitDirectory + "/index.lock")
+        }
     }
 
     /// Brings the working tree to the journal's new state (or back to its old one).

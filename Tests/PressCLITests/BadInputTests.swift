@@ -1,0 +1,201 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Each bad input gets a clear error, exit 1 (refused) or 2 (usage, configuration), and changes nothing.
+@Suite struct BadInputTests {
+    @Test func notARepositoryIsAConfigurationError() throws {
+        let directory = TemporaryDirectory()
+        let output = try press(["status"], in: directory.path)
+        #expect(output.status == 2)
+        #expect(output.stderr.contains("is not in a git repository"))
+    }
+
+    @Test func aMissingWorkflowNamesTheFile() throws {
+        let repository = try CLIRepository()
+        try FileManager.default.removeItem(atPath: repository.directory.file("workflows/default.yml"))
+        let output = try repository.press(["submit", "hello"], as: People.ada)
+        #expect(output.status == 2)
+        #expect(output.stderr.hasPrefix("workflows/default.yml:1:1: error: no workflow file"))
+    }
+
+    @Test func malformedWorkflowYAMLIsReportedAtItsLine() throws {
+        let repository = try CLIRepository()
+        try repository.directory.write("workflows/default.yml", testWorkflow.replacingOccurrences(of: "roles:\n", with: "roles: [\n"))
+        let before = try Snapshot(repository)
+        let output = try repository.press(["submit", "hello"], as: People.ada)
+        #expect(output.status == 2)
+        #expect(output.stderr.range(of: #"^workflows/default\.yml:\d+:\d+: error: malformed YAML"#, options: .regularExpression) != nil, "\(output)")
+        #expect(try Snapshot(repository) == before)
+    }
+
+    @Test func aPostWithMalformedYAMLIsRefusedAtItsLine() throws {
+        let repository = try CLIRepository()
+        try repository.directory.write("drafts/broken.md", "---\ntitle: Broken\nsummary: [oops\nslug: broken\n---\nbody\n")
+        let before = try Snapshot(repository)
+        let output = try repository.press(["submit", "broken"], as: People.ada)
+        #expect(output.status == 1)
+        #expect(output.stderr.range(of: #"^drafts/broken\.md:[345]:\d+: error: malformed YAML"#, options: .regularExpression) != nil, "\(output)")
+        #expect(try Snapshot(repository) == before)
+    }
+
+    @Test func aPostWithoutFrontMatterIsRefused() throws {
+        let repository = try CLIRepository()
+        try repository.directory.write("drafts/plain.md", "# Just Markdown\n")
+        let output = try repository.press(["submit", "plain"], as: People.ada)
+        #expect(output.status == 1)
+        #expect(output.stderr == "drafts/plain.md:1:1: error: the post has no front matter: its first line must be '---'\n")
+    }
+
+    @Test func aPostThatIsNotUTF8IsRefused() throws {
+        let repository = try CLIRepository()
+        try repository.directory.write("drafts/latin.md", Array("---\ntitle: Caf".utf8) + [0xE9] + Array("\n---\n".utf8))
+        let output = try repository.press(["show", "latin"])
+        #expect(output.status == 1)
+        #expect(output.stderr.hasPrefix("drafts/latin.md:2:11: error: the post is not valid UTF-8"))
+        let status = try repository.press(["status"])
+        #expect(status.status == 0)
+        #expect(status.stderr.contains("drafts/latin.md:2:11: warning:"))
+    }
+
+    @Test func anUnknownSlugSuggestsTheClosest() throws {
+        let repository = try CLIRepository()
+        let output = try repository.press(["submit", "helo"], as: People.ada)
+        #expect(output.status == 1)
+        #expect(output.stderr == "press: error: no post with the slug 'helo' in drafts/ or published/; did you mean 'hello'?\n")
+    }
+
+    @Test(arguments: ["a/b", "..", "has space", "Capital"])
+    func aBadSlugIsAUsageError(slug: String) throws {
+        let repository = try CLIRepository()
+        let before = try Snapshot(repository)
+        let output = try repository.press(["new", "Title", "--slug", slug], as: People.ada)
+        #expect(output.status == 2)
+        #expect(output.stderr.contains("'--slug \(slug)'"))
+        #expect(try Snapshot(repository) == before)
+    }
+
+    @Test func theSameSlugInBothFoldersIsRefused() throws {
+        let repository = try CLIRepository()
+        try repository.directory.write("published/hello.md", repository.directory.read("drafts/hello.md") ?? "")
+        let output = try repository.press(["submit", "hello"], as: People.ada)
+        #expect(output.status == 1)
+        #expect(output.stderr.contains("the slug 'hello' is used twice (drafts/hello.md and published/hello.md)"))
+    }
+
+    @Test func aTransitionNotAllowedFromTheStateIsRefused() throws {
+        let repository = try CLIRepository()
+        let before = try Snapshot(repository)
+        let output = try repository.press(["publish", "hello"])
+        #expect(output.status == 1)
+        #expect(output.stderr == "drafts/hello.md:7:1: error: 'publish' is not allowed from the state 'draft'; the workflow allows it from: review, scheduled\n")
+        #expect(try Snapshot(repository) == before)
+    }
+
+    @Test func aTransitionNotAllowedForThePersonIsRefused() throws {
+        let repository = try CLIRepository()
+        let output = try repository.press(["submit", "hello"], as: People.mallory)
+        #expect(output.status == 1)
+        #expect(output.stderr.contains("Mallory <mallory@example.com> may not 'submit' this post: the workflow allows it to author, editor"))
+    }
+
+    @Test func noIdentityIsAConfigurationError() throws {
+        let repository = try CLIRepository()
+        let home = TemporaryDirectory()
+        let before = try Snapshot(repository)
+        let output = try repository.press(
+            ["submit", "hello"], as: [:],
+            environment: ["HOME": home.path, "XDG_CONFIG_HOME": home.path, "GIT_CONFIG_NOSYSTEM": "1"])
+        #expect(output.status == 2, "\(output)")
+        #expect(output.stderr.contains("press cannot tell who you are"))
+        #expect(try Snapshot(repository) == before)
+    }
+
+    @Test func aSymlinkedPostOutsideTheRepositoryIsRefused() throws {
+        let repository = try CLIRepository()
+        let outside = TemporaryDirectory()
+        try outside.write("x.md", "---\ntitle: x\n---\n")
+        try FileManager.default.createSymbolicLink(atPath: repository.directory.file("drafts/evil.md"), withDestinationPath: outside.file("x.md"))
+        let output = try repository.press(["submit", "evil"], as: People.ada)
+        #expect(output.status == 1)
+        #expect(output.stderr.contains("drafts/evil.md:1:1: error: the post is a symbolic link to a file outside the repository"))
+    }
+
+    @Test(arguments: [("next tuesday", 2), ("2020-01-01T09:00:00Z", 1), ("2030-03-31 01:30", 2), ("2030-10-27 01:30", 2)])
+    func badScheduleTimesAreRefused(at: String, code: Int32) throws {
+        let repository = try CLIRepository()
+        #expect(try repository.press(["submit", "hello"], as: People.ada).status == 0)
+        #expect(try repository.press(["approve", "hello"], as: People.rita).status == 0)
+        let before = try Snapshot(repository)
+        let output = try repository.press(["schedule", "hello", "--at", at])
+        #expect(output.status == code, "\(output)")
+        #expect(output.stderr.contains(at))
+        #expect(try Snapshot(repository) == before)
+    }
+
+    @Test func usageErrorsExitTwo() throws {
+        let repository = try CLIRepository()
+        #expect(try repository.press(["submit"]).status == 2)
+        #expect(try repository.press(["request-changes", "hello"]).status == 2)
+        #expect(try repository.press(["frobnicate"]).status == 2)
+        #expect(try repository.press(["--help"]).status == 0)
+    }
+}
+
+/// A transition either fully happens or leaves the repository exactly as it was.
+@Suite struct AtomicityCLITests {
+    @Test func aHeldIndexLockRefusesCleanly() throws {
+        let repository = try CLIRepository()
+        try repository.directory.write("drafts/hello.md", (repository.directory.read("drafts/hello.md") ?? "") + "edit\n")
+        try repository.directory.write(".git/index.lock", "")
+        let before = try Snapshot(repository)
+        let output = try repository.press(["submit", "hello"], as: People.ada)
+        #expect(output.status == 1)
+        #expect(output.stderr.contains("index.lock"))
+        #expect(try Snapshot(repository) == before)
+    }
+
+    @Test(arguments: ["before-index", "before-worktree", "before-head", "after-head"])
+    func aFailedWriteLeavesTheRepositoryAsItWas(point: String) throws {
+        let repository = try CLIRepository()
+        #expect(try repository.press(["submit", "hello"], as: People.ada).status == 0)
+        #expect(try repository.press(["approve", "hello"], as: People.rita).status == 0)
+        let before = try Snapshot(repository)
+        let output = try repository.press(["publish", "hello"], environment: ["PRESS_FAILPOINT": point])
+        #expect(output.status == 1)
+        #expect(try Snapshot(repository) == before)
+        #expect(try repository.press(["publish", "hello"]).status == 0)
+        #expect(try repository.status() == "")
+    }
+
+    @Test(arguments: [("before-index", "review"), ("before-worktree", "review"), ("before-head", "review"), ("after-head", "published")])
+    func aKilledProcessIsRepairedByTheNextCommand(point: String, state: String) throws {
+        let repository = try CLIRepository()
+        #expect(try repository.press(["submit", "hello"], as: People.ada).status == 0)
+        #expect(try repository.press(["approve", "hello"], as: People.rita).status == 0)
+        let killed = try repository.press(["publish", "hello"], environment: ["PRESS_CRASHPOINT": point])
+        #expect(killed.status != 0)
+        let status = try repository.press(["status", "--json"])
+        #expect(status.stdout.contains("\"state\" : \"\(state)\""))
+        #expect(try repository.status() == "")
+        #expect(try repository.fsck().status == 0)
+    }
+
+    @Test func aCommandWaitsForAnotherPressThenFailsCleanly() throws {
+        let repository = try CLIRepository()
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
+        let ready = repository.directory.file("held")
+        holder.arguments = [repository.directory.file(".git/press/lock"), "sh", "-c", "touch \(ready); sleep 30"]
+        try holder.run()
+        defer { holder.terminate() }
+        while !FileManager.default.fileExists(atPath: ready) { usleep(10_000) }
+        let before = try Snapshot(repository)
+        let started = Date()
+        let output = try repository.press(["submit", "hello"], as: People.ada, environment: ["PRESS_LOCK_TIMEOUT": "1"])
+        #expect(output.status == 1)
+        #expect(output.stderr.contains("busy"))
+        #expect(Date().timeIntervalSince(started) >= 1)
+        #expect(try Snapshot(repository) == before)
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import PressKit
+import TestSupport
+import Testing
+
+/// kill -9 at random moments and concurrent writers: afterwards every post exists exactly once,
+/// its status matches its folder, git fsck is clean and the next command works.
+@Suite(.serialized) struct TortureTests {
+    static let slugs = ["alpha", "bravo", "charlie", "delta"]
+
+    func makeRepository() throws -> CLIRepository {
+        let repository = try CLIRepository(withPost: false)
+        for slug in TortureTests.slugs {
+            let output = try repository.press(["new", slug.capitalized, "--summary", "About \(slug)."], as: People.ada)
+            guard output.status == 0 else { throw CLIFailure(output: output) }
+        }
+        return repository
+    }
+
+    /// The next step of the cycle draft → review → (approved) → published → draft.
+    func nextStep(for post: [String: Any]) -> (arguments: [String], person: [String: String]) {
+        let slug = post["slug"] as? String ?? ""
+        switch (post["state"] as? String, (post["approvals"] as? [Any])?.isEmpty ?? true) {
+        case ("draft", _): return (["submit", slug], People.ada)
+        case ("review", true): return (["approve", slug], People.rita)
+        case ("review", false): return (["publish", slug], People.eddie)
+        default: return (["unpublish", slug, "--comment", "again"], People.eddie)
+        }
+    }
+
+    func states(_ repository: CLIRepository) throws -> [[String: Any]] {
+        let output = try repository.press(["status", "--json"])
+        guard output.status == 0, let posts = try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [[String: Any]] else {
+            throw CLIFailure(output: output)
+        }
+        return posts
+    }
+
+    func checkInvariants(_ repository: CLIRepository) throws {
+        let posts = try states(repository)
+        #expect(posts.compactMap { $0["slug"] as? String }.sorted() == TortureTests.slugs)
+        for post in posts {
+            let state = post["state"] as? String ?? ""
+            let path = post["path"] as? String ?? ""
+            #expect(path.hasPrefix(state == "published" ? "published/" : "drafts/"), "\(post)")
+        }
+        for slug in TortureTests.slugs {
+            let copies = ["drafts", "published"].filter { repository.directory.exists("\($0)/\(slug).md") }
+            #expect(copies.count == 1, "\(slug) is in \(copies)")
+        }
+        let fsck = try repository.fsck()
+        #expect(fsck.status == 0, "\(fsck)")
+        #expect(try repository.status() == "")
+    }
+
+    @Test func killingPressAtRandomMomentsLosesNothing() throws {
+        let repository = try makeRepository()
+        var generator = SystemRandomNumberGenerator()
+        var killed = 0
+        for round in 0..<200 {
+            let posts = try states(repository)
+            let post = posts[round % posts.count]
+            let step = nextStep(for: post)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: pressBinary)
+            process.arguments = step.arguments + ["--repo", repository.path]
+            process.environment = ProcessInfo.processInfo.environment.merging(step.person) { $1 }
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            // The point is a random moment: anywhere from before main() to after the commit.
+            usleep(UInt32.random(in: 0...40_000, using: &generator))
+            if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                killed += 1
+            }
+            process.waitUntilExit()
+        }
+        try checkInvariants(repository)
+        let next = try states(repository)[0]
+        let step = nextStep(for: next)
+        #expect(try repository.press(step.arguments, as: step.person).status == 0)
+        try checkInvariants(repository)
+        #expect(killed > 0)
+    }
+
+    @Test func twoPressProcessesTransitioningDifferentPostsBothSucceed() throws {
+        let repository = try makeRepository()
+        for _ in 0..<10 {
+            let posts = try states(repository)
+            let pair = posts.filter { ["alpha", "bravo"].contains($0["slug"] as? String ?? "") }
+            let processes = try pair.map { post -> Process in
+                let step = nextStep(for: post)
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: pressBinary)
+                process.arguments = step.arguments + ["--repo", repository.path]
+                process.environment = ProcessInfo.processInfo.environment.merging(step.person) { $1 }
+                process.standardOutput = FileHandle.nullDevice
+                try process.run()
+                return process
+            }
+            for process in processes {
+                process.waitUntilExit()
+                #expect(process.terminationStatus == 0)
+            }
+        }
+        try checkInvariants(repository)
+        let count = try git(["rev-list", "--count", "HEAD"], in: repository.path).stdout
+        #expect(count == "\(1 + 4 + 20)\n")
+    }
+}
