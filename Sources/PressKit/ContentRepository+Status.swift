@@ -57,15 +57,16 @@ extension ContentRepository {
     public func summaries() -> (posts: [PostSummary], errors: [Error]) {
         var posts: [PostSummary] = []
         var errors: [Error] = []
-        for (_, result) in allPosts() {
+        for (_, result) in readAll(PostSummary.init) {
             switch result {
-            case .success(let post): posts.append(PostSummary(post))
+            case .success(let post): posts.append(post)
             case .failure(let error): errors.append(error)
             }
         }
         let order = Dictionary(((try? workflow().states) ?? []).enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-        posts.sort { (order[$0.state] ?? Int.max, $0.slug) < (order[$1.state] ?? Int.max, $1.slug) }
-        return (posts, errors)
+        let keys = posts.map { (order[$0.state] ?? Int.max, $0.slug) }
+        let sorted = keys.indices.sorted { keys[$0] < keys[$1] }
+        return (sorted.map { posts[$0] }, errors)
     }
 
     /// The history of the post `slug`, newest first: every commit that changed its file in

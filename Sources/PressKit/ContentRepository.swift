@@ -74,10 +74,10 @@ public final class ContentRepository {
             let root = URL(fileURLWithPath: git.workdir).resolvingSymlinksInPath().path
             throw FrontMatterError.symbolicLink(SourceLocation(path: path), outside: !target.hasPrefix(root + "/"))
         }
-        guard let data = FileManager.default.contents(atPath: absolute) else {
+        guard let bytes = readFile(absolute) else {
             throw FrontMatterError.unreadable(SourceLocation(path: path), reason: String(cString: strerror(errno)))
         }
-        let post = try Post(path: path, bytes: [UInt8](data))
+        let post = try Post(path: path, bytes: bytes)
         try post.checkShape()
         return post
     }
@@ -92,14 +92,19 @@ public final class ContentRepository {
 
     /// Every post, read in parallel; a file that cannot be read is returned as its error.
     public func allPosts() -> [(path: String, post: Result<Post, Error>)] {
+        readAll { $0 }
+    }
+
+    /// Reads every post in parallel and hands each to `transform` on the thread that read it.
+    public func readAll<T>(_ transform: @escaping (Post) -> T) -> [(path: String, post: Result<T, Error>)] {
         let paths = postPaths()
-        var results = [Result<Post, Error>?](repeating: nil, count: paths.count)
+        var results = [Result<T, Error>?](repeating: nil, count: paths.count)
         let lock = NSLock()
         let chunk = max(64, paths.count / (ProcessInfo.processInfo.activeProcessorCount * 4) + 1)
         let chunks = (paths.count + chunk - 1) / chunk
         DispatchQueue.concurrentPerform(iterations: chunks) { index in
             let range = (index * chunk)..<min(paths.count, (index + 1) * chunk)
-            let read = range.map { i in Result { try readPost(at: paths[i]) } }
+            let read = range.map { i in Result { transform(try readPost(at: paths[i])) } }
             lock.lock()
             for (offset, result) in read.enumerated() { results[range.lowerBound + offset] = result }
             lock.unlock()
@@ -142,4 +147,29 @@ func editDistance(_ a: String, _ b: String) -> Int {
         swap(&previous, &current)
     }
     return previous[b.count]
+}
+
+/// A whole file's bytes, read with one open, fstat and read; nil (with errno set) on failure.
+func readFile(_ path: String) -> [UInt8]? {
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { return nil }
+    defer { close(descriptor) }
+    var info = stat()
+    guard fstat(descriptor, &info) == 0 else { return nil }
+    var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
+    var filled = 0
+    while true {
+        if filled == bytes.count { bytes.append(contentsOf: [UInt8](repeating: 0, count: 4096)) }
+        let count = bytes.withUnsafeMutableBytes { buffer in
+            read(descriptor, buffer.baseAddress.map { $0 + filled }, buffer.count - filled)
+        }
+        if count < 0 {
+            if errno == EINTR { continue }
+            return nil
+        }
+        if count == 0 { break }
+        filled += count
+    }
+    bytes.removeLast(bytes.count - filled)
+    return bytes
 }

@@ -20,9 +20,9 @@ public struct FrontMatter {
     /// The top-level keys, in file order, with their values and positions.
     public private(set) var entries: [Entry]
 
-    public struct Entry {
+    public struct Entry: Equatable {
         public var key: String
-        public var value: Node
+        public var value: YAMLNode
         public var location: SourceLocation
     }
 
@@ -31,19 +31,35 @@ public struct FrontMatter {
     public init(bytes: [UInt8], path: String) throws {
         self.path = path
         hasBOM = bytes.starts(with: [0xEF, 0xBB, 0xBF])
-        let content = hasBOM ? Array(bytes.dropFirst(3)) : bytes
-        let allLines = FrontMatter.splitLines(content)
-        try FrontMatter.checkUTF8(allLines, path: path, bomWidth: hasBOM ? 3 : 0)
-
-        guard let first = allLines.first, FrontMatter.isDelimiter(first, closing: false) else {
+        let content = hasBOM ? bytes[3...] : bytes[...]
+        if String(validating: content, as: UTF8.self) == nil {
+            try FrontMatter.checkUTF8(FrontMatter.splitLines(Array(content)), path: path, bomWidth: hasBOM ? 3 : 0)
+        }
+        // Split lines only as far as the closing delimiter; the body stays one slice of bytes.
+        var head: [[UInt8]] = []
+        var start = content.startIndex
+        var closingIndex: Int?
+        while start < content.endIndex {
+            let end = content[start...].firstIndex(of: 0x0A).map { $0 + 1 } ?? content.endIndex
+            let line = Array(content[start..<end])
+            start = end
+            if head.isEmpty {
+                guard FrontMatter.isDelimiter(line, closing: false) else { break }
+            } else if FrontMatter.isDelimiter(line, closing: true) {
+                closingIndex = head.count
+                head.append(line)
+                break
+            }
+            head.append(line)
+        }
+        guard let first = head.first, FrontMatter.isDelimiter(first, closing: false) else {
             throw FrontMatterError.noFrontMatter(SourceLocation(path: path))
         }
-        guard let end = allLines.indices.dropFirst().first(where: { FrontMatter.isDelimiter(allLines[$0], closing: true) })
-        else { throw FrontMatterError.unterminated(SourceLocation(path: path)) }
+        guard let end = closingIndex else { throw FrontMatterError.unterminated(SourceLocation(path: path)) }
         opening = first
-        lines = Array(allLines[1..<end])
-        closing = allLines[end]
-        body = Array(allLines[(end + 1)...].joined())
+        lines = Array(head[1..<end])
+        closing = head[end]
+        body = Array(content[start...])
         newline = first.last == 0x0A && first.dropLast().last == 0x0D ? "\r\n" : "\n"
         entries = []
         entries = try parse()
@@ -96,7 +112,7 @@ public struct FrontMatter {
     private mutating func reparse(changing key: String) throws {
         let before = entries
         let after = try parse()
-        let others = { (list: [Entry]) in list.filter { $0.key != key }.map { [$0.key: $0.value] } }
+        let others = { (list: [Entry]) in list.filter { $0.key != key }.map { YAMLNode.Pair(key: $0.key, value: $0.value) } }
         guard others(before) == others(after) else {
             throw FrontMatterError.unsafeEdit(entry(key)?.location ?? SourceLocation(path: path, line: 2), key: key)
         }
@@ -108,7 +124,7 @@ public struct FrontMatter {
         guard let entry = entry(key) else { return nil }
         let start = entry.location.line - 2
         guard lines.indices.contains(start) else { return nil }
-        let sequenceAtColumnZero = entry.value.sequence != nil
+        let sequenceAtColumnZero = entry.value.items != nil
         var end = start + 1
         var index = start + 1
         while index < lines.count {
@@ -129,27 +145,35 @@ public struct FrontMatter {
     // MARK: - Parsing
 
     private func parse() throws -> [Entry] {
+        if let simple = SimpleYAML.entries(lines, path: path) { return simple }
+        return try FrontMatter.yamlEntries(lines, path: path)
+    }
+
+    /// The entries as the YAML parser reads them: the reference `SimpleYAML` must agree with.
+    static func yamlEntries(_ lines: [[UInt8]], path: String) throws -> [Entry] {
         let text = String(decoding: lines.joined(), as: UTF8.self)
         let node: Node?
         do {
-            node = try Yams.compose(yaml: text)
+            // Front matter is read as text: the basic resolver types every scalar as a string,
+            // which also spares a regular expression per scalar.
+            node = try Yams.compose(yaml: text, .basic, .default, .utf8)
         } catch let error as YamlError {
-            throw FrontMatter.translate(error, path: path)
+            throw translate(error, path: path)
         }
         guard let node else { return [] }
         guard let mapping = node.mapping else {
-            throw FrontMatterError.notAMapping(location(of: node))
+            throw FrontMatterError.notAMapping(location(of: node, path: path))
         }
         return try mapping.map { key, value in
             guard let name = key.string else {
-                throw FrontMatterError.wrongType(location(of: key), key: "?", expected: "a plain key")
+                throw FrontMatterError.wrongType(location(of: key, path: path), key: "?", expected: "a plain key")
             }
-            return Entry(key: name, value: value, location: location(of: key))
+            return Entry(key: name, value: YAMLNode(value), location: location(of: key, path: path))
         }
     }
 
     /// A node's position in the file: YAML's line is counted from the line after the opening '---'.
-    func location(of node: Node) -> SourceLocation {
+    static func location(of node: Node, path: String) -> SourceLocation {
         guard let mark = node.mark else { return SourceLocation(path: path, line: 2) }
         return SourceLocation(path: path, line: mark.line + 1, column: mark.column)
     }

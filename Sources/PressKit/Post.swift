@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// One approval in a post's record.
 public struct Approval: Equatable, Sendable {
@@ -52,10 +51,10 @@ public struct Post {
 
     /// The approvals record, one entry per person.
     public var approvals: [Approval] {
-        guard let sequence = frontMatter.entry("approvals")?.value.sequence else { return [] }
-        return sequence.compactMap { item in
+        guard let items = frontMatter.entry("approvals")?.value.items else { return [] }
+        return items.compactMap { item in
             guard let person = Post.person(item) else { return nil }
-            return Approval(person: person, at: item.mapping?["at"]?.string ?? "")
+            return Approval(person: person, at: item["at"]?.string ?? "")
         }
     }
 
@@ -66,15 +65,14 @@ public struct Post {
 
     /// A key's value as text, when it is a scalar.
     public func string(_ key: String) -> String? {
-        guard let node = frontMatter.entry(key)?.value, case .scalar(let scalar) = node else { return nil }
-        if scalar.tag.rawValue == Tag.Name.null.rawValue { return nil }
-        return scalar.string
+        guard let node = frontMatter.entry(key)?.value, !node.isNull else { return nil }
+        return node.string
     }
 
     /// A key's value as a list of strings (a single scalar counts as a list of one).
     public func strings(_ key: String) -> [String] {
         guard let node = frontMatter.entry(key)?.value else { return [] }
-        if let sequence = node.sequence { return sequence.compactMap(\.string) }
+        if let items = node.items { return items.compactMap(\.string) }
         return string(key).map { [$0] } ?? []
     }
 
@@ -85,13 +83,13 @@ public struct Post {
             let expected: String?
             switch entry.key {
             case "title", "slug", "status", "summary", "publish_at", "published_at", "created", "workflow":
-                expected = entry.value.scalar == nil ? "a single value" : nil
+                expected = !entry.value.isScalar ? "a single value" : nil
             case "categories", "tags":
-                expected = entry.value.mapping != nil ? "a list of strings" : nil
+                expected = entry.value.pairs != nil ? "a list of strings" : nil
             case "author":
                 expected = Post.person(entry.value) == nil ? "a mapping with 'name' and 'email', or \"Name <email>\"" : nil
             case "approvals":
-                expected = entry.value.sequence == nil ? "a list of approvals" : nil
+                expected = entry.value.items == nil && !entry.value.isNull ? "a list of approvals" : nil
             default:
                 expected = nil
             }
@@ -99,10 +97,10 @@ public struct Post {
         }
     }
 
-    private static func person(_ node: Node) -> Person? {
-        if let mapping = node.mapping {
-            guard let email = mapping["email"]?.string, !email.isEmpty else { return nil }
-            return Person(name: mapping["name"]?.string ?? "", email: email)
+    private static func person(_ node: YAMLNode) -> Person? {
+        if node.pairs != nil {
+            guard let email = node["email"]?.string, !email.isEmpty else { return nil }
+            return Person(name: node["name"]?.string ?? "", email: email)
         }
         return node.string.flatMap(Person.init(parsing:))
     }

@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""Generate a synthetic press content repository: N posts with realistic front matter and
+bodies full of links (other posts, images, anchors, external URLs), and a history of N commits,
+one post added per commit, written with `git fast-import` so that 100,000 commits take seconds.
+
+usage: generate.py DIR --posts N [--seed S]
+"""
+import argparse
+import os
+import random
+import subprocess
+import sys
+import time
+
+WORDS = ("council budget river school harbour market festival library transport housing election "
+         "museum theatre park hospital bridge station weather football concert bakery tram archive "
+         "volunteer mayor planning garden railway cinema ferry cathedral square winter summer").split()
+CATEGORIES = ["politics", "culture", "sport", "city", "business", "science", "opinion", "about"]
+AUTHORS = [("Ada Author", "ada@example.com"), ("Bea Writer", "bea@example.com"),
+           ("Cal Reporter", "cal@example.com"), ("Eddie Editor", "editor@example.com")]
+WORKFLOW = """timezone: Europe/London
+roles:
+  editor: [editor@example.com]
+  reviewer: [reviewer@example.com]
+states: [draft, review, scheduled, published]
+transitions:
+  submit:          { from: [draft], to: review, by: [author, editor] }
+  approve:         { from: [review], to: review, by: [reviewer, editor], not_author: true }
+  request-changes: { from: [review], to: draft, by: [reviewer, editor], comment: required }
+  schedule:        { from: [review], to: scheduled, by: [editor], approvals: 1 }
+  unschedule:      { from: [scheduled], to: review, by: [editor] }
+  publish:         { from: [review, scheduled], to: published, by: [editor, scheduler], approvals: 1 }
+  unpublish:       { from: [published], to: draft, by: [editor], comment: required }
+required:
+  draft: [title, slug, author]
+  review: [title, slug, author, summary]
+"""
+
+
+def post(i, n, rng):
+    title_words = rng.sample(WORDS, 4)
+    title = " ".join(w.capitalize() for w in title_words) + f" {i}"
+    slug = "-".join(title_words) + f"-{i}"
+    roll = rng.random()
+    state = "published" if roll < 0.6 else "draft" if roll < 0.8 else "review" if roll < 0.95 else "scheduled"
+    folder = "published" if state == "published" else "drafts"
+    name, email = rng.choice(AUTHORS)
+    day = 1 + i % 28
+    lines = ["---", f"title: {title}", f"slug: {slug}", "author:", f"  name: {name}", f"  email: {email}",
+             f"status: {state}", f"created: 2026-{1 + i % 12:02d}-{day:02d}T09:{i % 60:02d}:00+00:00",
+             f"categories: [{rng.choice(CATEGORIES)}]", f"tags: [{', '.join(rng.sample(WORDS, 3))}]"]
+    lines.append(f"summary: A story about the {title_words[0]} and the {title_words[1]}, number {i}.")
+    if state in ("published", "scheduled") or (state == "review" and rng.random() < 0.5):
+        lines += ["approvals:", "  - name: Rita Reviewer", "    email: reviewer@example.com",
+                  f"    at: 2026-{1 + i % 12:02d}-{day:02d}T10:00:00+00:00"]
+    if state == "scheduled":
+        lines.append(f"publish_at: 2027-{1 + i % 12:02d}-{day:02d}T08:00:00+00:00")
+    if state == "published":
+        lines.append(f"published_at: 2026-{1 + i % 12:02d}-{day:02d}T11:00:00+00:00")
+    lines.append("---")
+    body = [f"\n# {title}\n"]
+    for paragraph in range(4):
+        sentence = " ".join(rng.choice(WORDS) for _ in range(40))
+        other = rng.randrange(n)
+        body.append(f"\n## Section {paragraph + 1}\n\n{sentence.capitalize()}. See [an earlier story](POST{other}) "
+                    f"and [the first section](#section-1).\n")
+    body.append(f"\n![A photo of the {title_words[0]}](../images/photo-{i % 50}.jpg)\n")
+    body.append(f"\nMore at <https://example.com/{title_words[0]}/{i % 1000}> and "
+                f"[the council site](https://council.example.org/{title_words[1]}).\n")
+    return slug, folder, state, "\n".join(lines) + "\n" + "".join(body)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("dir")
+    parser.add_argument("--posts", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    n = args.posts
+    posts = [post(i, n, rng) for i in range(n)]
+    paths = {i: f"{folder}/{slug}.md" for i, (slug, folder, _, _) in enumerate(posts)}
+
+    def link(i, target):
+        here = paths[i].split("/")[0]
+        there, name = paths[target].split("/")
+        return name if here == there else f"../{there}/{name}"
+
+    os.makedirs(args.dir, exist_ok=True)
+    subprocess.run(["git", "init", "-q", "-b", "main", args.dir], check=True)
+    importer = subprocess.Popen(["git", "fast-import", "--quiet"], cwd=args.dir, stdin=subprocess.PIPE)
+    out = importer.stdin
+    stamp = int(time.mktime((2026, 1, 1, 9, 0, 0, 0, 0, 0)))
+
+    def data(text):
+        raw = text.encode()
+        out.write(b"data %d\n" % len(raw) + raw + b"\n")
+
+    def commit(message, files, index):
+        out.write(b"commit refs/heads/main\n")
+        out.write(b"committer Eddie Editor <editor@example.com> %d +0000\n" % (stamp + index * 60))
+        data(message)
+        for path, text in files:
+            out.write(f"M 100644 inline {path}\n".encode())
+            data(text)
+
+    images = [(f"images/photo-{k}.jpg", f"JPEG placeholder {k}\n") for k in range(50)]
+    commit("init: press content repository\n", [("workflows/default.yml", WORKFLOW), (".gitignore", ".press/\n"),
+                                                 ("drafts/.gitkeep", ""), ("published/.gitkeep", "")] + images, 0)
+    for i, (slug, folder, state, text) in enumerate(posts):
+        for target in set(int(t) for t in __import__("re").findall(r"POST(\d+)", text)):
+            text = text.replace(f"POST{target})", link(i, target) + ")")
+        commit(f"new: {slug}\n\nPress-Transition: new\nPress-To: {state}\n", [(paths[i], text)], i + 1)
+    out.close()
+    if importer.wait() != 0:
+        sys.exit("git fast-import failed")
+    subprocess.run(["git", "checkout", "-q", "-f", "main"], cwd=args.dir, check=True)
+    drafts = [s for s, f, st, _ in posts if st == "draft"]
+    print(f"{args.dir}: {n} posts, {n + 1} commits; first draft: {drafts[0] if drafts else '-'}")
+
+
+if __name__ == "__main__":
+    main()
