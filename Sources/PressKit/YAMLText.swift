@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// A small YAML value that press writes into front matter, emitted in block style so that a
 /// transition's diff is a few readable lines.
@@ -86,9 +85,20 @@ public indirect enum YAMLValue: Equatable, Sendable {
         if inFlow && value.unicodeScalars.contains(where: { ",[]{}".unicodeScalars.contains($0) }) { return false }
         if value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) { return false }
         // It must read back as a string, not a number, boolean, null or date.
-        // Timestamps stay plain: press reads them as text and site generators as dates.
-        guard let node = try? Yams.compose(yaml: value), case .scalar(let scalar) = node else { return false }
-        let tag = node.tag.rawValue
-        return (tag == Tag.Name.str.rawValue || tag == Tag.Name.timestamp.rawValue) && scalar.string == value
+        return !looksTyped(value)
     }
+
+    /// Whether YAML 1.1 would read a plain scalar as something other than a string: a boolean,
+    /// null, a number, a merge key. Errs towards quoting; timestamps with a time stay plain, since
+    /// press reads them as text and site generators as dates.
+    private static func looksTyped(_ value: String) -> Bool {
+        if typedWords.contains(value) { return true }
+        guard let first = value.unicodeScalars.first, "0123456789+-.".unicodeScalars.contains(first) else { return false }
+        return value.unicodeScalars.allSatisfy { "0123456789abcdefABCDEFxXoOiInN_.:+-".unicodeScalars.contains($0) }
+    }
+
+    private static let typedWords: Set<String> = [
+        "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE",
+        "on", "On", "ON", "off", "Off", "OFF", "~", "null", "Null", "NULL", "<<", "=",
+    ]
 }
