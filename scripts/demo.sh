@@ -27,7 +27,7 @@ ada press new "Who’s Happy in Iraq?" --category world --tag polling \
 printf '\nA survey of 2,000 people in all eighteen provinces.\n' >> drafts/whos-happy-in-iraq.md
 ada press submit whos-happy-in-iraq --comment "Ready for a read."
 step "press approve whos-happy-in-iraq    # as Ada, the author: refused"
-GIT_AUTHOR_NAME="Ada Author" GIT_AUTHOR_EMAIL=ada@example.com "$press" approve whos-happy-in-iraq || echo "(exit $?)"
+GIT_AUTHOR_NAME="Ada Author" GIT_AUTHOR_EMAIL=ada@example.com "$press" approve whos-happy-in-iraq 2>&1 || echo "(exit $?)"
 rita press approve whos-happy-in-iraq --comment "Checked the numbers."
 at=$(date -u -d '+1 hour' '+%Y-%m-%dT%H:%M:00+00:00')
 eddie press schedule whos-happy-in-iraq --at "$at"

@@ -1,0 +1,14 @@
+import ArgumentParser
+import Foundation
+import PressKit
+
+extension Press {
+    struct RequestChanges: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "request-changes", abstract: "Send a post in review back to its author, clearing its approvals.")
+        @OptionGroup var options: RepositoryOptions
+        @Argument(help: "The post's slug.") var slug: String
+        @Option(help: "What needs to change.") var comment: String
+        func run() throws { try options.perform("request-changes", slug: slug, comment: comment) }
+    }
+}

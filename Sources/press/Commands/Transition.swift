@@ -1,0 +1,17 @@
+import ArgumentParser
+import Foundation
+import PressKit
+
+extension Press {
+    struct Transition: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make any transition the post's workflow defines, by name.",
+            discussion: "For workflows with states and transitions of their own, e.g. 'press transition clear-legal my-post'.")
+        @OptionGroup var options: RepositoryOptions
+        @Argument(help: "The transition's name in the workflow.") var name: String
+        @Argument(help: "The post's slug.") var slug: String
+        @Option(help: "A comment, where the transition takes one.") var comment: String?
+        @Option(help: ArgumentHelp("A publish time, where the transition takes one.", valueName: "TIME")) var at: String?
+        func run() throws { try options.perform(name, slug: slug, comment: comment, at: at) }
+    }
+}
