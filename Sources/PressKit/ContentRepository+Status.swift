@@ -54,7 +54,9 @@ public struct LogEntry: Codable, Equatable, Sendable {
 extension ContentRepository {
     /// Every post that could be read, sorted by state (in workflow order) and slug, and the errors
     /// of those that could not.
-    public func summaries() -> (posts: [PostSummary], errors: [Error]) {
+    /// - Throws: `WorkflowError` when the default workflow is missing or wrong.
+    public func summaries() throws -> (posts: [PostSummary], errors: [Error]) {
+        let states = try workflow().states
         var posts: [PostSummary] = []
         var errors: [Error] = []
         for (_, result) in readAll(PostSummary.init) {
@@ -63,7 +65,7 @@ extension ContentRepository {
             case .failure(let error): errors.append(error)
             }
         }
-        let order = Dictionary(((try? workflow().states) ?? []).enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        let order = Dictionary(states.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         let keys = posts.map { (order[$0.state] ?? Int.max, $0.slug) }
         let sorted = keys.indices.sorted { keys[$0] < keys[$1] }
         return (sorted.map { posts[$0] }, errors)
@@ -73,7 +75,7 @@ extension ContentRepository {
     /// drafts/ or published/.
     public func log(_ slug: String) throws -> [LogEntry] {
         let paths = ContentRepository.postFolders.map { "\($0)/\(slug).md" }
-        let zone = (try? workflow().timeZone) ?? TimeZone(identifier: "UTC") ?? .current
+        let zone = try workflow().timeZone
         let commits = try git.history(touching: paths)
         guard !commits.isEmpty || exists(slug) else {
             throw RepositoryError.unknownSlug(slug, suggestion: closestSlug(to: slug))

@@ -199,3 +199,17 @@ import Testing
         #expect(try Snapshot(repository) == before)
     }
 }
+
+@Suite struct BrokenWorkflowTests {
+    @Test(arguments: [["status"], ["show", "hello"], ["log", "hello"], ["new", "Another"]])
+    func everyCommandRefusesABrokenWorkflow(arguments: [String]) throws {
+        let repository = try CLIRepository()
+        try repository.directory.write("workflows/default.yml", testWorkflow + "colour: blue\n")
+        let before = try Snapshot(repository)
+        let output = try repository.press(arguments, as: People.ada)
+        #expect(output.status == 2, "\(output)")
+        #expect(output.stderr.hasPrefix("workflows/default.yml:"))
+        #expect(output.stderr.contains("unknown key 'colour'"))
+        #expect(try Snapshot(repository) == before)
+    }
+}

@@ -14,7 +14,7 @@ extension Press {
         func run() throws {
             let repository = try options.open()
             try repository.git.recoverInterruptedCommitIfAny()
-            var (posts, errors) = repository.summaries()
+            var (posts, errors) = try repository.summaries()
             if let state { posts = posts.filter { $0.state == state } }
             errors.forEach(Diagnostics.standardError.warn)
             if json { return try printJSON(posts) }
