@@ -28,6 +28,18 @@ import Testing
         }
     }
 
+    /// Starts press for `step` without waiting for it.
+    func launch(_ step: (arguments: [String], person: [String: String]), in repository: CLIRepository) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: pressBinary)
+        process.arguments = step.arguments + ["--repo", repository.path]
+        process.environment = ProcessInfo.processInfo.environment.merging(step.person) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
     func states(_ repository: CLIRepository) throws -> [[String: Any]] {
         let output = try repository.press(["status", "--json"])
         guard output.status == 0, let posts = try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [[String: Any]] else {
@@ -60,14 +72,7 @@ import Testing
         for round in 0..<200 {
             let posts = try states(repository)
             let post = posts[round % posts.count]
-            let step = nextStep(for: post)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: pressBinary)
-            process.arguments = step.arguments + ["--repo", repository.path]
-            process.environment = ProcessInfo.processInfo.environment.merging(step.person) { $1 }
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            let process = try launch(nextStep(for: post), in: repository)
             // The point is a random moment: anywhere from before main() to after the commit.
             usleep(UInt32.random(in: 0...40_000, using: &generator))
             if process.isRunning {
@@ -89,16 +94,7 @@ import Testing
         for _ in 0..<10 {
             let posts = try states(repository)
             let pair = posts.filter { ["alpha", "bravo"].contains($0["slug"] as? String ?? "") }
-            let processes = try pair.map { post -> Process in
-                let step = nextStep(for: post)
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: pressBinary)
-                process.arguments = step.arguments + ["--repo", repository.path]
-                process.environment = ProcessInfo.processInfo.environment.merging(step.person) { $1 }
-                process.standardOutput = FileHandle.nullDevice
-                try process.run()
-                return process
-            }
+            let processes = try pair.map { try launch(nextStep(for: $0), in: repository) }
             for process in processes {
                 process.waitUntilExit()
                 #expect(process.terminationStatus == 0)
