@@ -96,8 +96,8 @@ public final class ContentRepository {
     }
 
     /// Reads every post in parallel and hands each to `transform` on the thread that read it.
-    public func readAll<T>(_ transform: @escaping (Post) -> T) -> [(path: String, post: Result<T, Error>)] {
-        let paths = postPaths()
+    public func readAll<T>(paths: [String]? = nil, _ transform: @escaping (Post) -> T) -> [(path: String, post: Result<T, Error>)] {
+        let paths = paths ?? postPaths()
         var results = [Result<T, Error>?](repeating: nil, count: paths.count)
         let lock = NSLock()
         let chunk = max(64, paths.count / (ProcessInfo.processInfo.activeProcessorCount * 4) + 1)

@@ -10,13 +10,16 @@ public struct TransitionRequest: Sendable {
     public var comment: String?
     public var at: String?
     public var now: Date
-    /// Extra trailers to record, e.g. `Press-Skipped: external`.
+    /// Extra trailers to record, e.g. `Press-Skipped: external-links`.
     public var trailers: [(String, String)]
+    /// Whether the gate skips external links (an editor's override, recorded in the commit).
+    public var skipExternal: Bool
 
     public init(
         name: String, slug: String, actor: Person, committer: Person? = nil, comment: String? = nil,
-        at: String? = nil, now: Date, trailers: [(String, String)] = []
+        at: String? = nil, now: Date, trailers: [(String, String)] = [], skipExternal: Bool = false
     ) {
+        self.skipExternal = skipExternal
         self.name = name
         self.slug = slug
         self.actor = actor

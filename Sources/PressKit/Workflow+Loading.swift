@@ -2,8 +2,12 @@ import Foundation
 import Yams
 
 extension Workflow {
-    static let topLevelKeys = ["timezone", "roles", "states", "transitions", "required", "folders", "scheduler"]
-    static let transitionKeys = ["from", "to", "by", "not_author", "comment", "approvals", "approve", "at", "clears"]
+    static let topLevelKeys = [
+        "timezone", "roles", "states", "transitions", "required", "folders", "scheduler", "fields", "site", "links",
+    ]
+    static let fieldKeys = ["type", "values", "max_length"]
+    static let linkKeys = ["timeout", "concurrency", "per_host", "cache_ttl", "retries", "exclude", "accept"]
+    static let transitionKeys = ["from", "to", "by", "not_author", "comment", "approvals", "approve", "at", "clears", "gate"]
 
     /// Reads and checks a workflow file.
     /// - Parameters:
@@ -87,6 +91,66 @@ extension Workflow {
         }
         self.required = required
 
+        var fields = FieldRule.defaults
+        if let fieldsNode = top["fields"] {
+            for (key, value) in try reader.pairs(fieldsNode, key: "fields") {
+                let spec = try reader.mapping(value, key: "fields.\(key)", allowed: Workflow.fieldKeys)
+                var rule = fields[key] ?? FieldRule(kind: .string)
+                if let type = spec["type"] {
+                    let name = try reader.string(type, key: "fields.\(key).type")
+                    guard let kind = FieldRule.Kind(rawValue: name) else {
+                        throw WorkflowError.wrongType(
+                            reader.location(type), key: "fields.\(key).type",
+                            expected: FieldRule.Kind.allCases.map(\.rawValue).joined(separator: ", "))
+                    }
+                    rule.kind = kind
+                }
+                if let values = spec["values"] { rule.values = try reader.strings(values, key: "fields.\(key).values") }
+                if let length = spec["max_length"] { rule.maxLength = try reader.count(length, key: "fields.\(key).max_length") }
+                fields[key] = rule
+            }
+        }
+        self.fields = fields
+
+        postPathPattern = nil
+        if let siteNode = top["site"] {
+            let site = try reader.mapping(siteNode, key: "site", allowed: ["posts"])
+            if let pattern = site["posts"] {
+                let text = try reader.string(pattern, key: "site.posts")
+                guard text.contains("{slug}") else {
+                    throw WorkflowError.wrongType(reader.location(pattern), key: "site.posts", expected: "a path with {slug}, e.g. /posts/{slug}/")
+                }
+                postPathPattern = text
+            }
+        }
+
+        var links = LinkPolicy()
+        if let linksNode = top["links"] {
+            let spec = try reader.mapping(linksNode, key: "links", allowed: Workflow.linkKeys)
+            if let node = spec["timeout"] { links.timeout = try reader.seconds(node, key: "links.timeout") }
+            if let node = spec["cache_ttl"] { links.cacheTTL = try reader.seconds(node, key: "links.cache_ttl") }
+            if let node = spec["concurrency"] { links.concurrency = max(1, try reader.count(node, key: "links.concurrency")) }
+            if let node = spec["per_host"] { links.perHost = max(1, try reader.count(node, key: "links.per_host")) }
+            if let node = spec["retries"] { links.retries = try reader.count(node, key: "links.retries") }
+            if let node = spec["exclude"] {
+                links.exclude = try reader.strings(node, key: "links.exclude")
+                for (pattern, item) in zip(links.exclude, node.sequence.map(Array.init) ?? [node])
+                where (try? NSRegularExpression(pattern: pattern)) == nil {
+                    throw WorkflowError.wrongType(reader.location(item), key: "links.exclude", expected: "regular expressions")
+                }
+            }
+            if let node = spec["accept"] {
+                let codes = try reader.strings(node, key: "links.accept")
+                links.accept = Set(try codes.map { code in
+                    guard let value = Int(code), (100..<600).contains(value) else {
+                        throw WorkflowError.wrongType(reader.location(node), key: "links.accept", expected: "HTTP status codes")
+                    }
+                    return value
+                })
+            }
+        }
+        self.links = links
+
         guard let transitionsNode = top["transitions"] else {
             throw WorkflowError.missingKey(reader.location(root), key: "transitions")
         }
@@ -114,7 +178,13 @@ extension Workflow {
                     approvals: try fields["approvals"].map { try reader.count($0, key: "\(key).approvals") } ?? 0,
                     recordsApproval: try fields["approve"].map { try reader.bool($0, key: "\(key).approve") } ?? (name == "approve"),
                     at: try fields["at"].map { try reader.requirement($0, key: "\(key).at") } ?? (name == "schedule" ? .required : .none),
-                    clears: try fields["clears"].map { try reader.strings($0, key: "\(key).clears") } ?? []))
+                    clears: try fields["clears"].map { try reader.strings($0, key: "\(key).clears") } ?? [],
+                    gateLevel: try fields["gate"].map { node in
+                        guard let level = GateLevel(rawValue: try reader.string(node, key: "\(key).gate")) else {
+                            throw WorkflowError.wrongType(reader.location(node), key: "\(key).gate", expected: "'none', 'internal' or 'full'")
+                        }
+                        return level
+                    }))
         }
         transitions = Workflow.withDerivedClears(rules, states: states, folders: folders)
     }
@@ -199,6 +269,17 @@ struct NodeReader {
 
     func count(_ node: Node, key: String) throws -> Int {
         guard let text = node.scalar?.string, let value = Int(text), value >= 0 else { throw WorkflowError.wrongType(location(node), key: key, expected: "a whole number") }
+        return value
+    }
+
+    /// Seconds: a number, or a number with s, m, h or d.
+    func seconds(_ node: Node, key: String) throws -> Double {
+        let text = try string(node, key: key)
+        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
+        if let unit = text.last.flatMap({ units[$0] }), let value = Double(text.dropLast()), value >= 0 { return value * unit }
+        guard let value = Double(text), value >= 0 else {
+            throw WorkflowError.wrongType(location(node), key: key, expected: "seconds, or a number with s, m, h or d")
+        }
         return value
     }
 

@@ -23,6 +23,8 @@ public struct TransitionRule: Equatable, Sendable {
     public var at: Requirement
     /// Front matter keys it removes.
     public var clears: [String]
+    /// The validation it runs first, when the workflow says (`gate: none|internal|full`).
+    public var gateLevel: GateLevel?
 }
 
 /// A workflow: states, transitions, roles and required keys, read from `workflows/NAME.yml`.
@@ -38,6 +40,11 @@ public struct Workflow: Sendable {
     public var folders: [String: String]
     /// Who the scheduler commits as; it holds the built-in role `scheduler`.
     public var scheduler: Person
+    /// Rules for front matter keys: press's defaults with the workflow's `fields:` on top.
+    public var fields: [String: FieldRule]
+    /// The site path of a post, with `{slug}` (e.g. `/posts/{slug}/`), from `site: {posts: …}`.
+    public var postPathPattern: String?
+    public var links: LinkPolicy
 
     public static let builtInRoles = ["author", "scheduler"]
     public static let publishedFolder = "published"

@@ -3,7 +3,7 @@ import Foundation
 import Git
 import PressKit
 
-struct Press: ParsableCommand {
+struct Press: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "press",
         abstract: "An editorial workflow and publishing pipeline on git.",
@@ -16,15 +16,19 @@ struct Press: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             Init.self, New.self, Submit.self, Approve.self, RequestChanges.self, Schedule.self, Unschedule.self,
-            Publish.self, Unpublish.self, Transition.self, Status.self, Show.self, Log.self,
+            Publish.self, Unpublish.self, Transition.self, Status.self, Show.self, Log.self, Validate.self, Hook.self,
         ]
     )
 
     /// Runs the command line `arguments` and returns the process's exit code.
-    static func runAndReport(_ arguments: [String]) -> Int32 {
+    static func runAndReport(_ arguments: [String]) async -> Int32 {
         do {
             var command = try parseAsRoot(arguments)
-            try command.run()
+            if var asynchronous = command as? AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
             return 0
         } catch {
             return Diagnostics.standardError.report(error)

@@ -2,4 +2,4 @@ import Foundation
 
 // Parses the command line, runs the subcommand, and turns any error into a diagnostic and an
 // exit code in one place: 0 done, 1 refused, 2 usage or configuration error.
-exit(Press.runAndReport(CommandLine.arguments.dropFirst().map { $0 }))
+exit(await Press.runAndReport(CommandLine.arguments.dropFirst().map { $0 }))

@@ -3,11 +3,11 @@ import Foundation
 import PressKit
 
 extension Press {
-    struct Approve: ParsableCommand {
+    struct Approve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Record your approval of a post in review.")
         @OptionGroup var options: RepositoryOptions
         @Argument(help: "The post's slug.") var slug: String
         @Option(help: "A note for the author.") var comment: String?
-        func run() throws { try options.perform("approve", slug: slug, comment: comment) }
+        func run() async throws { try await options.perform("approve", slug: slug, comment: comment) }
     }
 }

@@ -3,11 +3,12 @@ import Foundation
 import PressKit
 
 extension Press {
-    struct Publish: ParsableCommand {
+    struct Publish: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Publish a post now: it moves to published/.")
         @OptionGroup var options: RepositoryOptions
+        @OptionGroup var gate: GateOptions
         @Argument(help: "The post's slug.") var slug: String
         @Option(help: "A note for the log.") var comment: String?
-        func run() throws { try options.perform("publish", slug: slug, comment: comment) }
+        func run() async throws { try await options.perform("publish", slug: slug, comment: comment, skipExternal: gate.skipExternal) }
     }
 }

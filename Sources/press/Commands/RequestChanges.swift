@@ -3,12 +3,12 @@ import Foundation
 import PressKit
 
 extension Press {
-    struct RequestChanges: ParsableCommand {
+    struct RequestChanges: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "request-changes", abstract: "Send a post in review back to its author, clearing its approvals.")
         @OptionGroup var options: RepositoryOptions
         @Argument(help: "The post's slug.") var slug: String
         @Option(help: "What needs to change.") var comment: String
-        func run() throws { try options.perform("request-changes", slug: slug, comment: comment) }
+        func run() async throws { try await options.perform("request-changes", slug: slug, comment: comment) }
     }
 }

@@ -3,15 +3,16 @@ import Foundation
 import PressKit
 
 extension Press {
-    struct Schedule: ParsableCommand {
+    struct Schedule: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Schedule an approved post for publication.")
         @OptionGroup var options: RepositoryOptions
+        @OptionGroup var gate: GateOptions
         @Argument(help: "The post's slug.") var slug: String
         @Option(
             help: ArgumentHelp(
                 "ISO 8601 with an offset, or \"YYYY-MM-DD HH:MM\" in the workflow's time zone.", valueName: "TIME"))
         var at: String
         @Option(help: "A note for the log.") var comment: String?
-        func run() throws { try options.perform("schedule", slug: slug, comment: comment, at: at) }
+        func run() async throws { try await options.perform("schedule", slug: slug, comment: comment, at: at, skipExternal: gate.skipExternal) }
     }
 }

@@ -3,11 +3,11 @@ import Foundation
 import PressKit
 
 extension Press {
-    struct Submit: ParsableCommand {
+    struct Submit: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Submit a draft for review (its uncommitted edits go in too).")
         @OptionGroup var options: RepositoryOptions
         @Argument(help: "The post's slug.") var slug: String
         @Option(help: "A note for the reviewers.") var comment: String?
-        func run() throws { try options.perform("submit", slug: slug, comment: comment) }
+        func run() async throws { try await options.perform("submit", slug: slug, comment: comment) }
     }
 }

@@ -3,11 +3,11 @@ import Foundation
 import PressKit
 
 extension Press {
-    struct Unpublish: ParsableCommand {
+    struct Unpublish: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Take a published post back to drafts/.")
         @OptionGroup var options: RepositoryOptions
         @Argument(help: "The post's slug.") var slug: String
         @Option(help: "Why it is taken down.") var comment: String
-        func run() throws { try options.perform("unpublish", slug: slug, comment: comment) }
+        func run() async throws { try await options.perform("unpublish", slug: slug, comment: comment) }
     }
 }

@@ -1,0 +1,76 @@
+/// Heading ids as GitHub makes them.
+public enum Anchor {
+    /// Lowercase; letters, digits, spaces, hyphens and underscores kept, everything else dropped;
+    /// each space becomes a hyphen. ("What's New?" → "whats-new").
+    public static func githubID(_ heading: String) -> String {
+        var out = ""
+        for character in heading.lowercased() {
+            if character == " " {
+                out.append("-")
+            } else if character == "-" || character == "_" || character.isLetter || character.isNumber {
+                out.append(character)
+            }
+        }
+        return out
+    }
+}
+
+/// Attributes in a fragment of raw HTML, as (lowercased name, value) pairs in order.
+enum HTMLAttributes {
+    static func scan(_ html: String) -> [(String, String)] {
+        var result: [(String, String)] = []
+        let scalars = Array(html.unicodeScalars)
+        var index = 0
+        var inTag = false
+        func isNameCharacter(_ scalar: Unicode.Scalar) -> Bool {
+            scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "-" || scalar == "_" || scalar == ":"
+        }
+        while index < scalars.count {
+            let scalar = scalars[index]
+            if !inTag {
+                if scalar == "<" {
+                    inTag = true
+                    index += 1
+                    while index < scalars.count, isNameCharacter(scalars[index]) || scalars[index] == "/" { index += 1 }
+                } else {
+                    index += 1
+                }
+                continue
+            }
+            if scalar == ">" {
+                inTag = false
+                index += 1
+                continue
+            }
+            guard isNameCharacter(scalar) else {
+                index += 1
+                continue
+            }
+            let nameStart = index
+            while index < scalars.count, isNameCharacter(scalars[index]) { index += 1 }
+            let name = String(String.UnicodeScalarView(scalars[nameStart..<index])).lowercased()
+            while index < scalars.count, scalars[index] == " " { index += 1 }
+            guard index < scalars.count, scalars[index] == "=" else { continue }
+            index += 1
+            while index < scalars.count, scalars[index] == " " { index += 1 }
+            guard index < scalars.count else { break }
+            var value: [Unicode.Scalar] = []
+            if scalars[index] == "\"" || scalars[index] == "'" {
+                let quote = scalars[index]
+                index += 1
+                while index < scalars.count, scalars[index] != quote {
+                    value.append(scalars[index])
+                    index += 1
+                }
+                index += 1
+            } else {
+                while index < scalars.count, scalars[index] != " ", scalars[index] != ">" {
+                    value.append(scalars[index])
+                    index += 1
+                }
+            }
+            result.append((name, String(String.UnicodeScalarView(value))))
+        }
+        return result
+    }
+}

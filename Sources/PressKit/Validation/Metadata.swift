@@ -1,0 +1,133 @@
+import Foundation
+
+/// The metadata rules: keys, types, values and lengths from the workflow, slugs, and the
+/// agreement of `status`, folder and times.
+struct MetadataCheck {
+    let workflow: Workflow
+    let states: Set<String>
+
+    init(workflow: Workflow) {
+        self.workflow = workflow
+        states = Set(workflow.states)
+    }
+
+    func check(_ post: Post) -> [Diagnostic] {
+        var found: [Diagnostic] = []
+        func report(_ key: String?, _ severity: Diagnostic.Severity, _ rule: String, _ message: String) {
+            let location = key.map(post.location(of:)) ?? SourceLocation(path: post.path)
+            found.append(Diagnostic(location, severity, rule, message))
+        }
+        let fm = post.frontMatter
+
+        // Keys: known, typed, within their values and lengths.
+        for entry in fm.entries {
+            guard let rule = workflow.fields[entry.key] else {
+                report(entry.key, .warning, "unknown-key", "unknown key '\(entry.key)'; declare it under 'fields:' in \(workflow.path) if it is meant")
+                continue
+            }
+            if let (name, problem) = MetadataCheck.problem(entry.value, rule) {
+                report(entry.key, .error, name, "'\(entry.key)' \(problem)")
+            }
+        }
+
+        // Status: a state of the workflow, in the folder that state lives in.
+        let state = post.status
+        if let state {
+            if !states.contains(state) {
+                report("status", .error, "status", "'\(state)' is not a state of the workflow '\(workflow.name)' (\(workflow.states.joined(separator: ", ")))")
+            } else if workflow.folder(of: state) != post.folder {
+                report("status", .error, "status-folder", "a post in '\(state)' belongs in \(workflow.folder(of: state))/, but this one is in \(post.folder)/")
+            }
+            let missing = workflow.requiredKeys(in: state).filter { fm.entry($0).map { $0.value.isNull } ?? true }
+            for key in missing {
+                report(nil, .error, "required", "a post in '\(state)' needs '\(key)'")
+            }
+            if workflow.folder(of: state) == Workflow.publishedFolder && post.publishedAt == nil {
+                report(fm.entry("published_at") == nil ? "status" : "published_at", .error, "published-at", "a published post needs 'published_at'")
+            }
+        } else {
+            report(nil, .error, "required", "the post has no 'status'")
+        }
+
+        // Slug: of the slug form, and the file's name.
+        if let slug = post.slug {
+            if let problem = Slug.problem(with: slug) {
+                report("slug", .error, "slug-format", "'\(slug)': \(problem)")
+            } else if slug != post.fileSlug {
+                report("slug", .error, "slug-filename", "the slug '\(slug)' is not the file's name ('\(post.fileSlug).md')")
+            }
+        }
+        return found
+    }
+
+    /// The rule a value breaks (`type`, `values` or `max-length`) and why, or nil.
+    static func problem(_ value: YAMLNode, _ rule: FieldRule) -> (String, String)? {
+        if value.isNull { return nil }
+        switch rule.kind {
+        case .string, .datetime, .email, .url:
+            guard let text = value.string else { return ("type", "must be a single value, not a list or mapping") }
+            if let max = rule.maxLength, text.count > max { return ("max-length", "is \(text.count) characters long; the most is \(max)") }
+            if !rule.values.isEmpty && !rule.values.contains(text) {
+                return ("values", "is '\(text)', which is not one of: \(rule.values.joined(separator: ", "))")
+            }
+            switch rule.kind {
+            case .datetime: return datetimeProblem(text).map { ("type", $0) }
+            case .email: return isEmail(text) ? nil : ("type", "is not an email address: '\(text)'")
+            case .url: return isURL(text) ? nil : ("type", "is not an http(s) URL: '\(text)'")
+            default: return nil
+            }
+        case .list:
+            let items = value.items ?? (value.isScalar ? [value] : nil)
+            guard let items else { return ("type", "must be a list of strings") }
+            for item in items {
+                guard let text = item.string else { return ("type", "must be a list of strings") }
+                if !rule.values.isEmpty && !rule.values.contains(text) {
+                    return ("values", "has '\(text)', which is not one of: \(rule.values.joined(separator: ", "))")
+                }
+                if let max = rule.maxLength, text.count > max { return ("max-length", "has an item longer than \(max) characters") }
+            }
+            return nil
+        case .person:
+            if let pairs = value.pairs {
+                guard let email = value["email"]?.string else { return ("type", "needs an 'email'") }
+                if let unknown = pairs.first(where: { !["name", "email"].contains($0.key) }) { return ("type", "has an unknown key '\(unknown.key)'") }
+                return isEmail(email) ? nil : ("type", "has an email that is not one: '\(email)'")
+            }
+            guard let text = value.string, let person = Person(parsing: text), isEmail(person.email) else {
+                return ("type", "must be a mapping with 'name' and 'email', or \"Name <email>\"")
+            }
+            return nil
+        case .approvals:
+            guard let items = value.items else { return ("type", "must be a list of approvals (name, email, at)") }
+            for item in items {
+                guard let email = item["email"]?.string, isEmail(email) else { return ("type", "has an approval without a valid 'email'") }
+                if let at = item["at"]?.string, let problem = datetimeProblem(at) { return ("type", "has an approval whose 'at' \(problem)") }
+            }
+            return nil
+        }
+    }
+
+    static func datetimeProblem(_ text: String) -> String? {
+        do {
+            _ = try PressTime.parse(text, zone: TimeZone(identifier: "UTC") ?? .current)
+        } catch {
+            return "is not a date-time: '\(text)'"
+        }
+        let timePart = text.split(whereSeparator: { $0 == "T" || $0 == " " }).dropFirst().joined()
+        guard timePart.contains("+") || timePart.contains("-") || timePart.hasSuffix("Z") else {
+            return "has no offset: '\(text)' (write it as 2027-01-01T09:00:00+00:00)"
+        }
+        return nil
+    }
+
+    static func isEmail(_ text: String) -> Bool {
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !text.contains(where: \.isWhitespace)
+            && !parts[1].hasPrefix(".") && !parts[1].hasSuffix(".")
+    }
+
+    static func isURL(_ text: String) -> Bool {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased() else { return false }
+        return (scheme == "http" || scheme == "https") && url.host?.isEmpty == false
+    }
+}

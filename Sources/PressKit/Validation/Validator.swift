@@ -1,0 +1,140 @@
+import Foundation
+
+/// What to validate.
+public struct ValidationRequest: Sendable {
+    /// Posts to check (paths relative to the repository); nil checks every post.
+    public var paths: [String]?
+    /// Whether to check external http(s) links.
+    public var external: Bool
+    public var now: Date
+    /// For a transition's gate: the state and publish time the post `slug` is about to have.
+    public var pending: PendingState?
+
+    public struct PendingState: Sendable {
+        public var slug: String
+        public var state: String
+        public var time: Date?
+
+        public init(slug: String, state: String, time: Date?) {
+            self.slug = slug
+            self.state = state
+            self.time = time
+        }
+    }
+
+    public init(paths: [String]? = nil, external: Bool = false, now: Date, pending: PendingState? = nil) {
+        self.paths = paths
+        self.external = external
+        self.now = now
+        self.pending = pending
+    }
+}
+
+/// One post as the link rules see it.
+struct PostRecord: Sendable {
+    var path: String
+    var slug: String
+    var state: String?
+    var folder: String
+    /// When it is (or will be) out: `published_at` in published/, `publish_at` when scheduled.
+    var time: Date?
+    var isPublished: Bool
+}
+
+/// Runs the metadata and link rules over a content repository.
+public struct Validator {
+    public let repository: ContentRepository
+
+    public init(repository: ContentRepository) {
+        self.repository = repository
+    }
+
+    /// Validates the posts `request` names (all by default), with external links checked by
+    /// `checker` when the request asks for them.
+    /// - Throws: `WorkflowError` when the workflow is missing or wrong (a configuration error).
+    public func validate(_ request: ValidationRequest, checker: ExternalChecking? = nil) async throws -> ValidationReport {
+        let workflow = try repository.workflow()
+        let root = repository.root
+        let allPaths = repository.postPaths()
+        let checked = Set(request.paths ?? allPaths)
+
+        // Read every post's front matter (for the index of slugs, states and times), and scan the
+        // Markdown of the checked ones, in parallel.
+        let scanned = repository.readAll(paths: allPaths + checked.filter { !allPaths.contains($0) }.sorted()) { post in
+            (post, checked.contains(post.path) ? Markdown.scan(post.frontMatter.bodyBytes, firstLine: post.frontMatter.bodyStartLine) : nil)
+        }
+        var diagnostics: [Diagnostic] = []
+        var records: [String: [PostRecord]] = [:]
+        var posts: [(Post, MarkdownScan)] = []
+        var titles: [String: [Post]] = [:]
+        for (path, result) in scanned {
+            switch result {
+            case .success(let (post, scan)):
+                var record = PostRecord(post: post, workflow: workflow)
+                if let pending = request.pending, record.slug == pending.slug {
+                    record.state = pending.state
+                    record.isPublished = workflow.folder(of: pending.state) == Workflow.publishedFolder
+                    record.time = pending.time
+                }
+                records[record.slug, default: []].append(record)
+                if let scan { posts.append((post, scan)) }
+                if let title = post.title { titles[title, default: []].append(post) }
+            case .failure(let error):
+                guard checked.contains(path) else { continue }
+                let location = (error as? PressError)?.location ?? SourceLocation(path: path)
+                diagnostics.append(Diagnostic(location, .error, "front-matter", "\(error)"))
+            }
+        }
+
+        let metadata = MetadataCheck(workflow: workflow)
+        for (post, _) in posts {
+            diagnostics += metadata.check(post)
+            let slug = post.slug ?? post.fileSlug
+            if let same = records[slug], same.count > 1 {
+                let others = same.map(\.path).filter { $0 != post.path }
+                diagnostics.append(Diagnostic(post.location(of: "slug"), .error, "slug-unique", "the slug '\(slug)' is also used by \(others.joined(separator: ", "))"))
+            }
+            if let title = post.title, let same = titles[title], same.count > 1 {
+                let others = same.map(\.path).filter { $0 != post.path }
+                diagnostics.append(Diagnostic(post.location(of: "title"), .warning, "duplicate-title", "the title is also used by \(others.joined(separator: ", "))"))
+            }
+        }
+
+        var links = LinkCheck(root: root, workflow: workflow, records: records, repository: repository)
+        var external: [String: [(Post, Link)]] = [:]
+        var linkCount = 0
+        for (post, scan) in posts {
+            linkCount += scan.links.count
+            for link in scan.links {
+                switch links.check(link, in: post, anchors: scan.anchors) {
+                case .fine: break
+                case .external(let url): external[url, default: []].append((post, link))
+                case .finding(let severity, let rule, let message):
+                    diagnostics.append(Diagnostic(SourceLocation(path: post.path, line: link.line, column: link.column), severity, rule, message))
+                }
+            }
+        }
+        let externalCount = external.values.reduce(0) { $0 + $1.count }
+        if request.external, let checker, !external.isEmpty {
+            let results = await checker.check(Array(external.keys), policy: workflow.links)
+            for (url, uses) in external {
+                guard let result = results[url], let (severity, message) = result.finding(for: url) else { continue }
+                for (post, link) in uses {
+                    diagnostics.append(Diagnostic(SourceLocation(path: post.path, line: link.line, column: link.column), severity, "link-external", message))
+                }
+            }
+        }
+        return ValidationReport(diagnostics: diagnostics, posts: posts.count, links: linkCount, externalLinks: externalCount)
+    }
+}
+
+extension PostRecord {
+    init(post: Post, workflow: Workflow) {
+        path = post.path
+        slug = post.fileSlug
+        state = post.status
+        folder = post.folder
+        isPublished = post.folder == Workflow.publishedFolder
+        time = (isPublished ? post.publishedAt : post.publishAt).flatMap { try? PressTime.parse($0, zone: workflow.timeZone) }
+    }
+}
