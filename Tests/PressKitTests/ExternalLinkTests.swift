@@ -1,0 +1,106 @@
+import Foundation
+import PressKit
+import TestSupport
+import Testing
+
+/// External links against a server this test starts on 127.0.0.1; nothing reaches the internet.
+@Suite struct ExternalLinkTests {
+    static func policy(timeout: Double = 2, retries: Int = 3) -> LinkPolicy {
+        var policy = LinkPolicy()
+        policy.timeout = timeout
+        policy.retries = retries
+        return policy
+    }
+
+    func check(_ paths: [String], server: TestHTTPServer, policy: LinkPolicy = policy()) async -> [String: ExternalResult] {
+        let urls = paths.map(server.url)
+        let results = await HTTPLinkChecker(cacheDirectory: nil).check(urls, policy: policy)
+        return Dictionary(uniqueKeysWithValues: paths.map { ($0, results[server.url($0)] ?? .failed("missing")) })
+    }
+
+    @Test func successesFailuresAndRedirectsAreToldApart() async throws {
+        let server = try TestHTTPServer()
+        let results = await check(["/ok", "/missing", "/redirect/3", "/temporary", "/loop/a", "/redirect/11"], server: server)
+        #expect(results["/ok"] == .ok)
+        #expect(results["/missing"] == .status(404))
+        #expect(results["/redirect/3"] == .movedPermanently(to: server.url("/redirect/0")))
+        #expect(results["/temporary"] == .ok)
+        #expect(results["/loop/a"] == .redirectLoop)
+        #expect(results["/redirect/11"] == .tooManyRedirects)
+    }
+
+    @Test func aServerThatRefusesHeadIsAskedWithGet() async throws {
+        let server = try TestHTTPServer()
+        #expect(await check(["/no-head"], server: server)["/no-head"] == .ok)
+        #expect(server.requests("/no-head") == ["HEAD", "GET"])
+    }
+
+    @Test func rateLimitsAreWaitedOutAsRetryAfterSays() async throws {
+        let server = try TestHTTPServer()
+        let started = Date()
+        #expect(await check(["/rate-limited"], server: server)["/rate-limited"] == .ok)
+        #expect(Date().timeIntervalSince(started) >= 1)
+        #expect(server.requests("/rate-limited").count == 2)
+    }
+
+    @Test func aServerErrorIsRetried() async throws {
+        let server = try TestHTTPServer()
+        #expect(await check(["/flaky"], server: server)["/flaky"] == .ok)
+        #expect(server.requests("/flaky").count == 2)
+    }
+
+    @Test func aServerThatNeverAnswersTimesOut() async throws {
+        let server = try TestHTTPServer()
+        let started = Date()
+        let results = await check(["/hang", "/trickle"], server: server, policy: Self.policy(timeout: 1, retries: 0))
+        #expect(results["/hang"] == .timedOut)
+        #expect(results["/trickle"] != nil)
+        // Alone this takes about 1 s; the bound is loose because other suites' synchronous work
+        // can hold the two threads of the shared concurrency pool meanwhile.
+        #expect(Date().timeIntervalSince(started) < 30)
+    }
+
+    @Test func aClosedPortFailsWithoutHanging() async throws {
+        let results = await HTTPLinkChecker(cacheDirectory: nil).check(["http://127.0.0.1:1/x"], policy: Self.policy())
+        guard case .failed = results["http://127.0.0.1:1/x"] else {
+            Issue.record("expected a failure, got \(String(describing: results))")
+            return
+        }
+    }
+
+    @Test func aURLUsedByManyPostsIsRequestedOnce() async throws {
+        let server = try TestHTTPServer()
+        let fixture = try ValidationFixture()
+        for index in 0..<5 { try fixture.post("p\(index)", body: "[x](\(server.url("/ok"))) and [y](\(server.url("/missing")))\n") }
+        let report = try await fixture.validate(checker: HTTPLinkChecker(cacheDirectory: nil), external: true)
+        #expect(server.requests("/ok") == ["HEAD"])
+        #expect(server.requests("/missing").count == 1)
+        #expect(report.externalLinks == 10)
+        #expect(report.diagnostics.filter { $0.rule == "link-external" }.count == 5)
+    }
+
+    @Test func aSecondRunUsesTheCache() async throws {
+        let server = try TestHTTPServer()
+        let fixture = try ValidationFixture()
+        try fixture.post("cached", body: "[x](\(server.url("/ok")))\n")
+        let cache = fixture.directory.file(".press/cache")
+        _ = try await fixture.validate(checker: HTTPLinkChecker(cacheDirectory: cache), external: true)
+        _ = try await fixture.validate(checker: HTTPLinkChecker(cacheDirectory: cache), external: true)
+        #expect(server.requests("/ok").count == 1)
+        let later = Date().addingTimeInterval(2 * 86_400)
+        _ = try await fixture.validate(checker: HTTPLinkChecker(cacheDirectory: cache, now: { later }), external: true)
+        #expect(server.requests("/ok").count == 2)
+    }
+
+    @Test func perHostLimitIsHeld() async throws {
+        let server = try TestHTTPServer()
+        var policy = Self.policy()
+        policy.perHost = 2
+        let urls = (0..<8).map { server.url("/slow/200?n=\($0)") }
+        let started = Date()
+        let results = await HTTPLinkChecker(cacheDirectory: nil).check(urls, policy: policy)
+        #expect(results.values.allSatisfy { $0 == .ok })
+        // Eight 200 ms requests, two at a time: at least four rounds.
+        #expect(Date().timeIntervalSince(started) >= 0.8)
+    }
+}
