@@ -98,18 +98,8 @@ public final class ContentRepository {
     /// Reads every post in parallel and hands each to `transform` on the thread that read it.
     public func readAll<T>(paths: [String]? = nil, _ transform: @escaping (Post) -> T) -> [(path: String, post: Result<T, Error>)] {
         let paths = paths ?? postPaths()
-        var results = [Result<T, Error>?](repeating: nil, count: paths.count)
-        let lock = NSLock()
-        let chunk = max(64, paths.count / (ProcessInfo.processInfo.activeProcessorCount * 4) + 1)
-        let chunks = (paths.count + chunk - 1) / chunk
-        DispatchQueue.concurrentPerform(iterations: chunks) { index in
-            let range = (index * chunk)..<min(paths.count, (index + 1) * chunk)
-            let read = range.map { i in Result { transform(try readPost(at: paths[i])) } }
-            lock.lock()
-            for (offset, result) in read.enumerated() { results[range.lowerBound + offset] = result }
-            lock.unlock()
-        }
-        return zip(paths, results).map { ($0, $1 ?? .failure(RepositoryError.git("unread"))) }
+        let results = paths.parallelMap { path in Result { transform(try self.readPost(at: path)) } }
+        return Array(zip(paths, results))
     }
 
     /// Whether a post with `slug` exists in either folder.

@@ -16,19 +16,19 @@ public struct Post {
     public let path: String
     public var frontMatter: FrontMatter
 
+    /// The folder the file is in: `drafts` or `published`.
+    public let folder: String
+    /// The slug the file name gives: `drafts/hello.md` → `hello`.
+    public let fileSlug: String
+
     public init(path: String, bytes: [UInt8]) throws {
         self.path = path
         frontMatter = try FrontMatter(bytes: bytes, path: path)
+        let slash = path.lastIndex(of: "/")
+        folder = slash.map { String(path[..<$0]) } ?? ""
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        fileSlug = name.hasSuffix(".md") ? String(name.dropLast(3)) : name
     }
-
-    /// The slug the file name gives: `drafts/hello.md` → `hello`.
-    public var fileSlug: String {
-        let name = (path as NSString).lastPathComponent
-        return name.hasSuffix(".md") ? String(name.dropLast(3)) : name
-    }
-
-    /// The folder the file is in: `drafts` or `published`.
-    public var folder: String { (path as NSString).deletingLastPathComponent }
 
     // MARK: - Keys press owns
 

@@ -35,18 +35,13 @@ public enum PressTime {
     ///   or happens twice in `zone`.
     public static func parse(_ text: String, zone: TimeZone) throws -> Date {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard let fields = Fields(trimmed) else { throw TimeError.unparseable(text) }
-        var components = DateComponents()
-        components.year = fields.year
-        components.month = fields.month
-        components.day = fields.day
-        components.hour = fields.hour
-        components.minute = fields.minute
-        components.second = fields.second
-        guard let naive = utcCalendar.date(from: components),
-            utcCalendar.dateComponents([.year, .month, .day, .hour, .minute], from: naive)
-                == DateComponents(year: fields.year, month: fields.month, day: fields.day, hour: fields.hour, minute: fields.minute)
+        guard let fields = Fields(trimmed), (1...12).contains(fields.month), fields.hour < 24, fields.minute < 60,
+            fields.second < 60,
+            (1...daysIn(month: fields.month, year: fields.year)).contains(fields.day)
         else { throw TimeError.unparseable(text) }
+        let days = daysFromCivil(year: fields.year, month: fields.month, day: fields.day)
+        let naive = Date(
+            timeIntervalSince1970: TimeInterval(days * 86_400 + fields.hour * 3600 + fields.minute * 60 + fields.second))
         if let offset = fields.offsetSeconds { return naive.addingTimeInterval(TimeInterval(-offset)) }
 
         let day: TimeInterval = 86_400
@@ -62,19 +57,44 @@ public enum PressTime {
     /// Writes `date` as `2026-12-01T09:00:00+01:00`, with the offset `zone` has at that instant.
     public static func format(_ date: Date, zone: TimeZone) -> String {
         let offset = zone.secondsFromGMT(for: date)
-        let local = utcCalendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date.addingTimeInterval(TimeInterval(offset)))
+        let local = Int(date.timeIntervalSince1970.rounded(.down)) + offset
+        let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+        let seconds = local - days * 86_400
+        let (year, month, day) = civilFromDays(days)
         let sign = offset < 0 ? "-" : "+"
         let minutes = abs(offset) / 60
         return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d%@%02d:%02d", local.year ?? 0, local.month ?? 0, local.day ?? 0,
-            local.hour ?? 0, local.minute ?? 0, local.second ?? 0, sign, minutes / 60, minutes % 60)
+            format: "%04d-%02d-%02dT%02d:%02d:%02d%@%02d:%02d", year, month, day, seconds / 3600, seconds / 60 % 60,
+            seconds % 60, sign, minutes / 60, minutes % 60)
     }
 
-    static let utcCalendar: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
-        return calendar
-    }()
+    // MARK: - The civil calendar, by arithmetic (Howard Hinnant's algorithms): no Calendar, no locale.
+
+    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * ((month + 9) % 12) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    static func civilFromDays(_ days: Int) -> (year: Int, month: Int, day: Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let shifted = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * shifted + 2) / 5 + 1
+        let month = shifted < 10 ? shifted + 3 : shifted - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+        return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+    }
 
     /// The numbers of `YYYY-MM-DD[T ]HH:MM[:SS[.fff]][Z|±HH:MM|±HHMM]`.
     private struct Fields {
@@ -82,15 +102,18 @@ public enum PressTime {
         var offsetSeconds: Int?
 
         init?(_ text: String) {
-            var rest = Substring(text)
+            var rest = Substring(text).utf8[...]
             func number(_ digits: Int) -> Int? {
-                let prefix = rest.prefix(digits)
-                guard prefix.count == digits, prefix.allSatisfy(\.isASCII), let value = Int(prefix), prefix.allSatisfy(\.isNumber) else { return nil }
-                rest = rest.dropFirst(digits)
+                var value = 0
+                for _ in 0..<digits {
+                    guard let byte = rest.first, (0x30...0x39).contains(byte) else { return nil }
+                    value = value * 10 + Int(byte - 0x30)
+                    rest = rest.dropFirst()
+                }
                 return value
             }
-            func take(_ character: Character) -> Bool {
-                guard rest.first == character else { return false }
+            func take(_ character: Unicode.Scalar) -> Bool {
+                guard rest.first == UInt8(ascii: character) else { return false }
                 rest = rest.dropFirst()
                 return true
             }
@@ -102,20 +125,20 @@ public enum PressTime {
                 guard let second = number(2) else { return nil }
                 self.second = second
                 if take(".") || take(",") {
-                    while let first = rest.first, first.isASCII, first.isNumber { rest = rest.dropFirst() }
+                    while let byte = rest.first, (0x30...0x39).contains(byte) { rest = rest.dropFirst() }
                 }
             }
             if rest.isEmpty { return }
             if take("Z") || take("z") {
                 offsetSeconds = 0
-            } else if let sign = rest.first, sign == "+" || sign == "-" {
+            } else if let sign = rest.first, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") {
                 rest = rest.dropFirst()
                 guard let hours = number(2) else { return nil }
                 _ = take(":")
                 guard let minutes = number(2), hours < 24, minutes < 60 else { return nil }
-                offsetSeconds = (sign == "-" ? -1 : 1) * (hours * 3600 + minutes * 60)
+                offsetSeconds = (sign == UInt8(ascii: "-") ? -1 : 1) * (hours * 3600 + minutes * 60)
             }
-            guard rest.isEmpty, hour < 24, minute < 60, second < 60 else { return nil }
+            guard rest.isEmpty else { return nil }
         }
     }
 }

@@ -35,6 +35,7 @@ public struct Slug: Hashable, Sendable, CustomStringConvertible {
 
     /// Why a typed slug is not one, or nil when it is.
     public static func problem(with value: String) -> String? {
+        if isValid(value) { return nil }
         if value.isEmpty { return "a slug cannot be empty" }
         if value.contains("/") || value.contains("..") { return "a slug cannot contain '/' or '..'" }
         if value.contains(where: \.isWhitespace) { return "a slug cannot contain spaces" }
@@ -46,7 +47,7 @@ public struct Slug: Hashable, Sendable, CustomStringConvertible {
     }
 
     private static func isValid(_ value: String) -> Bool {
-        guard !value.isEmpty, !value.hasPrefix("-"), !value.hasSuffix("-"), !value.contains("--") else { return false }
+        guard !value.isEmpty, !value.hasPrefix("-"), !value.hasSuffix("-"), !value.utf8.elementsContain([0x2D, 0x2D]) else { return false }
         return value.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
     }
 
@@ -62,5 +63,14 @@ public struct Slug: Hashable, Sendable, CustomStringConvertible {
         if let replacement = special[scalar] { return Array(replacement.unicodeScalars) }
         let decomposed = String(scalar).decomposedStringWithCanonicalMapping.unicodeScalars
         return decomposed.filter { $0.properties.generalCategory != .nonspacingMark }
+    }
+}
+
+extension Sequence where Element == UInt8 {
+    /// Whether `run` occurs in the bytes (a short needle: a naive scan).
+    func elementsContain(_ run: [UInt8]) -> Bool {
+        let bytes = Array(self)
+        guard bytes.count >= run.count else { return false }
+        return (0...(bytes.count - run.count)).contains { bytes[$0..<($0 + run.count)].elementsEqual(run) }
     }
 }

@@ -3,6 +3,7 @@ public enum Anchor {
     /// Lowercase; letters, digits, spaces, hyphens and underscores kept, everything else dropped;
     /// each space becomes a hyphen. ("What's New?" → "whats-new").
     public static func githubID(_ heading: String) -> String {
+        if heading.utf8.allSatisfy({ $0 < 0x80 }) { return asciiID(heading) }
         var out = ""
         for character in heading.lowercased() {
             if character == " " {
@@ -12,6 +13,22 @@ public enum Anchor {
             }
         }
         return out
+    }
+
+    /// The same rules over ASCII bytes, without Unicode property lookups.
+    private static func asciiID(_ heading: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(heading.utf8.count)
+        for byte in heading.utf8 {
+            switch byte {
+            case UInt8(ascii: " "): out.append(UInt8(ascii: "-"))
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): out.append(byte + 32)
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"):
+                out.append(byte)
+            default: break
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }
 

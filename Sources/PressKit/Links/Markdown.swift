@@ -141,7 +141,8 @@ public enum Markdown {
                 while line < min(end, lines.count) {
                     if let found = Walker.find(bytes, in: lines[line], from: offset) {
                         cursor = (line, found + bytes.count)
-                        let column = String(decoding: lines[line][..<found], as: UTF8.self).unicodeScalars.count + 1
+                        // Columns count characters (Unicode scalars): every byte but UTF-8 continuation bytes.
+                        let column = lines[line][..<found].reduce(1) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
                         return (firstLine + line, column)
                     }
                     line += 1

@@ -15,18 +15,28 @@ struct LinkCheck {
     let repository: ContentRepository
     /// Anchors of posts that are link targets, read when first needed.
     var anchorCache: [String: Set<String>] = [:]
+    /// Folder listings (relative path → names), for the exact-case check of assets.
+    var listings: [String: Set<String>] = [:]
+    /// The workflow's site path of a post, split around `{slug}`.
+    let sitePath: (prefix: String, suffix: String)?
 
-    init(root: String, workflow: Workflow, records: [String: [PostRecord]], repository: ContentRepository) {
+    /// - Parameter anchors: the anchors of posts already scanned, by path; others are read when
+    ///   a link needs them.
+    init(root: String, workflow: Workflow, records: [String: [PostRecord]], repository: ContentRepository, anchors: [String: Set<String>] = [:]) {
         self.root = root
         self.workflow = workflow
         self.records = records
         self.repository = repository
+        anchorCache = anchors
+        sitePath = workflow.postPathPattern.flatMap { pattern in
+            pattern.range(of: "{slug}").map { (String(pattern[..<$0.lowerBound]), String(pattern[$0.upperBound...])) }
+        }
     }
 
     mutating func check(_ link: Link, in post: Post, anchors: Set<String>) -> Outcome {
         let destination = link.destination
         if destination.isEmpty { return .finding(.error, "link-syntax", "the link has no destination") }
-        if destination.contains(where: { $0 == " " || $0 == "\t" }) {
+        if destination.utf8.contains(where: { $0 == 0x20 || $0 == 0x09 }) {
             return .finding(.error, "link-syntax", "the link '\(destination)' contains spaces; write them as %20")
         }
         if let scheme = LinkCheck.scheme(of: destination) {
@@ -49,7 +59,7 @@ struct LinkCheck {
             }
         }
         let (pathPart, fragment) = LinkCheck.split(destination)
-        guard let path = pathPart.removingPercentEncoding else {
+        guard let path = pathPart.utf8.contains(UInt8(ascii: "%")) ? pathPart.removingPercentEncoding : pathPart else {
             return .finding(.error, "link-syntax", "'\(destination)' has a malformed %-escape")
         }
         if path.isEmpty {
@@ -65,8 +75,10 @@ struct LinkCheck {
         guard let relative = LinkCheck.normalise(base.isEmpty ? String(path.dropFirst()) : "\(base)/\(path)") else {
             return .finding(.error, "link-outside", "'\(destination)' points outside the repository")
         }
-        let parts = relative.split(separator: "/")
-        if parts.count == 2, ContentRepository.postFolders.contains(String(parts[0])), parts[1].hasSuffix(".md") {
+        if relative.hasSuffix(".md"), let slash = relative.firstIndex(of: "/"),
+            ContentRepository.postFolders.contains(String(relative[..<slash])),
+            !relative[relative.index(after: slash)...].utf8.contains(UInt8(ascii: "/"))
+        {
             return checkPost(path: relative, fragment: fragment, from: post, written: destination)
         }
         return checkAsset(relative, written: destination)
@@ -75,7 +87,8 @@ struct LinkCheck {
     // MARK: - Posts
 
     private mutating func checkPost(path: String, fragment: String?, from post: Post, written: String) -> Outcome {
-        let slug = String((path as NSString).lastPathComponent.dropLast(3))
+        let name = path.utf8.lastIndex(of: UInt8(ascii: "/")).map { path.utf8[path.utf8.index(after: $0)...] } ?? path.utf8[...]
+        let slug = String(decoding: name.dropLast(3), as: UTF8.self)
         guard let target = records[slug]?.first(where: { $0.path == path }) else {
             if let elsewhere = records[slug]?.first {
                 let state = elsewhere.state.map { " (state \($0))" } ?? ""
@@ -131,31 +144,26 @@ struct LinkCheck {
         return anchors
     }
 
+    /// The slug in a site path such as `/posts/{slug}/` (the trailing slash optional).
     private func sitePathSlug(_ path: String) -> String? {
-        guard let pattern = workflow.postPathPattern, let range = pattern.range(of: "{slug}") else { return nil }
-        let prefix = String(pattern[..<range.lowerBound])
-        let suffix = String(pattern[range.upperBound...])
-        let trimmedSuffix = suffix.hasSuffix("/") ? String(suffix.dropLast()) : suffix
-        guard path.hasPrefix(prefix) else { return nil }
-        var rest = String(path.dropFirst(prefix.count))
+        guard let (prefix, suffix) = sitePath, path.hasPrefix(prefix) else { return nil }
+        var rest = path.dropFirst(prefix.count)
         if rest.hasSuffix(suffix) {
-            rest = String(rest.dropLast(suffix.count))
-        } else if !trimmedSuffix.isEmpty || suffix.isEmpty, rest.hasSuffix(trimmedSuffix) {
-            rest = String(rest.dropLast(trimmedSuffix.count))
-        } else if !suffix.isEmpty && suffix != "/" {
+            rest = rest.dropLast(suffix.count)
+        } else if suffix.hasSuffix("/"), rest.hasSuffix(suffix.dropLast()) {
+            rest = rest.dropLast(suffix.count - 1)
+        } else {
             return nil
-        } else if suffix == "/" && rest.hasSuffix("/") {
-            rest = String(rest.dropLast())
         }
-        return rest.isEmpty || rest.contains("/") ? nil : rest
+        return rest.isEmpty || rest.utf8.contains(UInt8(ascii: "/")) ? nil : String(rest)
     }
 
     // MARK: - Assets
 
-    private func checkAsset(_ relative: String, written: String) -> Outcome {
+    private mutating func checkAsset(_ relative: String, written: String) -> Outcome {
         let absolute = root + "/" + relative
         var info = stat()
-        guard lstat(absolute, &info) == 0, LinkCheck.existsWithExactCase(relative, root: root) else {
+        guard lstat(absolute, &info) == 0, existsWithExactCase(relative) else {
             return .finding(.error, "link-asset", "'\(written)' points to \(relative), which does not exist")
         }
         if (info.st_mode & S_IFMT) == S_IFLNK {
@@ -173,13 +181,19 @@ struct LinkCheck {
 
     /// Each component must be in its folder's listing with exactly this case (a case-insensitive
     /// file system would find `Photo.JPG` for `photo.jpg`; the site's server will not).
-    static func existsWithExactCase(_ relative: String, root: String) -> Bool {
-        var folder = root
+    /// Listings are read once per folder.
+    private mutating func existsWithExactCase(_ relative: String) -> Bool {
+        var folder = ""
         for part in relative.split(separator: "/") {
-            guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder), names.contains(String(part)) else {
-                return false
+            let names: Set<String>
+            if let cached = listings[folder] {
+                names = cached
+            } else {
+                names = Set((try? FileManager.default.contentsOfDirectory(atPath: root + "/" + folder)) ?? [])
+                listings[folder] = names
             }
-            folder += "/" + part
+            guard names.contains(String(part)) else { return false }
+            folder += folder.isEmpty ? String(part) : "/" + part
         }
         return true
     }
@@ -187,37 +201,44 @@ struct LinkCheck {
     // MARK: - Syntax
 
     static func scheme(of destination: String) -> String? {
-        guard let colon = destination.firstIndex(of: ":") else { return nil }
-        let scheme = destination[..<colon]
-        guard let first = scheme.first, first.isASCII, first.isLetter,
-            scheme.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+.-".contains($0)) })
+        let bytes = destination.utf8
+        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else { return nil }
+        let scheme = bytes[..<colon]
+        guard let first = scheme.first, isLetter(first),
+            scheme.allSatisfy({ isLetter($0) || (0x30...0x39).contains($0) || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") })
         else { return nil }
-        return scheme.lowercased()
+        return String(decoding: scheme, as: UTF8.self).lowercased()
+    }
+
+    private static func isLetter(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
     }
 
     static func split(_ destination: String) -> (String, String?) {
-        var path = destination
+        let bytes = destination.utf8
+        var end = bytes.endIndex
         var fragment: String?
-        if let hash = path.firstIndex(of: "#") {
-            fragment = String(path[path.index(after: hash)...])
-            path = String(path[..<hash])
+        if let hash = bytes.firstIndex(of: UInt8(ascii: "#")) {
+            let text = String(decoding: bytes[bytes.index(after: hash)...], as: UTF8.self)
+            fragment = text.utf8.contains(UInt8(ascii: "%")) ? (text.removingPercentEncoding ?? text) : text
+            end = hash
         }
-        if let query = path.firstIndex(of: "?") { path = String(path[..<query]) }
-        return (path, fragment.map { $0.removingPercentEncoding ?? $0 })
+        if let query = bytes[..<end].firstIndex(of: UInt8(ascii: "?")) { end = query }
+        return (String(decoding: bytes[..<end], as: UTF8.self), fragment)
     }
 
     /// Resolves `.` and `..`; nil when the path climbs above the root.
     static func normalise(_ path: String) -> String? {
-        var parts: [Substring] = []
-        for part in path.split(separator: "/") {
-            if part == "." { continue }
-            if part == ".." {
+        var parts: [Substring.UTF8View.SubSequence] = []
+        for part in path.utf8.split(separator: UInt8(ascii: "/")) {
+            if part.elementsEqual(".".utf8) { continue }
+            if part.elementsEqual("..".utf8) {
                 guard !parts.isEmpty else { return nil }
                 parts.removeLast()
             } else {
                 parts.append(part)
             }
         }
-        return parts.joined(separator: "/")
+        return parts.map { String(decoding: $0, as: UTF8.self) }.joined(separator: "/")
     }
 }

@@ -109,20 +109,23 @@ struct MetadataCheck {
 
     static func datetimeProblem(_ text: String) -> String? {
         do {
-            _ = try PressTime.parse(text, zone: TimeZone(identifier: "UTC") ?? .current)
+            _ = try PressTime.parse(text, zone: utc)
         } catch {
             return "is not a date-time: '\(text)'"
         }
-        let timePart = text.split(whereSeparator: { $0 == "T" || $0 == " " }).dropFirst().joined()
-        guard timePart.contains("+") || timePart.contains("-") || timePart.hasSuffix("Z") else {
+        // The date part is ten characters (YYYY-MM-DD); an offset is a Z, + or - after it.
+        let time = text.utf8.dropFirst(10)
+        guard time.contains(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "Z") || $0 == UInt8(ascii: "z") }) else {
             return "has no offset: '\(text)' (write it as 2027-01-01T09:00:00+00:00)"
         }
         return nil
     }
 
+    private static let utc = TimeZone(identifier: "UTC") ?? .current
+
     static func isEmail(_ text: String) -> Bool {
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
-        return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !text.contains(where: \.isWhitespace)
+        return parts.count == 2 && !parts[0].isEmpty && parts[1].utf8.contains(UInt8(ascii: ".")) && !text.contains(where: \.isWhitespace)
             && !parts[1].hasPrefix(".") && !parts[1].hasSuffix(".")
     }
 

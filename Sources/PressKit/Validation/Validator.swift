@@ -57,16 +57,17 @@ public struct Validator {
         let root = repository.root
         let allPaths = repository.postPaths()
         let checked = Set(request.paths ?? allPaths)
+        let known = Set(allPaths)
 
         // Read every post's front matter (for the index of slugs, states and times), and scan the
         // Markdown of the checked ones, in parallel.
-        let scanned = repository.readAll(paths: allPaths + checked.filter { !allPaths.contains($0) }.sorted()) { post in
+        let scanned = repository.readAll(paths: allPaths + checked.filter { !known.contains($0) }.sorted()) { post in
             (post, checked.contains(post.path) ? Markdown.scan(post.frontMatter.bodyBytes, firstLine: post.frontMatter.bodyStartLine) : nil)
         }
         var diagnostics: [Diagnostic] = []
         var records: [String: [PostRecord]] = [:]
         var posts: [(Post, MarkdownScan)] = []
-        var titles: [String: [Post]] = [:]
+        var titles: [String: [String]] = [:]
         for (path, result) in scanned {
             switch result {
             case .success(let (post, scan)):
@@ -78,7 +79,7 @@ public struct Validator {
                 }
                 records[record.slug, default: []].append(record)
                 if let scan { posts.append((post, scan)) }
-                if let title = post.title { titles[title, default: []].append(post) }
+                if let title = post.title { titles[title, default: []].append(post.path) }
             case .failure(let error):
                 guard checked.contains(path) else { continue }
                 let location = (error as? PressError)?.location ?? SourceLocation(path: path)
@@ -86,46 +87,60 @@ public struct Validator {
             }
         }
 
+        // The rules for each post, on both cores; each chunk keeps its own cache of anchors.
         let metadata = MetadataCheck(workflow: workflow)
-        for (post, _) in posts {
-            diagnostics += metadata.check(post)
-            let slug = post.slug ?? post.fileSlug
-            if let same = records[slug], same.count > 1 {
-                let others = same.map(\.path).filter { $0 != post.path }
-                diagnostics.append(Diagnostic(post.location(of: "slug"), .error, "slug-unique", "the slug '\(slug)' is also used by \(others.joined(separator: ", "))"))
-            }
-            if let title = post.title, let same = titles[title], same.count > 1 {
-                let others = same.map(\.path).filter { $0 != post.path }
-                diagnostics.append(Diagnostic(post.location(of: "title"), .warning, "duplicate-title", "the title is also used by \(others.joined(separator: ", "))"))
+        let anchors = Dictionary(posts.map { ($0.0.path, $0.1.anchors) }, uniquingKeysWith: { a, _ in a })
+        let perPost = posts.parallelMap { () -> ((Post, MarkdownScan)) -> PostFindings in
+            var links = LinkCheck(root: root, workflow: workflow, records: records, repository: repository, anchors: anchors)
+            return { item in
+                let (post, scan) = item
+                var found = PostFindings()
+                found.diagnostics = metadata.check(post)
+                let slug = post.slug ?? post.fileSlug
+                if let same = records[slug], same.count > 1 {
+                    let others = same.map(\.path).filter { $0 != post.path }
+                    found.diagnostics.append(Diagnostic(post.location(of: "slug"), .error, "slug-unique", "the slug '\(slug)' is also used by \(others.joined(separator: ", "))"))
+                }
+                if let title = post.title, let same = titles[title], same.count > 1 {
+                    let others = same.filter { $0 != post.path }
+                    found.diagnostics.append(Diagnostic(post.location(of: "title"), .warning, "duplicate-title", "the title is also used by \(others.joined(separator: ", "))"))
+                }
+                for link in scan.links {
+                    switch links.check(link, in: post, anchors: scan.anchors) {
+                    case .fine: break
+                    case .external(let url): found.external.append((url, link))
+                    case .finding(let severity, let rule, let message):
+                        found.diagnostics.append(Diagnostic(SourceLocation(path: post.path, line: link.line, column: link.column), severity, rule, message))
+                    }
+                }
+                return found
             }
         }
-
-        var links = LinkCheck(root: root, workflow: workflow, records: records, repository: repository)
-        var external: [String: [(Post, Link)]] = [:]
+        var external: [String: [(String, Link)]] = [:]
         var linkCount = 0
-        for (post, scan) in posts {
+        for ((post, scan), found) in zip(posts, perPost) {
             linkCount += scan.links.count
-            for link in scan.links {
-                switch links.check(link, in: post, anchors: scan.anchors) {
-                case .fine: break
-                case .external(let url): external[url, default: []].append((post, link))
-                case .finding(let severity, let rule, let message):
-                    diagnostics.append(Diagnostic(SourceLocation(path: post.path, line: link.line, column: link.column), severity, rule, message))
-                }
-            }
+            diagnostics += found.diagnostics
+            for (url, link) in found.external { external[url, default: []].append((post.path, link)) }
         }
         let externalCount = external.values.reduce(0) { $0 + $1.count }
         if request.external, let checker, !external.isEmpty {
             let results = await checker.check(Array(external.keys), policy: workflow.links)
             for (url, uses) in external {
                 guard let result = results[url], let (severity, message) = result.finding(for: url) else { continue }
-                for (post, link) in uses {
-                    diagnostics.append(Diagnostic(SourceLocation(path: post.path, line: link.line, column: link.column), severity, "link-external", message))
+                for (path, link) in uses {
+                    diagnostics.append(Diagnostic(SourceLocation(path: path, line: link.line, column: link.column), severity, "link-external", message))
                 }
             }
         }
         return ValidationReport(diagnostics: diagnostics, posts: posts.count, links: linkCount, externalLinks: externalCount)
     }
+}
+
+/// What the rules found in one post.
+struct PostFindings {
+    var diagnostics: [Diagnostic] = []
+    var external: [(String, Link)] = []
 }
 
 extension PostRecord {
