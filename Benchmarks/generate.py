@@ -6,6 +6,8 @@ one post added per commit, written with `git fast-import` so that 100,000 commit
 usage: generate.py DIR --posts N [--seed S]
 """
 import argparse
+import bisect
+import re
 import os
 import random
 import subprocess
@@ -37,37 +39,41 @@ required:
 """
 
 
-def post(i, n, rng):
+def post(i, state, targets, rng):
+    """One post's slug, folder and text; its links point at posts from `targets` (the ones it may
+    link to without breaking press's rules: a published post only to earlier published ones)."""
     title_words = rng.sample(WORDS, 4)
     title = " ".join(w.capitalize() for w in title_words) + f" {i}"
     slug = "-".join(title_words) + f"-{i}"
-    roll = rng.random()
-    state = "published" if roll < 0.6 else "draft" if roll < 0.8 else "review" if roll < 0.95 else "scheduled"
     folder = "published" if state == "published" else "drafts"
     name, email = rng.choice(AUTHORS)
-    day = 1 + i % 28
+    stamp = time.gmtime(BASE + i * 1800)
+    when = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", stamp)
     lines = ["---", f"title: {title}", f"slug: {slug}", "author:", f"  name: {name}", f"  email: {email}",
-             f"status: {state}", f"created: 2026-{1 + i % 12:02d}-{day:02d}T09:{i % 60:02d}:00+00:00",
-             f"categories: [{rng.choice(CATEGORIES)}]", f"tags: [{', '.join(rng.sample(WORDS, 3))}]"]
-    lines.append(f"summary: A story about the {title_words[0]} and the {title_words[1]}, number {i}.")
+             f"status: {state}", f"created: {when}",
+             f"categories: [{rng.choice(CATEGORIES)}]", f"tags: [{', '.join(rng.sample(WORDS, 3))}]",
+             f"summary: A story about the {title_words[0]} and the {title_words[1]}, number {i}."]
     if state in ("published", "scheduled") or (state == "review" and rng.random() < 0.5):
-        lines += ["approvals:", "  - name: Rita Reviewer", "    email: reviewer@example.com",
-                  f"    at: 2026-{1 + i % 12:02d}-{day:02d}T10:00:00+00:00"]
+        lines += ["approvals:", "  - name: Rita Reviewer", "    email: reviewer@example.com", f"    at: {when}"]
     if state == "scheduled":
-        lines.append(f"publish_at: 2027-{1 + i % 12:02d}-{day:02d}T08:00:00+00:00")
+        lines.append(f"publish_at: 2030-{1 + i % 12:02d}-{1 + i % 28:02d}T08:00:00+00:00")
     if state == "published":
-        lines.append(f"published_at: 2026-{1 + i % 12:02d}-{day:02d}T11:00:00+00:00")
+        lines.append(f"published_at: {when}")
     lines.append("---")
     body = [f"\n# {title}\n"]
     for paragraph in range(4):
         sentence = " ".join(rng.choice(WORDS) for _ in range(40))
-        other = rng.randrange(n)
-        body.append(f"\n## Section {paragraph + 1}\n\n{sentence.capitalize()}. See [an earlier story](POST{other}) "
-                    f"and [the first section](#section-1).\n")
+        target = rng.choice(targets) if targets else None
+        link = f" See [an earlier story](POST{target})" if target is not None else ""
+        body.append(f"\n## Section {paragraph + 1}\n\n{sentence.capitalize()}.{link} and "
+                    f"[the first section](#section-1).\n")
     body.append(f"\n![A photo of the {title_words[0]}](../images/photo-{i % 50}.jpg)\n")
     body.append(f"\nMore at <https://example.com/{title_words[0]}/{i % 1000}> and "
                 f"[the council site](https://council.example.org/{title_words[1]}).\n")
     return slug, folder, state, "\n".join(lines) + "\n" + "".join(body)
+
+
+BASE = int(time.mktime((2020, 1, 1, 9, 0, 0, 0, 0, 0)))
 
 
 def main():
@@ -75,10 +81,27 @@ def main():
     parser.add_argument("dir")
     parser.add_argument("--posts", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--commits", type=int, default=0,
+                        help="history length (default: one commit per post; fewer adds posts in batches)")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     n = args.posts
-    posts = [post(i, n, rng) for i in range(n)]
+    states = []
+    for _ in range(n):
+        roll = rng.random()
+        states.append("published" if roll < 0.6 else "draft" if roll < 0.8 else "review" if roll < 0.95 else "scheduled")
+    published = [i for i in range(n) if states[i] == "published"]
+    posts = []
+    for i in range(n):
+        if states[i] == "published":
+            # Earlier published posts only: published_at grows with i.
+            upto = bisect.bisect_left(published, i)
+            targets = published[max(0, upto - 200):upto]
+        elif states[i] == "scheduled":
+            targets = published[-200:]
+        else:
+            targets = list(range(max(0, i - 100), i)) + published[-100:]
+        posts.append(post(i, states[i], targets, rng))
     paths = {i: f"{folder}/{slug}.md" for i, (slug, folder, _, _) in enumerate(posts)}
 
     def link(i, target):
@@ -107,16 +130,24 @@ def main():
     images = [(f"images/photo-{k}.jpg", f"JPEG placeholder {k}\n") for k in range(50)]
     commit("init: press content repository\n", [("workflows/default.yml", WORKFLOW), (".gitignore", ".press/\n"),
                                                  ("drafts/.gitkeep", ""), ("published/.gitkeep", "")] + images, 0)
-    for i, (slug, folder, state, text) in enumerate(posts):
-        for target in set(int(t) for t in __import__("re").findall(r"POST(\d+)", text)):
-            text = text.replace(f"POST{target})", link(i, target) + ")")
-        commit(f"new: {slug}\n\nPress-Transition: new\nPress-To: {state}\n", [(paths[i], text)], i + 1)
+    # One post per commit by default; with --commits C, posts are added in C batches (a history of
+    # 100,000 commits each rewriting a 60,000-entry tree takes fast-import hours).
+    batch = max(1, -(-n // args.commits)) if args.commits else 1
+    for start in range(0, n, batch):
+        files = []
+        for i in range(start, min(n, start + batch)):
+            slug, folder, state, text = posts[i]
+            files.append((paths[i], re.sub(r"POST(\d+)\)", lambda m: link(i, int(m.group(1))) + ")", text)))
+        first = posts[start]
+        message = (f"new: {first[0]}\n\nPress-Transition: new\nPress-To: {first[2]}\n" if batch == 1
+                   else f"import: posts {start} to {start + len(files) - 1}\n")
+        commit(message, files, start // batch + 1)
     out.close()
     if importer.wait() != 0:
         sys.exit("git fast-import failed")
     subprocess.run(["git", "checkout", "-q", "-f", "main"], cwd=args.dir, check=True)
     drafts = [s for s, f, st, _ in posts if st == "draft"]
-    print(f"{args.dir}: {n} posts, {n + 1} commits; first draft: {drafts[0] if drafts else '-'}")
+    print(f"{args.dir}: {n} posts, {-(-n // batch) + 1} commits; first draft: {drafts[0] if drafts else '-'}")
 
 
 if __name__ == "__main__":

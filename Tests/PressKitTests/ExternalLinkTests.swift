@@ -1,5 +1,5 @@
 import Foundation
-import PressKit
+@testable import PressKit
 import TestSupport
 import Testing
 
@@ -102,5 +102,30 @@ import Testing
         #expect(results.values.allSatisfy { $0 == .ok })
         // Eight 200 ms requests, two at a time: at least four rounds.
         #expect(Date().timeIntervalSince(started) >= 0.8)
+    }
+}
+
+@Suite struct BadURLTests {
+    @Test(arguments: [("bücher", "bcher-kva"), ("münchen", "mnchen-3ya"), ("例え", "r8jz45g"), ("テスト", "zckzah")])
+    func labelsArePunycoded(label: String, encoded: String) {
+        #expect(Punycode.encode(label) == encoded)
+    }
+
+    @Test func internationalisedHostsAreCheckedInTheirASCIIForm() {
+        #expect(Punycode.asciiURL("https://Bücher.example:8080/a?b#c") == "https://xn--bcher-kva.example:8080/a?b#c")
+        #expect(Punycode.asciiURL("https://example.com/ü") == nil)
+    }
+
+    @Test func badURLsGetDiagnosticsNotCrashesOrHangs() async throws {
+        let fixture = try ValidationFixture(workflow: ValidationFixture.workflow + "links: { timeout: 2, retries: 0 }\n")
+        try fixture.post("bad", body: """
+            [idn](https://bücher.invalid/) [broken](http://[::1/x) [empty host](http:///path)
+            <a href="https://exa mple.com/">spaces</a>
+            """)
+        let started = Date()
+        let report = try await fixture.validate(checker: HTTPLinkChecker(cacheDirectory: nil), external: true)
+        #expect(Date().timeIntervalSince(started) < 30)
+        #expect(report.sorted.map(\.rule) == ["link-external", "link-syntax", "link-syntax", "link-syntax"])
+        #expect(report.diagnostics.first { $0.rule == "link-external" }?.message.contains("xn--bcher-kva.invalid") == true)
     }
 }

@@ -42,10 +42,11 @@ struct LinkCheck {
         if let scheme = LinkCheck.scheme(of: destination) {
             switch scheme {
             case "http", "https":
-                guard let components = URLComponents(string: destination), let host = components.host, !host.isEmpty else {
+                let ascii = Punycode.asciiURL(destination) ?? destination
+                guard let components = URLComponents(string: ascii), let host = components.host, !host.isEmpty else {
                     return .finding(.error, "link-syntax", "'\(destination)' is not a well-formed URL")
                 }
-                return .external(destination)
+                return .external(ascii)
             case "mailto":
                 let address = String(destination.dropFirst(7).prefix { $0 != "?" })
                 return MetadataCheck.isEmail(address.removingPercentEncoding ?? address)

@@ -62,7 +62,8 @@ public struct Validator {
         // Read every post's front matter (for the index of slugs, states and times), and scan the
         // Markdown of the checked ones, in parallel.
         let scanned = repository.readAll(paths: allPaths + checked.filter { !known.contains($0) }.sorted()) { post in
-            (post, checked.contains(post.path) ? Markdown.scan(post.frontMatter.bodyBytes, firstLine: post.frontMatter.bodyStartLine) : nil)
+            (post, PostRecord(post: post, workflow: workflow),
+             checked.contains(post.path) ? Markdown.scan(post.frontMatter.bodyBytes, firstLine: post.frontMatter.bodyStartLine) : nil)
         }
         var diagnostics: [Diagnostic] = []
         var records: [String: [PostRecord]] = [:]
@@ -70,8 +71,8 @@ public struct Validator {
         var titles: [String: [String]] = [:]
         for (path, result) in scanned {
             switch result {
-            case .success(let (post, scan)):
-                var record = PostRecord(post: post, workflow: workflow)
+            case .success(let (post, record, scan)):
+                var record = record
                 if let pending = request.pending, record.slug == pending.slug {
                     record.state = pending.state
                     record.isPublished = workflow.folder(of: pending.state) == Workflow.publishedFolder
