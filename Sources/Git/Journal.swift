@@ -31,8 +31,8 @@ struct Journal: Equatable {
         else { throw GitError.io(path: path, message: "cannot write the commit journal") }
     }
 
-    /// Reads a journal; nil when it is incomplete (the writer died before renaming it into place
-    /// cannot happen, so this only guards against a damaged file).
+    /// Reads a journal; nil when it is damaged. (It is written whole and renamed into place, so a
+    /// writer killed while writing it leaves no journal at all.)
     static func read(from path: String) throws -> Journal? {
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
         let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)

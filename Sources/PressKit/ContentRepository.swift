@@ -54,10 +54,7 @@ public final class ContentRepository {
     /// - Throws: `RepositoryError.unknownSlug` (with the closest slug), `.duplicateSlug` when it is
     ///   in both folders, or `FrontMatterError` when its file cannot be read.
     public func post(_ slug: String) throws -> Post {
-        let paths = ContentRepository.postFolders.map { "\($0)/\(slug).md" }.filter {
-            var info = stat()
-            return lstat(git.absolutePath($0), &info) == 0
-        }
+        let paths = ContentRepository.postFolders.map { "\($0)/\(slug).md" }.filter(isFile)
         guard Slug(slug) != nil, let path = paths.first else {
             throw RepositoryError.unknownSlug(slug, suggestion: closestSlug(to: slug))
         }
@@ -90,12 +87,8 @@ public final class ContentRepository {
         }
     }
 
-    /// Every post, read in parallel; a file that cannot be read is returned as its error.
-    public func allPosts() -> [(path: String, post: Result<Post, Error>)] {
-        readAll { $0 }
-    }
-
-    /// Reads every post in parallel and hands each to `transform` on the thread that read it.
+    /// Reads every post (or those at `paths`) on both cores and hands each to `transform` on the
+    /// thread that read it; a file that cannot be read is returned as its error.
     public func readAll<T>(paths: [String]? = nil, _ transform: @escaping (Post) -> T) -> [(path: String, post: Result<T, Error>)] {
         let paths = paths ?? postPaths()
         let results = paths.parallelMap { path in Result { transform(try self.readPost(at: path)) } }
@@ -104,10 +97,13 @@ public final class ContentRepository {
 
     /// Whether a post with `slug` exists in either folder.
     public func exists(_ slug: String) -> Bool {
-        ContentRepository.postFolders.contains {
-            var info = stat()
-            return lstat(git.absolutePath("\($0)/\(slug).md"), &info) == 0
-        }
+        ContentRepository.postFolders.contains { isFile("\($0)/\(slug).md") }
+    }
+
+    /// Whether something (a file, or a symbolic link even to nowhere) is at `path` in the working tree.
+    public func isFile(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(git.absolutePath(path), &info) == 0
     }
 
     /// The existing slug nearest to `slug` by edit distance, when it is near enough to be a typo.

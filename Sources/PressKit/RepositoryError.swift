@@ -6,7 +6,6 @@ public enum RepositoryError: PressError, Equatable {
     case slugTaken(String, path: String)
     case invalidSlug(String, problem: String)
     case noSlugFromTitle(String)
-    case git(String)
 
     public var location: SourceLocation? {
         switch self {
@@ -35,7 +34,6 @@ public enum RepositoryError: PressError, Equatable {
         case .slugTaken(let slug, _): return "the slug '\(slug)' is already taken by this post"
         case .invalidSlug(let slug, let problem): return "'--slug \(slug)': \(problem)"
         case .noSlugFromTitle(let title): return "cannot make a slug from the title '\(title)'; pass --slug"
-        case .git(let message): return message
         }
     }
 }

@@ -56,7 +56,7 @@ extension ContentRepository {
         defer { withExtendedLifetime(lock) {} }
         try git.recoverInterruptedCommit()
 
-        var post = try post(request.slug)
+        let post = try post(request.slug)
         let workflow = try workflow(for: post)
         guard let rule = workflow.transition(named: request.name) else {
             throw TransitionError.unknownTransition(request.name, available: workflow.transitions.map(\.name))
@@ -75,7 +75,7 @@ extension ContentRepository {
             publishAt = PressTime.format(date, zone: workflow.timeZone)
         }
 
-        let fm = try edit(&post, rule: rule, workflow: workflow, request: request, publishAt: publishAt)
+        let fm = try edit(post, rule: rule, workflow: workflow, request: request, publishAt: publishAt)
         let newPath = "\(workflow.folder(of: rule.to))/\(request.slug).md"
         let missing = workflow.requiredKeys(in: rule.to).filter { fm.entry($0) == nil }
         guard missing.isEmpty else {
@@ -121,7 +121,7 @@ extension ContentRepository {
 
     /// The post's front matter after the transition: only the keys press owns change.
     private func edit(
-        _ post: inout Post, rule: TransitionRule, workflow: Workflow, request: TransitionRequest, publishAt: String?
+        _ post: Post, rule: TransitionRule, workflow: Workflow, request: TransitionRequest, publishAt: String?
     ) throws -> FrontMatter {
         var fm = post.frontMatter
         let now = PressTime.format(request.now, zone: workflow.timeZone)

@@ -92,6 +92,18 @@ import Testing
         #expect(server.requests("/ok").count == 2)
     }
 
+    @Test func excludedURLsAreNotRequestedAndAcceptedCodesPass() async throws {
+        let server = try TestHTTPServer()
+        var policy = Self.policy()
+        policy.exclude = ["/missing$"]
+        policy.accept = [429]
+        let results = await HTTPLinkChecker(cacheDirectory: nil).check([server.url("/missing"), server.url("/rate-limited")], policy: policy)
+        #expect(results[server.url("/missing")] == .excluded)
+        #expect(server.requests("/missing").isEmpty)
+        #expect(results[server.url("/rate-limited")] == .ok)
+        #expect(server.requests("/rate-limited").count == 1)
+    }
+
     @Test func perHostLimitIsHeld() async throws {
         let server = try TestHTTPServer()
         var policy = Self.policy()

@@ -122,7 +122,7 @@ struct Probe {
         while true {
             var answer = try await send(url, method: .HEAD)
             if [405, 403, 501].contains(answer.status) { answer = try await send(url, method: .GET) }
-            let retryable = answer.status == 429 || (500..<600).contains(answer.status)
+            let retryable = (answer.status == 429 || (500..<600).contains(answer.status)) && !policy.accept.contains(answer.status)
             guard retryable, attempt < policy.retries else { return answer }
             let backoff = answer.retryAfter ?? 0.25 * pow(2, Double(attempt))
             try await Task.sleep(nanoseconds: UInt64(min(backoff, 30) * 1_000_000_000))

@@ -11,7 +11,10 @@ struct LinkCheck {
 
     let root: String
     let workflow: Workflow
-    let records: [String: [PostRecord]]
+    /// Posts by slug: every post when the whole repository is checked; otherwise the checked
+    /// ones, and others read when a link names them (`loadsMissing`).
+    var records: [String: [PostRecord]]
+    let loadsMissing: Bool
     let repository: ContentRepository
     /// Anchors of posts that are link targets, read when first needed.
     var anchorCache: [String: Set<String>] = [:]
@@ -22,10 +25,14 @@ struct LinkCheck {
 
     /// - Parameter anchors: the anchors of posts already scanned, by path; others are read when
     ///   a link needs them.
-    init(root: String, workflow: Workflow, records: [String: [PostRecord]], repository: ContentRepository, anchors: [String: Set<String>] = [:]) {
+    init(
+        root: String, workflow: Workflow, records: [String: [PostRecord]], loadsMissing: Bool = false,
+        repository: ContentRepository, anchors: [String: Set<String>] = [:]
+    ) {
         self.root = root
         self.workflow = workflow
         self.records = records
+        self.loadsMissing = loadsMissing
         self.repository = repository
         anchorCache = anchors
         sitePath = workflow.postPathPattern.flatMap { pattern in
@@ -90,8 +97,9 @@ struct LinkCheck {
     private mutating func checkPost(path: String, fragment: String?, from post: Post, written: String) -> Outcome {
         let name = path.utf8.lastIndex(of: UInt8(ascii: "/")).map { path.utf8[path.utf8.index(after: $0)...] } ?? path.utf8[...]
         let slug = String(decoding: name.dropLast(3), as: UTF8.self)
-        guard let target = records[slug]?.first(where: { $0.path == path }) else {
-            if let elsewhere = records[slug]?.first {
+        let candidates = posts(slug)
+        guard let target = candidates.first(where: { $0.path == path }) else {
+            if let elsewhere = candidates.first {
                 let state = elsewhere.state.map { " (state \($0))" } ?? ""
                 return .finding(.error, "link-post", "no post at \(path): '\(slug)' is in \(elsewhere.path)\(state)")
             }
@@ -101,7 +109,7 @@ struct LinkCheck {
     }
 
     private mutating func checkPost(slug: String, fragment: String?, from post: Post, written: String) -> Outcome {
-        guard let target = records[slug]?.first else {
+        guard let target = posts(slug).first else {
             return .finding(.error, "link-post", "'\(written)' names the post '\(slug)', which does not exist")
         }
         return checkOrder(target, fragment: fragment, from: post)
@@ -109,7 +117,7 @@ struct LinkCheck {
 
     /// A post that is out (or scheduled for T) must not link to one that will not be out by then.
     private mutating func checkOrder(_ target: PostRecord, fragment: String?, from post: Post) -> Outcome {
-        let source = records[post.fileSlug]?.first { $0.path == post.path }
+        let source = posts(post.fileSlug).first { $0.path == post.path }
         if let source, source.isPublished || source.time != nil {
             let sourceTime = source.time
             let ready: Bool
@@ -134,6 +142,18 @@ struct LinkCheck {
             }
         }
         return .fine
+    }
+
+    /// The posts with `slug`, reading them from drafts/ and published/ when they are not known yet.
+    mutating func posts(_ slug: String) -> [PostRecord] {
+        if let known = records[slug] { return known }
+        guard loadsMissing else { return [] }
+        let found = ContentRepository.postFolders.compactMap { folder -> PostRecord? in
+            guard let post = try? repository.readPost(at: "\(folder)/\(slug).md") else { return nil }
+            return PostRecord(post: post, workflow: workflow)
+        }
+        records[slug] = found
+        return found
     }
 
     private mutating func anchorsOf(_ path: String) -> Set<String> {

@@ -59,9 +59,12 @@ public struct Validator {
         let checked = Set(request.paths ?? allPaths)
         let known = Set(allPaths)
 
-        // Read every post's front matter (for the index of slugs, states and times), and scan the
-        // Markdown of the checked ones, in parallel.
-        let scanned = repository.readAll(paths: allPaths + checked.filter { !known.contains($0) }.sorted()) { post in
+        // Read the posts to check (scanning their Markdown), and when the whole repository is
+        // checked every other post's front matter too (for slugs, states and times); a check of
+        // some posts reads the posts they link to when it meets them, and skips duplicate titles.
+        let partial = request.paths != nil
+        let toRead = partial ? checked.sorted() : allPaths + checked.filter { !known.contains($0) }.sorted()
+        let scanned = repository.readAll(paths: toRead) { post in
             (post, PostRecord(post: post, workflow: workflow),
              checked.contains(post.path) ? Markdown.scan(post.frontMatter.bodyBytes, firstLine: post.frontMatter.bodyStartLine) : nil)
         }
@@ -92,14 +95,17 @@ public struct Validator {
         let metadata = MetadataCheck(workflow: workflow)
         let anchors = Dictionary(posts.map { ($0.0.path, $0.1.anchors) }, uniquingKeysWith: { a, _ in a })
         let perPost = posts.parallelMap { () -> ((Post, MarkdownScan)) -> PostFindings in
-            var links = LinkCheck(root: root, workflow: workflow, records: records, repository: repository, anchors: anchors)
+            var links = LinkCheck(root: root, workflow: workflow, records: records, loadsMissing: partial, repository: repository, anchors: anchors)
             return { item in
                 let (post, scan) = item
                 var found = PostFindings()
                 found.diagnostics = metadata.check(post)
                 let slug = post.slug ?? post.fileSlug
-                if let same = records[slug], same.count > 1 {
-                    let others = same.map(\.path).filter { $0 != post.path }
+                let same = partial
+                    ? ContentRepository.postFolders.map { "\($0)/\(slug).md" }.filter { repository.isFile($0) }
+                    : (records[slug] ?? []).map(\.path)
+                if same.count > 1 {
+                    let others = same.filter { $0 != post.path }
                     found.diagnostics.append(Diagnostic(post.location(of: "slug"), .error, "slug-unique", "the slug '\(slug)' is also used by \(others.joined(separator: ", "))"))
                 }
                 if let title = post.title, let same = titles[title], same.count > 1 {
