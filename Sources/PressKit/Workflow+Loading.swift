@@ -4,6 +4,7 @@ import Yams
 extension Workflow {
     static let topLevelKeys = [
         "timezone", "roles", "states", "transitions", "required", "folders", "scheduler", "fields", "site", "links",
+        "missed", "hooks",
     ]
     static let fieldKeys = ["type", "values", "max_length"]
     static let linkKeys = ["timeout", "concurrency", "per_host", "cache_ttl", "retries", "exclude", "accept"]
@@ -150,6 +151,37 @@ extension Workflow {
             }
         }
         self.links = links
+
+        missed = .publish
+        if let node = top["missed"] {
+            guard let policy = MissedPolicy(rawValue: try reader.string(node, key: "missed")) else {
+                throw WorkflowError.wrongType(reader.location(node), key: "missed", expected: "'publish' or 'hold'")
+            }
+            missed = policy
+        }
+
+        var hooks: [String: [Hook]] = [:]
+        if let hooksNode = top["hooks"] {
+            for (state, list) in try reader.pairs(hooksNode, key: "hooks") {
+                try checkState(state, list)
+                guard let items = list.sequence else {
+                    throw WorkflowError.wrongType(reader.location(list), key: "hooks.\(state)", expected: "a list of '- run: COMMAND' or '- webhook: URL'")
+                }
+                hooks[state] = try items.map { item in
+                    let spec = try reader.mapping(item, key: "hooks.\(state)", allowed: ["run", "webhook"])
+                    if let command = spec["run"] { return .run(try reader.string(command, key: "hooks.\(state).run")) }
+                    if let url = spec["webhook"] {
+                        let text = try reader.string(url, key: "hooks.\(state).webhook")
+                        guard MetadataCheck.isURL(text) else {
+                            throw WorkflowError.wrongType(reader.location(url), key: "hooks.\(state).webhook", expected: "an http(s) URL")
+                        }
+                        return .webhook(text)
+                    }
+                    throw WorkflowError.missingKey(reader.location(item), key: "hooks.\(state): run or webhook")
+                }
+            }
+        }
+        self.hooks = hooks
 
         guard let transitionsNode = top["transitions"] else {
             throw WorkflowError.missingKey(reader.location(root), key: "transitions")

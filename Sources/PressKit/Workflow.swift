@@ -45,6 +45,10 @@ public struct Workflow: Sendable {
     /// The site path of a post, with `{slug}` (e.g. `/posts/{slug}/`), from `site: {posts: …}`.
     public var postPathPattern: String?
     public var links: LinkPolicy
+    /// What the scheduler does with a post whose time passed while it was not running.
+    public var missed: MissedPolicy
+    /// Commands and webhooks to run when a post enters a state, by state.
+    public var hooks: [String: [Hook]]
 
     public static let builtInRoles = ["author", "scheduler"]
     public static let publishedFolder = "published"
@@ -71,4 +75,18 @@ public struct Workflow: Sendable {
 
     /// The keys a post in `state` must have.
     public func requiredKeys(in state: String) -> [String] { required[state] ?? [] }
+}
+
+/// `missed: publish` (the default) or `missed: hold`.
+public enum MissedPolicy: String, Sendable {
+    case publish, hold
+}
+
+/// One thing to run when a post enters a state.
+public enum Hook: Equatable, Sendable {
+    /// A shell command, run in the repository with PRESS_SLUG, PRESS_PATH, PRESS_STATE,
+    /// PRESS_TRANSITION and PRESS_COMMIT set.
+    case run(String)
+    /// A URL that gets a JSON POST with the same facts, the title and the author.
+    case webhook(String)
 }

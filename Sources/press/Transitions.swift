@@ -30,6 +30,9 @@ extension RepositoryOptions {
         var line = "\(result.transition): \(result.slug) \(result.from) → \(style.paint(result.to, .green))"
         if let publishAt = result.publishAt { line += " at \(publishAt)" }
         print("\(line)  \(result.path)  [\(result.commit.description.prefix(7))]")
+        for outcome in await HookRunner().run(result, in: repository) where outcome.failure != nil {
+            Diagnostics.standardError.warn(HookFailure(outcome: outcome))
+        }
     }
 }
 
@@ -37,4 +40,12 @@ extension RepositoryOptions {
 struct GateOptions: ParsableArguments {
     @Flag(help: "Skip the external-link part of the gate (recorded in the commit as Press-Skipped).")
     var skipExternal = false
+}
+
+/// A hook that still failed after its retries: reported, never undoing the transition.
+struct HookFailure: PressError {
+    var outcome: HookOutcome
+    var location: SourceLocation? { nil }
+    var isConfigurationError: Bool { false }
+    var description: String { "hook \(outcome.hook) failed after \(outcome.attempts) attempts: \(outcome.failure ?? "")" }
 }

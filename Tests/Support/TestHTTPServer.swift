@@ -12,7 +12,8 @@ import NIOPosix
 /// - `/rate-limited`: 429 with `Retry-After: 1` the first time, then 200
 /// - `/flaky`: 500 the first time, then 200
 /// - `/hang`: never answers; `/trickle`: sends the head, then a byte a second forever
-/// Every request is counted by path.
+/// - `/hooks/...`: 200, for webhooks
+/// Every request is counted by path, and its body kept.
 public final class TestHTTPServer: @unchecked Sendable {
     public let port: Int
     public let host: String
@@ -23,6 +24,7 @@ public final class TestHTTPServer: @unchecked Sendable {
         let lock = NSLock()
         var counts: [String: Int] = [:]
         var methods: [String: [String]] = [:]
+        var bodies: [String: [String]] = [:]
 
         func count(_ path: String, _ method: String) -> Int {
             lock.lock()
@@ -53,6 +55,13 @@ public final class TestHTTPServer: @unchecked Sendable {
 
     public func url(_ path: String) -> String { "http://\(host):\(port)\(path)" }
 
+    /// The bodies of the requests `path` has had.
+    public func bodies(_ path: String) -> [String] {
+        state.lock.lock()
+        defer { state.lock.unlock() }
+        return state.bodies[path] ?? []
+    }
+
     /// How many requests `path` has had, and with which methods.
     public func requests(_ path: String) -> [String] {
         state.lock.lock()
@@ -65,15 +74,21 @@ public final class TestHTTPServer: @unchecked Sendable {
         typealias OutboundOut = HTTPServerResponsePart
         let state: State
         var head: HTTPRequestHead?
+        var body = ""
 
         init(state: State) { self.state = state }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             switch unwrapInboundIn(data) {
-            case .head(let head): self.head = head
-            case .body: break
+            case .head(let head):
+                self.head = head
+                body = ""
+            case .body(let buffer): body += String(buffer: buffer)
             case .end:
                 guard let head else { return }
+                state.lock.lock()
+                state.bodies[String(head.uri.prefix { $0 != "?" }), default: []].append(body)
+                state.lock.unlock()
                 respond(to: head, context: context)
             }
         }
@@ -83,7 +98,7 @@ public final class TestHTTPServer: @unchecked Sendable {
             let count = state.count(path, head.method.rawValue)
             let parts = path.split(separator: "/").map(String.init)
             switch (parts.first ?? "", parts.dropFirst().first) {
-            case ("ok", _): send(.ok, context: context, head: head)
+            case ("ok", _), ("hooks", _): send(.ok, context: context, head: head)
             case ("missing", _): send(.notFound, context: context, head: head)
             case ("slow", let ms):
                 let delay = TimeAmount.milliseconds(Int64(ms.flatMap(Int.init) ?? 50))

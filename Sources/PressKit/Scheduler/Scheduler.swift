@@ -1,0 +1,121 @@
+import Foundation
+import Git
+
+/// A post waiting for its time.
+public struct ScheduledPost: Equatable, Sendable {
+    public var slug: String
+    public var path: String
+    public var title: String
+    public var state: String
+    public var publishAt: Date
+}
+
+/// What the scheduler did with one post.
+public struct SchedulerEvent: Sendable {
+    public enum Kind: String, Sendable {
+        /// Published on time (or caught up).
+        case published
+        /// Sent back to review: missed while the scheduler was down (`missed: hold`), or refused.
+        case held
+    }
+
+    public var kind: Kind
+    public var slug: String
+    public var scheduledFor: Date
+    /// Seconds after `scheduledFor` that the commit was made.
+    public var lateness: TimeInterval
+    public var caughtUp: Bool
+    public var commit: ObjectID?
+    /// Why a post was held: the refusal or the gate's diagnostics.
+    public var reason: String?
+    public var result: TransitionResult?
+}
+
+/// Publishes scheduled posts when their time comes. Time is a parameter: `now` is passed in, so
+/// tests run it on a test clock.
+public struct Scheduler {
+    public let repository: ContentRepository
+    public let checker: ExternalChecking?
+
+    public init(repository: ContentRepository, checker: ExternalChecking?) {
+        self.repository = repository
+        self.checker = checker
+    }
+
+    /// Every post in a state that a timed transition (one with `at`) leads to, with its time.
+    public func scheduled() throws -> [ScheduledPost] {
+        let workflow = try repository.workflow()
+        return repository.readAll { post -> ScheduledPost? in
+            guard let state = post.status, let text = post.publishAt,
+                workflow.transitions.contains(where: { $0.at != .none && $0.to == state }),
+                workflow.folder(of: state) != Workflow.publishedFolder,
+                let date = try? PressTime.parse(text, zone: workflow.timeZone)
+            else { return nil }
+            return ScheduledPost(slug: post.fileSlug, path: post.path, title: post.title ?? post.fileSlug, state: state, publishAt: date)
+        }.compactMap { try? $0.post.get() }.sorted { ($0.publishAt, $0.slug) < ($1.publishAt, $1.slug) }
+    }
+
+    /// Handles every post due by `now()`, oldest first: publishes it through the workflow's
+    /// publishing transition (gate included) as the scheduler, or sends it back to review.
+    /// `catchingUp` marks the first pass after a start: then `missed: hold` holds overdue posts.
+    public func handleDue(_ posts: [ScheduledPost], now: () -> Date, catchingUp: Bool) async -> [SchedulerEvent] {
+        var events: [SchedulerEvent] = []
+        for post in posts where post.publishAt <= now() {
+            if let event = await handle(post, now: now, catchingUp: catchingUp) { events.append(event) }
+        }
+        return events
+    }
+
+    private func handle(_ post: ScheduledPost, now: () -> Date, catchingUp: Bool) async -> SchedulerEvent? {
+        guard let workflow = try? repository.workflow(for: repository.post(post.slug)) else { return nil }
+        let scheduler = workflow.scheduler
+        let started = now()
+        let late = started.timeIntervalSince(post.publishAt)
+        if catchingUp && workflow.missed == .hold && late >= 1 {
+            let reason = "missed while the scheduler was not running (\(Scheduler.seconds(late)) late); held for an editor"
+            return hold(post, workflow: workflow, reason: reason, trailer: "missed", now: now)
+        }
+        guard let rule = workflow.transitions.first(where: {
+            $0.from.contains(post.state) && workflow.folder(of: $0.to) == Workflow.publishedFolder && $0.by.contains("scheduler")
+        }) else {
+            return hold(post, workflow: workflow, reason: "the workflow has no transition by which the scheduler may publish from '\(post.state)'", trailer: "refused", now: now)
+        }
+        let time = now()
+        let request = TransitionRequest(
+            name: rule.name, slug: post.slug, actor: scheduler, now: time,
+            trailers: [("Press-Scheduled-For", PressTime.format(post.publishAt, zone: workflow.timeZone)),
+                       ("Press-Lateness", Scheduler.seconds(time.timeIntervalSince(post.publishAt)))])
+        do {
+            let result = try await repository.transition(request, checker: checker)
+            return SchedulerEvent(
+                kind: .published, slug: post.slug, scheduledFor: post.publishAt, lateness: time.timeIntervalSince(post.publishAt),
+                caughtUp: catchingUp && late >= 1, commit: result.commit, reason: nil, result: result)
+        } catch let error as GateError {
+            let lines = error.report.sorted.filter { $0.severity == .error }.map { "\($0.location): \($0.message) [\($0.rule)]" }
+            return hold(post, workflow: workflow, reason: "the publish gate failed:\n" + lines.joined(separator: "\n"), trailer: "gate", now: now)
+        } catch {
+            return hold(post, workflow: workflow, reason: "publishing was refused: \(error)", trailer: "refused", now: now)
+        }
+    }
+
+    /// Sends a post back through the workflow's transition out of its scheduled state (to a
+    /// state outside published/), as the scheduler, with the reason as the comment.
+    private func hold(_ post: ScheduledPost, workflow: Workflow, reason: String, trailer: String, now: () -> Date) -> SchedulerEvent? {
+        guard let rule = workflow.transitions.first(where: {
+            $0.from.contains(post.state) && $0.to != post.state && workflow.folder(of: $0.to) != Workflow.publishedFolder
+        }) else { return nil }
+        let time = now()
+        var request = TransitionRequest(
+            name: rule.name, slug: post.slug, actor: workflow.scheduler, comment: reason, now: time,
+            trailers: [("Press-Held", trailer), ("Press-Scheduled-For", PressTime.format(post.publishAt, zone: workflow.timeZone))])
+        request.asSystem = true
+        let result = try? repository.perform(request)
+        return SchedulerEvent(
+            kind: .held, slug: post.slug, scheduledFor: post.publishAt, lateness: time.timeIntervalSince(post.publishAt),
+            caughtUp: trailer == "missed", commit: result?.commit, reason: reason, result: result)
+    }
+
+    static func seconds(_ interval: TimeInterval) -> String {
+        String(format: "%.3fs", interval)
+    }
+}

@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import Git
+import Logging
+import PressKit
+import ServiceLifecycle
+
+extension Press {
+    struct SchedulerCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "scheduler",
+            abstract: "Publish scheduled posts on time: a long-running service, or --once for cron.",
+            discussion: """
+                On start every overdue post is handled at once (the workflow's 'missed: publish' or \
+                'missed: hold'); then it sleeps until the next publish time. One scheduler per working \
+                tree: a second one exits 2 naming the first. SIGTERM and SIGINT finish the publish in \
+                progress, then exit 0.
+                """)
+
+        @OptionGroup var options: RepositoryOptions
+        @Flag(help: "Publish what is due now, then exit.") var once = false
+        @Option(name: .customLong("log-format"), help: "text or json, one line per event on stderr.")
+        var logFormat: String = "text"
+
+        func validate() throws {
+            guard LogLine.Format(rawValue: logFormat) != nil else { throw ValidationError("'--log-format' is text or json") }
+        }
+
+        func run() async throws {
+            let repository = try options.open()
+            _ = try repository.workflow()
+            let lockPath = repository.git.gitDirectory + "/press/scheduler.lock"
+            guard let lock = try FileLock.attempt(path: lockPath) else {
+                let holder = FileLock.holder(of: lockPath).map { "process \($0)" } ?? "another process"
+                throw SchedulerLocked(holder: holder, lock: lockPath)
+            }
+            defer { withExtendedLifetime(lock) {} }
+            let format = LogLine.Format(rawValue: logFormat) ?? .text
+            let logger = Logger(label: "press.scheduler") { _ in LogLine(format: format) }
+            let service = SchedulerService(repository: repository, logger: logger)
+            if once {
+                let scheduler = Scheduler(repository: repository, checker: HTTPLinkChecker(cacheDirectory: repository.root + "/.press/cache"))
+                let events = await scheduler.handleDue(try scheduler.scheduled(), now: Date.init, catchingUp: true)
+                for event in events { await service.report(event) }
+                logger.info("done", metadata: ["handled": "\(events.count)"])
+                return
+            }
+            let group = ServiceGroup(
+                configuration: ServiceGroupConfiguration(
+                    services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup)],
+                    gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await group.run()
+        }
+    }
+
+    struct CalendarCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "calendar",
+            abstract: "Scheduled and recently published posts in time order, or an iCalendar feed (--ics).")
+
+        @OptionGroup var options: RepositoryOptions
+        @Option(help: "From this day (YYYY-MM-DD; default: a week ago).") var from: String?
+        @Option(help: "To this day (YYYY-MM-DD; default: a year ahead).") var to: String?
+        @Option(help: ArgumentHelp("Write an iCalendar (RFC 5545) feed to FILE instead.", valueName: "FILE")) var ics: String?
+
+        func run() throws {
+            let repository = try options.open()
+            let zone = try repository.workflow().timeZone
+            let start = try from.map { try PressTime.parse($0 + " 00:00", zone: zone) } ?? Date().addingTimeInterval(-7 * 86_400)
+            let end = try to.map { try PressTime.parse($0 + " 23:59", zone: zone) } ?? Date().addingTimeInterval(365 * 86_400)
+            let entries = try repository.calendar(from: start, to: end)
+            if let ics {
+                let feed = ICalendar.feed(entries, name: "press: \((repository.root as NSString).lastPathComponent)", now: Date())
+                try Data(feed.utf8).write(to: URL(fileURLWithPath: ics), options: .atomic)
+                print("wrote \(entries.count) event\(entries.count == 1 ? "" : "s") to \(ics)")
+                return
+            }
+            let rows = entries.map { [PressTime.format($0.time, zone: zone), $0.published ? "published" : $0.state, $0.slug, $0.title] }
+            print(Table(header: ["WHEN", "STATE", "SLUG", "TITLE"], rows: rows).render(TerminalStyle(descriptor: 1), maxWidths: [3: 50]), terminator: "")
+        }
+    }
+}
+
+/// A second scheduler on one working tree: a configuration error (exit 2) naming the first.
+struct SchedulerLocked: PressError {
+    var holder: String
+    var lock: String
+    var location: SourceLocation? { nil }
+    var isConfigurationError: Bool { true }
+    var description: String { "another scheduler (\(holder)) is running here; \(lock) is its lock" }
+}

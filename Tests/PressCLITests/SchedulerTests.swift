@@ -1,0 +1,175 @@
+import Foundation
+import PressKit
+import TestSupport
+import Testing
+
+/// The scheduler on the real clock, as a process.
+@Suite(.serialized) struct SchedulerTests {
+    /// A repository whose post `hello` is approved and scheduled `seconds` from now.
+    func scheduledRepository(in seconds: Double, workflow: String = testWorkflow) throws -> (CLIRepository, Date) {
+        let repository = try CLIRepository(workflow: workflow)
+        #expect(try repository.press(["submit", "hello"], as: People.ada).status == 0)
+        #expect(try repository.press(["approve", "hello"], as: People.rita).status == 0)
+        let at = Date().addingTimeInterval(seconds).timeIntervalSince1970.rounded(.up)
+        let time = Date(timeIntervalSince1970: at)
+        let formatter = ISO8601DateFormatter()
+        let schedule = try repository.press(["schedule", "hello", "--at", formatter.string(from: time)])
+        #expect(schedule.status == 0, "\(schedule)")
+        return (repository, time)
+    }
+
+    /// Moves the post's time a minute into the past, as if the scheduler had been down then.
+    func makeOverdue(_ repository: CLIRepository) throws {
+        let text = repository.directory.read("drafts/hello.md") ?? ""
+        let past = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-60))
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasPrefix("publish_at: ") ? "publish_at: \(past)" : String($0) }
+        try repository.directory.write("drafts/hello.md", lines.joined(separator: "\n"))
+        let env = People.eddie.merging(["GIT_COMMITTER_NAME": "E", "GIT_COMMITTER_EMAIL": "editor@example.com"]) { $1 }
+        #expect(try git(["commit", "-qam", "backdate"], in: repository.path, environment: env).status == 0)
+    }
+
+    func startScheduler(_ repository: CLIRepository, log: String, arguments: [String] = []) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: pressBinary)
+        process.arguments = ["scheduler", "--repo", repository.path] + arguments
+        FileManager.default.createFile(atPath: log, contents: nil)
+        process.standardError = FileHandle(forWritingAtPath: log)
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// Waits (bounded) for `condition`, checking it as the log grows.
+    func waitFor(_ seconds: Double, _ condition: () throws -> Bool) rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try condition() { return true }
+            usleep(20_000)
+        }
+        return try condition()
+    }
+
+    @Test func aPostIsPublishedWithinASecondOfItsTimeAndNotBefore() throws {
+        let (repository, time) = try scheduledRepository(in: 2)
+        let logs = TemporaryDirectory()
+        let log = logs.file("scheduler.log")
+        let scheduler = try startScheduler(repository, log: log)
+        defer { scheduler.terminate() }
+        #expect(try waitFor(10) { repository.directory.exists("published/hello.md") })
+        let commit = try git(["log", "-1", "--format=%at%n%B"], in: repository.path).stdout
+        let committed = Double(commit.split(separator: "\n").first ?? "") ?? 0
+        #expect(committed >= time.timeIntervalSince1970)
+        let lateness = commit.split(separator: "\n").first { $0.hasPrefix("Press-Lateness: ") }.flatMap { Double($0.dropFirst(16).dropLast()) }
+        #expect(lateness.map { $0 >= 0 && $0 < 1 } == true, "\(commit)")
+        #expect(try git(["log", "-1", "--format=%an <%ae>"], in: repository.path).stdout == "press-scheduler <scheduler@press.invalid>\n")
+        #expect(try repository.status() == "")
+        scheduler.terminate()
+        scheduler.waitUntilExit()
+        #expect(scheduler.terminationStatus == 0)
+        #expect(logs.read("scheduler.log")?.contains(" info published ") == true)
+    }
+
+    @Test func overduePostsAreCaughtUpOnStart() throws {
+        let (repository, _) = try scheduledRepository(in: 3600)
+        try makeOverdue(repository)
+        let once = try repository.press(["scheduler", "--once", "--log-format", "json"])
+        #expect(once.status == 0, "\(once)")
+        #expect(repository.directory.exists("published/hello.md"))
+        #expect(once.stderr.contains("\"caught_up\":\"true\""))
+        #expect(once.stderr.contains("\"message\":\"published\""))
+    }
+
+    @Test func missedHoldSendsAnOverduePostBackWithACommitThatSaysWhy() throws {
+        let (repository, _) = try scheduledRepository(in: 3600, workflow: testWorkflow + "missed: hold\n")
+        try makeOverdue(repository)
+        let once = try repository.press(["scheduler", "--once"])
+        #expect(once.status == 0)
+        #expect(!repository.directory.exists("published/hello.md"))
+        let post = repository.directory.read("drafts/hello.md") ?? ""
+        #expect(post.contains("status: review"))
+        let message = try git(["log", "-1", "--format=%B"], in: repository.path).stdout
+        #expect(message.hasPrefix("unschedule: hello\n\nmissed while the scheduler was not running"))
+        #expect(message.contains("Press-Held: missed"))
+    }
+
+    @Test func aPostThatFailsItsGateIsHeldWithTheDiagnostics() throws {
+        let (repository, _) = try scheduledRepository(in: 3600)
+        let text = repository.directory.read("drafts/hello.md") ?? ""
+        try repository.directory.write("drafts/hello.md", text + "[gone](../published/nowhere.md)\n")
+        try makeOverdue(repository)
+        let once = try repository.press(["scheduler", "--once"])
+        #expect(once.stderr.contains(" error held "))
+        let message = try git(["log", "-1", "--format=%B"], in: repository.path).stdout
+        #expect(message.contains("the publish gate failed:\ndrafts/hello.md:"))
+        #expect(message.contains("[link-post]"))
+        #expect(repository.directory.read("drafts/hello.md")?.contains("status: review") == true)
+    }
+
+    @Test func aSecondSchedulerExitsTwoNamingTheFirstAndAStaleLockIsTakenOver() throws {
+        let repository = try CLIRepository()
+        try repository.directory.write(".git/press/scheduler.lock", "999999\n")
+        let logs = TemporaryDirectory()
+        let first = try startScheduler(repository, log: logs.file("scheduler.log"))
+        defer { first.terminate() }
+        #expect(waitFor(10) { logs.read("scheduler.log")?.contains("started") == true })
+        let second = try repository.press(["scheduler"])
+        #expect(second.status == 2)
+        #expect(second.stderr.contains("another scheduler (process \(first.processIdentifier)) is running here"))
+        first.interrupt()
+        first.waitUntilExit()
+        #expect(first.terminationStatus == 0)
+    }
+
+    @Test func hooksGetTheFactsAndAFailingHookDoesNotUndoThePublish() throws {
+        let server = try TestHTTPServer()
+        let hooks = """
+            hooks:
+              published:
+                - run: printf '%s %s %s %s' "$PRESS_SLUG" "$PRESS_STATE" "$PRESS_TRANSITION" "$PRESS_PATH" > hook.out
+                - webhook: \(server.url("/hooks/published"))
+                - run: exit 3
+
+            """
+        let repository = try CLIRepository(workflow: testWorkflow + hooks)
+        #expect(try repository.press(["submit", "hello"], as: People.ada).status == 0)
+        #expect(try repository.press(["approve", "hello"], as: People.rita).status == 0)
+        let publish = try repository.press(["publish", "hello"])
+        #expect(publish.status == 0, "\(publish)")
+        #expect(repository.directory.read("hook.out") == "hello published publish published/hello.md")
+        let body = try #require(server.bodies("/hooks/published").first)
+        let facts = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: String]
+        #expect(facts?["slug"] == "hello")
+        #expect(facts?["title"] == "Hello")
+        #expect(facts?["author"] == "Ada Author <ada@example.com>")
+        #expect(facts?["commit"] == (try git(["rev-parse", "HEAD"], in: repository.path).stdout.trimmingCharacters(in: .newlines)))
+        #expect(publish.stderr.contains("hook run(\"exit 3\") failed after 4 attempts"))
+        #expect(repository.directory.exists("published/hello.md"))
+    }
+
+    @Test func theCalendarAndItsICSFeed() throws {
+        let (repository, time) = try scheduledRepository(in: 3600)
+        let calendar = try repository.press(["calendar"])
+        #expect(calendar.stdout.contains("\tscheduled\thello\tHello\n"))
+        let ics = repository.directory.file("press.ics")
+        #expect(try repository.press(["calendar", "--ics", ics]).status == 0)
+        let text = repository.directory.read("press.ics") ?? ""
+        let lines = text.components(separatedBy: "\r\n")
+        #expect(lines.first == "BEGIN:VCALENDAR")
+        #expect(lines.dropLast().last == "END:VCALENDAR")
+        #expect(lines.last == "")
+        #expect(lines.contains("UID:hello@press"))
+        #expect(lines.contains("DTSTART:\(ICalendarTestFormat.utc(time))"))
+        #expect(lines.filter { $0 == "BEGIN:VEVENT" }.count == 1)
+        #expect(lines.allSatisfy { $0.utf8.count <= 75 })
+    }
+}
+
+enum ICalendarTestFormat {
+    static func utc(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        return formatter.string(from: date)
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import PressKit
+import TestSupport
+import Testing
+
+/// The scheduler's timing on a test clock: nothing before its time, then published with the
+/// lateness the clock says.
+@Suite struct SchedulerClockTests {
+    @Test func nothingIsPublishedBeforeItsTimeAndLatenessIsMeasuredOnTheClock() async throws {
+        let fixture = try Fixture()
+        try fixture.perform("submit", adaPerson)
+        try fixture.perform("approve", ritaPerson)
+        try fixture.perform("schedule", eddiePerson, at: "2027-02-01T09:00:00+00:00")
+        let scheduler = Scheduler(repository: fixture.repository, checker: nil)
+        let due = try scheduler.scheduled()
+        #expect(due.map(\.slug) == ["hello"])
+        let time = try #require(due.first?.publishAt)
+
+        let early = await scheduler.handleDue(due, now: { time.addingTimeInterval(-0.001) }, catchingUp: false)
+        #expect(early.isEmpty)
+        #expect(try fixture.post().status == "scheduled")
+
+        let events = await scheduler.handleDue(due, now: { time.addingTimeInterval(0.25) }, catchingUp: false)
+        #expect(events.map(\.kind) == [.published])
+        #expect(events.first?.lateness == 0.25)
+        #expect(events.first?.caughtUp == false)
+        #expect(try fixture.post().status == "published")
+        #expect(try scheduler.scheduled().isEmpty)
+    }
+
+    @Test func aHeldPostLeavesTheScheduleWithItsReason() async throws {
+        let fixture = try Fixture(workflow: testWorkflow + "missed: hold\n")
+        try fixture.perform("submit", adaPerson)
+        try fixture.perform("approve", ritaPerson)
+        try fixture.perform("schedule", eddiePerson, at: "2027-02-01T09:00:00+00:00")
+        let scheduler = Scheduler(repository: fixture.repository, checker: nil)
+        let due = try scheduler.scheduled()
+        let time = try #require(due.first?.publishAt)
+        let events = await scheduler.handleDue(due, now: { time.addingTimeInterval(3600) }, catchingUp: true)
+        #expect(events.map(\.kind) == [.held])
+        #expect(events.first?.reason?.contains("3600.000s late") == true)
+        #expect(try fixture.post().status == "review")
+        #expect(try fixture.post().publishAt == nil)
+    }
+}
