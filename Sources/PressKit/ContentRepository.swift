@@ -2,9 +2,13 @@ import Foundation
 import Git
 
 /// A content repository: a git repository with `drafts/`, `published/` and `workflows/`.
-public final class ContentRepository {
+///
+/// It may be shared between tasks: its one piece of state, the cache of parsed workflows, is
+/// behind a lock.
+public final class ContentRepository: @unchecked Sendable {
     public let git: Repository
     private var workflows: [String: Workflow] = [:]
+    private let workflowsLock = NSLock()
 
     public static let postFolders = [Workflow.draftsFolder, Workflow.publishedFolder]
 
@@ -29,13 +33,13 @@ public final class ContentRepository {
     /// The workflow `workflows/NAME.yml`, read and checked once.
     /// - Throws: `WorkflowError` when it is missing or wrong.
     public func workflow(named name: String = "default") throws -> Workflow {
-        if let cached = workflows[name] { return cached }
+        if let cached = workflowsLock.withLock({ workflows[name] }) { return cached }
         let path = "workflows/\(name).yml"
         guard let data = FileManager.default.contents(atPath: git.absolutePath(path)) else {
             throw WorkflowError.missing(path: path)
         }
         let workflow = try Workflow(bytes: [UInt8](data), path: path)
-        workflows[name] = workflow
+        workflowsLock.withLock { workflows[name] = workflow }
         return workflow
     }
 

@@ -21,8 +21,7 @@ extension RepositoryOptions {
         } catch let error as GateError {
             let style = TerminalStyle(descriptor: 2)
             for diagnostic in error.report.sorted {
-                let label = style.paint("\(diagnostic.severity.rawValue):", diagnostic.severity == .error ? .red : .yellow)
-                FileHandle.standardError.write(Data("\(diagnostic.location): \(label) \(diagnostic.message) [\(diagnostic.rule)]\n".utf8))
+                FileHandle.standardError.write(Data((Report.line(diagnostic, style) + "\n").utf8))
             }
             throw error
         }

@@ -42,6 +42,12 @@ func repositoryPath(_ typed: String, in repository: ContentRepository) throws ->
 struct Report {
     let report: ValidationReport
 
+    /// `path:line:col: error|warning: message [rule]`.
+    static func line(_ diagnostic: Diagnostic, _ style: TerminalStyle) -> String {
+        let label = style.paint("\(diagnostic.severity.rawValue):", diagnostic.severity == .error ? .red : .yellow)
+        return "\(diagnostic.location): \(label) \(diagnostic.message) [\(diagnostic.rule)]"
+    }
+
     init(_ report: ValidationReport) { self.report = report }
 
     func print(_ format: Press.Validate.Format) throws {
@@ -65,8 +71,7 @@ struct Report {
             for diagnostic in report.sorted {
                 if let previous, previous != diagnostic.path, style.isTerminal { Swift.print("") }
                 previous = diagnostic.path
-                let label = style.paint("\(diagnostic.severity.rawValue):", diagnostic.severity == .error ? .red : .yellow)
-                Swift.print("\(diagnostic.location): \(label) \(diagnostic.message) [\(diagnostic.rule)]")
+                Swift.print(Report.line(diagnostic, style))
             }
             Swift.print(report.summary)
         }
