@@ -45,14 +45,16 @@ public enum Markdown {
         }
         guard let document = cmark_parser_finish(parser) else { return MarkdownScan() }
         defer { cmark_node_free(document) }
-        var walker = Walker(lines: FrontMatter.splitLines(body), firstLine: firstLine)
+        var walker = Walker(body: body, firstLine: firstLine)
         walker.walk(document)
         return walker.scan
     }
 
     /// Walks the tree once, collecting links and anchors.
     private struct Walker {
-        let lines: [[UInt8]]
+        let body: [UInt8]
+        /// The offset in `body` where each line starts.
+        let lineStarts: [Int]
         let firstLine: Int
         var scan = MarkdownScan()
         var headingCounts: [String: Int] = [:]
@@ -60,8 +62,11 @@ public enum Markdown {
         var cursor = (line: 0, offset: 0)
         var currentBlock: OpaquePointer?
 
-        init(lines: [[UInt8]], firstLine: Int) {
-            self.lines = lines
+        init(body: [UInt8], firstLine: Int) {
+            self.body = body
+            var starts = [0]
+            for (index, byte) in body.enumerated() where byte == 0x0A && index + 1 < body.count { starts.append(index + 1) }
+            lineStarts = starts
             self.firstLine = firstLine
         }
 
@@ -134,19 +139,18 @@ public enum Markdown {
         /// the cursor past it; else cmark's position of `fallback`.
         mutating func place(_ needle: String, fallback node: OpaquePointer) -> (line: Int, column: Int) {
             let bytes = Array(needle.utf8)
-            let end = currentBlock.map { Int(cmark_node_get_end_line($0)) } ?? lines.count
-            if !bytes.isEmpty {
-                var line = cursor.line
-                var offset = cursor.offset
-                while line < min(end, lines.count) {
-                    if let found = Walker.find(bytes, in: lines[line], from: offset) {
-                        cursor = (line, found + bytes.count)
-                        // Columns count characters (Unicode scalars): every byte but UTF-8 continuation bytes.
-                        let column = lines[line][..<found].reduce(1) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
-                        return (firstLine + line, column)
-                    }
-                    line += 1
-                    offset = 0
+            let lineCount = lineStarts.count
+            let end = min(currentBlock.map { Int(cmark_node_get_end_line($0)) } ?? lineCount, lineCount)
+            if !bytes.isEmpty, cursor.line < end {
+                let from = lineStarts[cursor.line] + cursor.offset
+                let limit = end < lineCount ? lineStarts[end] : body.count
+                if let found = Walker.find(bytes, in: body, from: from, to: limit) {
+                    var line = cursor.line
+                    while line + 1 < lineCount && lineStarts[line + 1] <= found { line += 1 }
+                    cursor = (line, found + bytes.count - lineStarts[line])
+                    // Columns count characters (Unicode scalars): every byte but UTF-8 continuation bytes.
+                    let column = body[lineStarts[line]..<found].reduce(1) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
+                    return (firstLine + line, column)
                 }
             }
             let line = Int(cmark_node_get_start_line(node))
@@ -155,11 +159,11 @@ public enum Markdown {
             return (firstLine + cursor.line, 1)
         }
 
-        static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
-            guard needle.count <= haystack.count, start <= haystack.count - needle.count else { return nil }
-            let first = needle[0]
+        /// The first place of `needle` in `haystack[from..<to]` that does not cross a line break.
+        static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int, to limit: Int) -> Int? {
+            guard let first = needle.first, needle.count <= limit - start else { return nil }
             var index = start
-            while index <= haystack.count - needle.count {
+            while index <= limit - needle.count {
                 if haystack[index] == first && haystack[index..<(index + needle.count)].elementsEqual(needle) { return index }
                 index += 1
             }
