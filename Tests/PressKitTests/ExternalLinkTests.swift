@@ -54,7 +54,8 @@ import Testing
         let started = Date()
         let results = await check(["/hang", "/trickle"], server: server, policy: Self.policy(timeout: 1, retries: 0))
         #expect(results["/hang"] == .timedOut)
-        #expect(results["/trickle"] != nil)
+        // The head arrives at once; the body that never ends is not read.
+        #expect(results["/trickle"] == .ok)
         // Alone this takes about 1 s; the bound is loose because other suites' synchronous work
         // can hold the two threads of the shared concurrency pool meanwhile.
         #expect(Date().timeIntervalSince(started) < 30)
