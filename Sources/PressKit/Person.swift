@@ -1,3 +1,5 @@
+import Foundation
+
 /// Someone who writes, reviews or publishes: a name and an email, compared by email.
 public struct Person: Equatable, Hashable, Sendable, CustomStringConvertible {
     public var name: String
@@ -24,5 +26,3 @@ public struct Person: Equatable, Hashable, Sendable, CustomStringConvertible {
 
     var yaml: YAMLValue { .map([("name", .string(name)), ("email", .string(email))]) }
 }
-
-import Foundation

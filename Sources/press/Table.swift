@@ -1,3 +1,5 @@
+import Foundation
+
 /// Rows of text printed as an aligned table on a terminal, or as tab-separated lines when piped.
 struct Table {
     var header: [String]
@@ -27,5 +29,3 @@ struct Table {
         return String(text.prefix(width - 1)) + "…"
     }
 }
-
-import Foundation

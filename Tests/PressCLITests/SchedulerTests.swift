@@ -146,6 +146,15 @@ import Testing
         #expect(repository.directory.exists("published/hello.md"))
     }
 
+    @Test func aPostRunsTheHooksOfItsOwnWorkflow() throws {
+        let repository = try CLIRepository()
+        try repository.directory.write("workflows/other.yml", testWorkflow + "hooks:\n  review:\n    - run: printf '%s' \"$PRESS_SLUG\" > other-hook.out\n")
+        let text = repository.directory.read("drafts/hello.md") ?? ""
+        try repository.directory.write("drafts/hello.md", text.replacingOccurrences(of: "status: draft\n", with: "status: draft\nworkflow: other\n"))
+        #expect(try repository.press(["submit", "hello"], as: People.ada).status == 0)
+        #expect(repository.directory.read("other-hook.out") == "hello")
+    }
+
     @Test func theCalendarAndItsICSFeed() throws {
         let (repository, time) = try scheduledRepository(in: 3600)
         let calendar = try repository.press(["calendar"])

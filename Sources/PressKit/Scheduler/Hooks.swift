@@ -23,8 +23,11 @@ public struct HookRunner: Sendable {
     }
 
     public func run(_ result: TransitionResult, in repository: ContentRepository) async -> [HookOutcome] {
-        guard let workflow = try? repository.workflow(), let hooks = workflow.hooks[result.to], !hooks.isEmpty else { return [] }
+        // The hooks of the post's own workflow (`workflow:`), else the default one's.
         let post = try? repository.readPost(at: result.path)
+        guard let workflow = try? post.map(repository.workflow(for:)) ?? repository.workflow(),
+            let hooks = workflow.hooks[result.to], !hooks.isEmpty
+        else { return [] }
         let facts: [String: String] = [
             "slug": result.slug, "path": result.path, "state": result.to, "transition": result.transition,
             "commit": result.commit.description, "title": post?.title ?? "", "author": post?.author?.description ?? "",
