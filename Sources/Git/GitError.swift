@@ -14,6 +14,8 @@ public enum GitError: Error, Equatable, CustomStringConvertible {
     case pathOutsideRepository(path: String)
     /// A working-tree file could not be written or removed.
     case io(path: String, message: String)
+    /// A path that a branch move would change has changes not yet committed.
+    case localChanges(path: String)
     /// A deliberately injected failure (PRESS_FAILPOINT), used by tests.
     case injectedFailure(point: String)
     /// A deliberately injected crash: the operation stopped where it was, as if killed; for tests.
@@ -33,6 +35,8 @@ public enum GitError: Error, Equatable, CustomStringConvertible {
             return "\(path) is outside the repository"
         case .io(let path, let message):
             return "\(path): \(message)"
+        case .localChanges(let path):
+            return "\(path) has changes that are not committed, and bringing in the remote's commits would overwrite them; commit or discard them first"
         case .injectedFailure(let point):
             return "injected failure at \(point)"
         case .injectedCrash(let point):

@@ -13,6 +13,22 @@ public enum FileChange: Equatable, Sendable {
     }
 }
 
+/// A path set to a blob already in the object database, or removed (nil).
+struct PathUpdate: Equatable {
+    var path: String
+    var blob: ObjectID?
+
+    init(path: String, blob: ObjectID?) {
+        self.path = path
+        self.blob = blob
+    }
+
+    init(_ change: FileChange, in repository: Repository) throws {
+        path = change.path
+        if case .write(_, let contents) = change { blob = try repository.writeBlob(contents) }
+    }
+}
+
 /// A file in a tree, as a value.
 public struct TreeEntry: Equatable, Sendable {
     public var name: String
@@ -88,7 +104,16 @@ extension Repository {
     public func writeCommit(
         _ changes: [FileChange], parent: ObjectID?, message: String, author: Signature, committer: Signature
     ) throws -> ObjectID {
-        let treeID = try writeTree(changes, parent: parent)
+        try writeCommit(
+            try changes.map { try PathUpdate($0, in: self) }, parent: parent, message: message, author: author,
+            committer: committer)
+    }
+
+    /// Writes a commit object whose tree is `parent`'s tree with each path set to a blob (or removed).
+    func writeCommit(
+        _ updates: [PathUpdate], parent: ObjectID?, message: String, author: Signature, committer: Signature
+    ) throws -> ObjectID {
+        let treeID = try writeTree(updates, parent: parent)
         var treeOID = treeID.raw
         var tree: OpaquePointer?
         try check("git_tree_lookup", git_tree_lookup(&tree, pointer, &treeOID))
@@ -117,7 +142,7 @@ extension Repository {
         return ObjectID(out)
     }
 
-    private func writeTree(_ changes: [FileChange], parent: ObjectID?) throws -> ObjectID {
+    private func writeTree(_ updates: [PathUpdate], parent: ObjectID?) throws -> ObjectID {
         var baseline: OpaquePointer?
         if let parent {
             var oid = parent.raw
@@ -135,27 +160,26 @@ extension Repository {
         }
         defer { git_tree_free(baseline) }
 
-        var updates: [git_tree_update] = []
+        var raw: [git_tree_update] = []
         var paths: [UnsafeMutablePointer<CChar>] = []
         defer { paths.forEach { free($0) } }
-        for change in changes {
-            guard let path = strdup(change.path) else { throw GitError.io(path: change.path, message: "out of memory") }
+        for update in updates {
+            guard let path = strdup(update.path) else { throw GitError.io(path: update.path, message: "out of memory") }
             paths.append(path)
-            var update = git_tree_update()
-            update.path = UnsafePointer(path)
-            switch change {
-            case .write(_, let contents):
-                update.action = GIT_TREE_UPDATE_UPSERT
-                update.id = try writeBlob(contents).raw
-                update.filemode = GIT_FILEMODE_BLOB
-            case .delete(let path):
-                guard try blobID(atPath: path, inTree: baseline) != nil else { continue }
-                update.action = GIT_TREE_UPDATE_REMOVE
+            var entry = git_tree_update()
+            entry.path = UnsafePointer(path)
+            if let blob = update.blob {
+                entry.action = GIT_TREE_UPDATE_UPSERT
+                entry.id = blob.raw
+                entry.filemode = GIT_FILEMODE_BLOB
+            } else {
+                guard try blobID(atPath: update.path, inTree: baseline) != nil else { continue }
+                entry.action = GIT_TREE_UPDATE_REMOVE
             }
-            updates.append(update)
+            raw.append(entry)
         }
         var out = git_oid()
-        try updates.withUnsafeBufferPointer { buffer in
+        try raw.withUnsafeBufferPointer { buffer in
             try check(
                 "git_tree_create_updated",
                 git_tree_create_updated(&out, pointer, baseline, buffer.count, buffer.baseAddress))

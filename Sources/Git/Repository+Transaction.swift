@@ -28,23 +28,73 @@ extension Repository {
         let indexRead = IndexRead(path: gitDirectory + "/index")
         let head = try headCommitID()
         let refName = try headReferenceName()
+        let updates: [PathUpdate]
         let commitID: ObjectID
         do {
+            updates = try changes.map { try PathUpdate($0, in: self) }
             commitID = try writeCommit(
-                changes, parent: head, message: message, author: author, committer: committer ?? author)
+                updates, parent: head, message: message, author: author, committer: committer ?? author)
         } catch {
             if let index = try? indexRead.wait() { git_index_free(index) }
             throw error
         }
         let index = try indexRead.wait()
         defer { git_index_free(index) }
+        try record(commitID, over: head, refName: refName, updates: updates, index: index, message: message)
+        return commitID
+    }
 
+    /// Moves HEAD's branch from `expected` to `target` (a fast-forward, or onto commits rebuilt by
+    /// `replay`), bringing the working tree and the index along for every path that differs, in
+    /// the same journaled transaction as `commit`.
+    ///
+    /// - Throws: `GitError.headMoved` when HEAD is not at `expected`; `GitError.localChanges`
+    ///   when a path that would change has uncommitted changes in the working tree or the index.
+    ///   Nothing is changed then.
+    public func moveBranch(to target: ObjectID, from expected: ObjectID?, message: String) throws {
+        try recoverInterruptedCommit()
+        let head = try headCommitID()
+        guard head == expected else { throw GitError.headMoved(expected: expected, found: head) }
+        guard head != target else { return }
+        let refName = try headReferenceName()
+        let differences = try treeDifferences(from: head, to: target)
+        let index = try openIndex()
+        defer { git_index_free(index) }
+        for difference in differences {
+            let staged = git_index_get_bypath(index, difference.path, 0).map { ObjectID($0.pointee.id) }
+            guard staged == difference.old, try workingFileID(difference.path) == difference.old else {
+                throw GitError.localChanges(path: difference.path)
+            }
+        }
+        let updates = differences.map { PathUpdate(path: $0.path, blob: $0.new) }
+        try record(target, over: head, refName: refName, updates: updates, index: index, message: message)
+    }
+
+    /// The blob id the working file at `path` would have, or nil when there is no regular file.
+    private func workingFileID(_ path: String) throws -> ObjectID? {
+        var info = stat()
+        guard lstat(absolutePath(path), &info) == 0, (info.st_mode & S_IFMT) == S_IFREG,
+            let data = FileManager.default.contents(atPath: absolutePath(path))
+        else { return nil }
+        var oid = git_oid()
+        try data.withUnsafeBytes { buffer in
+            try check("git_odb_hash", git_odb_hash(&oid, buffer.baseAddress, buffer.count, GIT_OBJECT_BLOB))
+        }
+        return ObjectID(oid)
+    }
+
+    /// Journals the move of `refName` from `head` to `commitID`, then updates the index, the
+    /// working tree and finally the reference; rolls back on any failure before HEAD moves.
+    private func record(
+        _ commitID: ObjectID, over head: ObjectID?, refName: String, updates: [PathUpdate], index: OpaquePointer,
+        message: String
+    ) throws {
         let indexLock = gitDirectory + "/index.lock"
         if FileManager.default.fileExists(atPath: indexLock) { throw GitError.locked(path: indexLock) }
 
         var journal = Journal(oldHead: head, newCommit: commitID, refName: refName, entries: [])
-        for change in changes {
-            journal.entries.append(try journalEntry(for: change, index: index))
+        for update in updates {
+            journal.entries.append(try journalEntry(for: update, index: index))
         }
         try journal.write(to: journalPath, directory: pressDirectory)
 
@@ -69,7 +119,6 @@ extension Repository {
             throw error
         }
         try? FileManager.default.removeItem(atPath: journalPath)
-        return commitID
     }
 
     /// Finishes or undoes a commit that a killed process left half made. Cheap when there is none.
@@ -120,8 +169,8 @@ extension Repository {
         try IndexRead.open(gitDirectory + "/index")
     }
 
-    private func journalEntry(for change: FileChange, index: OpaquePointer) throws -> Journal.Entry {
-        let path = change.path
+    private func journalEntry(for update: PathUpdate, index: OpaquePointer) throws -> Journal.Entry {
+        let path = update.path
         let absolute = absolutePath(path)
         var oldWorkdir: ObjectID?
         if let data = FileManager.default.contents(atPath: absolute) {
@@ -133,9 +182,7 @@ extension Repository {
             oldIndex = ObjectID(entry.pointee.id)
             oldMode = entry.pointee.mode
         }
-        var newBlob: ObjectID?
-        if case .write(_, let contents) = change { newBlob = try writeBlob(contents) }
-        return Journal.Entry(path: path, oldWorkdir: oldWorkdir, oldIndex: oldIndex, oldMode: oldMode, new: newBlob)
+        return Journal.Entry(path: path, oldWorkdir: oldWorkdir, oldIndex: oldIndex, oldMode: oldMode, new: update.blob)
     }
 
     /// Brings the index to the journal's new state (or back to its old one).

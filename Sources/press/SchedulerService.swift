@@ -5,26 +5,58 @@ import PressKit
 import ServiceLifecycle
 
 /// The long-running scheduler: catches up on start, then sleeps until the earliest publish
-/// time, waking early (within a second) when HEAD or a post folder changes. On SIGTERM or
+/// time, waking early (within a second) when HEAD or a post folder changes. With a remote it
+/// also fetches every `fetchInterval` seconds and syncs around each publish. On SIGTERM or
 /// SIGINT it finishes the publish in progress and returns.
 struct SchedulerService: Service {
     let repository: ContentRepository
+    let sync: RemoteSync?
+    let fetchInterval: TimeInterval
     let logger: Logger
+    let scheduler: Scheduler
+
+    init(repository: ContentRepository, sync: RemoteSync?, fetchInterval: TimeInterval, logger: Logger) {
+        self.repository = repository
+        self.sync = sync
+        self.fetchInterval = fetchInterval
+        self.logger = logger
+        scheduler = Scheduler(repository: repository, checker: HTTPLinkChecker(cacheDirectory: repository.root + "/.press/cache"))
+    }
 
     func run() async throws {
-        let scheduler = Scheduler(repository: repository, checker: HTTPLinkChecker(cacheDirectory: repository.root + "/.press/cache"))
         let watch = ChangeWatch(repository: repository)
         var catchingUp = true
         var posts = try scheduler.scheduled()
-        logger.info("started", metadata: ["scheduled": "\(posts.count)", "next": "\(posts.first.map { PressTime.format($0.publishAt, zone: .current) } ?? "none")"])
+        var lastFetch = Date.distantPast
+        var retryAt = Date.distantPast
+        var backoff: TimeInterval = 1
+        var started: Logger.Metadata = [
+            "scheduled": "\(posts.count)", "next": "\(posts.first.map { PressTime.format($0.publishAt, zone: .current) } ?? "none")",
+        ]
+        if let sync { started["remote"] = "\(sync.remoteName)" }
+        logger.info("started", metadata: started)
         while !Task.isShuttingDownGracefully {
-            let events = await scheduler.handleDue(posts, now: Date.init, catchingUp: catchingUp)
-            catchingUp = false
-            for event in events { await report(event) }
-            if !events.isEmpty || watch.changed() { posts = try scheduler.scheduled() }
-            let next = posts.first?.publishAt
+            let now = Date()
+            let due = posts.first.map { $0.publishAt <= now } ?? false
+            let fetchDue = sync != nil && now.timeIntervalSince(lastFetch) >= fetchInterval
+            if (due || catchingUp || fetchDue) && now >= retryAt {
+                do {
+                    let events = try await round(catchingUp: catchingUp, posts: posts)
+                    catchingUp = false
+                    backoff = 1
+                    if !events.isEmpty { posts = try scheduler.scheduled() }
+                } catch {
+                    logger.error("sync failed", metadata: ["error": "\(error)", "retry_in": "\(Int(backoff))s"])
+                    retryAt = Date().addingTimeInterval(backoff)
+                    backoff = min(backoff * 2, 60)
+                }
+                if sync != nil { lastFetch = now }
+            }
+            if watch.changed() { posts = try scheduler.scheduled() }
             // Sleep until the next publish time exactly, or a second, whichever is sooner.
-            let wake = min(next ?? .distantFuture, Date().addingTimeInterval(1))
+            var wake = min(posts.first?.publishAt ?? .distantFuture, Date().addingTimeInterval(1))
+            if sync != nil { wake = min(wake, lastFetch.addingTimeInterval(fetchInterval)) }
+            wake = max(wake, retryAt)
             let interval = wake.timeIntervalSinceNow
             if interval > 0 {
                 try? await cancelWhenGracefulShutdown {
@@ -34,6 +66,24 @@ struct SchedulerService: Service {
             if watch.changed() { posts = try scheduler.scheduled() }
         }
         logger.info("stopped")
+    }
+
+    /// Handles what is due now (with a remote: fetched, integrated, and pushed after), then logs
+    /// each event and runs its hooks. `posts` is the last scan, used when there is no remote.
+    func round(catchingUp: Bool, posts: [ScheduledPost]? = nil) async throws -> [SchedulerEvent] {
+        let events: [SchedulerEvent]
+        if let sync {
+            let round = try await scheduler.publishDue(now: Date.init, catchingUp: catchingUp, through: sync)
+            if round.fetched > 0 { logger.info("fetched", metadata: ["remote": "\(sync.remoteName)", "commits": "\(round.fetched)"]) }
+            for reason in round.rejectedPushes {
+                logger.warning("push refused; redone on the remote's new tip", metadata: ["remote": "\(sync.remoteName)", "reason": "\(reason)"])
+            }
+            events = round.events
+        } else {
+            events = await scheduler.handleDue(try posts ?? scheduler.scheduled(), now: Date.init, catchingUp: catchingUp)
+        }
+        for event in events { await report(event) }
+        return events
     }
 
     func report(_ event: SchedulerEvent) async {

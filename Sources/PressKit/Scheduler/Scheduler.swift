@@ -33,7 +33,7 @@ public struct SchedulerEvent: Sendable {
 
 /// Publishes scheduled posts when their time comes. Time is a parameter: `now` is passed in, so
 /// tests run it on a test clock.
-public struct Scheduler {
+public struct Scheduler: Sendable {
     public let repository: ContentRepository
     public let checker: ExternalChecking?
 

@@ -7,6 +7,7 @@ extension Press {
         static let configuration = CommandConfiguration(abstract: "Create a draft: drafts/<slug>.md, committed.")
 
         @OptionGroup var options: RepositoryOptions
+        @OptionGroup var remote: RemoteOptions
         @Argument(help: "The post's title.") var title: String
         @Option(help: "The slug (default: made from the title).") var slug: String?
         @Option(name: .customLong("category"), help: "A category (repeatable).") var categories: [String] = []
@@ -20,12 +21,14 @@ extension Press {
 
         func run() throws {
             let repository = try options.open()
+            let sync = try remote.sync(repository)
             let actor = try Person.acting(in: repository.git)
             let result = try repository.create(
                 NewPostRequest(
                     title: title, slug: slug, categories: categories, tags: tags, summary: summary, actor: actor,
                     committer: Person.committer(for: actor), now: Date()))
             print("new: \(result.slug) → \(result.to)  \(result.path)  [\(result.commit.description.prefix(7))]")
+            try remote.push(result.commit, through: sync)
         }
     }
 }

@@ -6,9 +6,10 @@ extension Press {
     struct Publish: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Publish a post now: it moves to published/.")
         @OptionGroup var options: RepositoryOptions
+        @OptionGroup var remote: RemoteOptions
         @OptionGroup var gate: GateOptions
         @Argument(help: "The post's slug.") var slug: String
         @Option(help: "A note for the log.") var comment: String?
-        func run() async throws { try await options.perform("publish", slug: slug, comment: comment, skipExternal: gate.skipExternal) }
+        func run() async throws { try await options.perform("publish", slug: slug, comment: comment, skipExternal: gate.skipExternal, remote: remote) }
     }
 }

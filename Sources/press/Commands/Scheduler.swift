@@ -21,9 +21,19 @@ extension Press {
         @Flag(help: "Publish what is due now, then exit.") var once = false
         @Option(name: .customLong("log-format"), help: "text or json, one line per event on stderr.")
         var logFormat: String = "text"
+        @Option(
+            help: ArgumentHelp(
+                "Sync through this git remote: fetch before each publish, push after; a refused push is redone on the new tip.",
+                valueName: "NAME"))
+        var remote: String?
+        @Option(
+            name: .customLong("fetch-every"),
+            help: ArgumentHelp("With --remote: also fetch this often, to see posts scheduled elsewhere.", valueName: "SECONDS"))
+        var fetchEvery: Double = 10
 
         func validate() throws {
             guard LogLine.Format(rawValue: logFormat) != nil else { throw ValidationError("'--log-format' is text or json") }
+            guard fetchEvery >= 1 else { throw ValidationError("'--fetch-every' is at least 1 second") }
         }
 
         func run() async throws {
@@ -37,11 +47,10 @@ extension Press {
             defer { withExtendedLifetime(lock) {} }
             let format = LogLine.Format(rawValue: logFormat) ?? .text
             let logger = Logger(label: "press.scheduler") { _ in LogLine(format: format) }
-            let service = SchedulerService(repository: repository, logger: logger)
+            let sync = try remote.map { try RemoteSync(repository: repository, remote: $0) }
+            let service = SchedulerService(repository: repository, sync: sync, fetchInterval: fetchEvery, logger: logger)
             if once {
-                let scheduler = Scheduler(repository: repository, checker: HTTPLinkChecker(cacheDirectory: repository.root + "/.press/cache"))
-                let events = await scheduler.handleDue(try scheduler.scheduled(), now: Date.init, catchingUp: true)
-                for event in events { await service.report(event) }
+                let events = try await service.round(catchingUp: true)
                 logger.info("done", metadata: ["handled": "\(events.count)"])
                 return
             }

@@ -6,8 +6,9 @@ extension Press {
     struct Submit: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Submit a draft for review (its uncommitted edits go in too).")
         @OptionGroup var options: RepositoryOptions
+        @OptionGroup var remote: RemoteOptions
         @Argument(help: "The post's slug.") var slug: String
         @Option(help: "A note for the reviewers.") var comment: String?
-        func run() async throws { try await options.perform("submit", slug: slug, comment: comment) }
+        func run() async throws { try await options.perform("submit", slug: slug, comment: comment, remote: remote) }
     }
 }

@@ -6,8 +6,9 @@ extension Press {
     struct Unschedule: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Take a scheduled post back to review.")
         @OptionGroup var options: RepositoryOptions
+        @OptionGroup var remote: RemoteOptions
         @Argument(help: "The post's slug.") var slug: String
         @Option(help: "A note for the log.") var comment: String?
-        func run() async throws { try await options.perform("unschedule", slug: slug, comment: comment) }
+        func run() async throws { try await options.perform("unschedule", slug: slug, comment: comment, remote: remote) }
     }
 }

@@ -1,0 +1,183 @@
+import Foundation
+import Git
+import PressKit
+import TestSupport
+import Testing
+
+/// A bare repository on disk and clones of it: the first made with `press init`, with `hello`.
+final class SharedRemote {
+    let directory = TemporaryDirectory("press-remote")
+    var bare: String { directory.file("origin.git") }
+    let first: ContentRepository
+
+    init() throws {
+        try directory.write("a/workflows/default.yml", testWorkflow)
+        first = try ContentRepository.initialize(at: directory.file("a"), actor: eddiePerson, now: now).0
+        #expect(try git(["init", "-q", "--bare", bare], in: directory.path).status == 0)
+        try first.create(NewPostRequest(title: "Hello", summary: "A first post.", actor: adaPerson, now: now))
+        #expect(try git(["remote", "add", "origin", bare], in: first.root).status == 0)
+        _ = try RemoteSync(repository: first, remote: nil).sync()
+        let branch = try first.git.headReferenceName()
+        #expect(try git(["symbolic-ref", "HEAD", branch], in: bare).status == 0)
+    }
+
+    func clone(_ name: String) throws -> ContentRepository {
+        #expect(try git(["clone", "-q", bare, name], in: directory.path).status == 0)
+        return ContentRepository(git: try Repository.open(at: directory.file(name)))
+    }
+
+    /// The remote branch's commit subjects, newest first.
+    func subjects() throws -> [String] {
+        try git(["log", "--format=%s", "HEAD"], in: bare).stdout.split(separator: "\n").map(String.init)
+    }
+
+    func remoteHead() throws -> String { try git(["rev-parse", "HEAD"], in: bare).stdout.trimmingCharacters(in: .newlines) }
+}
+
+func perform(_ repository: ContentRepository, _ name: String, _ person: Person, at: String? = nil, time: Date = now) throws {
+    try repository.perform(TransitionRequest(name: name, slug: "hello", actor: person, at: at, now: time))
+}
+
+@Suite struct RemoteSyncTests {
+    @Test func workFromTwoClonesMeetsOnTheRemoteInOneLine() throws {
+        let remote = try SharedRemote()
+        let second = try remote.clone("b")
+        try remote.first.create(NewPostRequest(title: "One", summary: "s", actor: adaPerson, now: now))
+        try second.create(NewPostRequest(title: "Two", summary: "s", actor: ritaPerson, now: now))
+
+        let a = try RemoteSync(repository: remote.first, remote: nil)
+        let b = try RemoteSync(repository: second, remote: "origin")
+        #expect(try a.sync().pushed == 1)
+        let summary = try b.sync()
+        #expect(summary == SyncSummary(fetched: 1, integration: .rebased(commits: 1), pushed: 1, rejectedPushes: 0))
+        #expect(try a.sync().integration == .fastForwarded)
+
+        #expect(Array(try remote.subjects().prefix(3)) == ["new: two", "new: one", "new: hello"])
+        for clone in [remote.first, second] {
+            #expect(try clone.git.headCommitID()?.description == remote.remoteHead())
+            #expect(try git(["status", "--porcelain"], in: clone.root).stdout == "")
+            #expect(FileManager.default.fileExists(atPath: clone.root + "/drafts/one.md"))
+            #expect(FileManager.default.fileExists(atPath: clone.root + "/drafts/two.md"))
+        }
+        #expect(try git(["fsck", "--strict"], in: remote.bare).status == 0)
+        // The rebuilt commit keeps its author.
+        #expect(try git(["log", "-1", "--format=%an", "HEAD"], in: remote.bare).stdout == "Rita Reviewer\n")
+    }
+
+    @Test func aLocalCommitThatClashesWithTheRemoteIsRefusedAndChangesNothing() throws {
+        let remote = try SharedRemote()
+        let second = try remote.clone("b")
+        try perform(remote.first, "submit", adaPerson)
+        try perform(remote.first, "approve", ritaPerson)
+        _ = try RemoteSync(repository: remote.first, remote: nil).sync()
+        // The same submit on both sides is recognised as already there; the approvals differ.
+        try perform(second, "submit", adaPerson)
+        try perform(second, "approve", eddiePerson)
+        let head = try second.git.headCommitID()
+        let text = FileManager.default.contents(atPath: second.root + "/drafts/hello.md")
+
+        let sync = try RemoteSync(repository: second, remote: nil)
+        #expect(throws: SyncError.conflict(path: "drafts/hello.md", commit: "approve: hello", remote: sync.remoteName)) {
+            try sync.sync()
+        }
+        #expect(try second.git.headCommitID() == head)
+        #expect(FileManager.default.contents(atPath: second.root + "/drafts/hello.md") == text)
+        #expect(try git(["status", "--porcelain"], in: second.root).stdout == "")
+    }
+
+    @Test func uncommittedWorkIsNeverOverwrittenByAFetch() throws {
+        let remote = try SharedRemote()
+        let second = try remote.clone("b")
+        try perform(remote.first, "submit", adaPerson)
+        _ = try RemoteSync(repository: remote.first, remote: nil).sync()
+        let path = second.root + "/drafts/hello.md"
+        let edited = (FileManager.default.contents(atPath: path) ?? Data()) + Data("\nMore words.\n".utf8)
+        FileManager.default.createFile(atPath: path, contents: edited)
+        let head = try second.git.headCommitID()
+
+        #expect(throws: GitError.localChanges(path: "drafts/hello.md")) { try RemoteSync(repository: second, remote: nil).pull() }
+        #expect(try second.git.headCommitID() == head)
+        #expect(FileManager.default.contents(atPath: path) == edited)
+    }
+
+    @Test func aMissingRemoteIsAConfigurationError() throws {
+        let remote = try SharedRemote()
+        #expect(throws: SyncError.noRemote("upstream", available: ["origin"])) {
+            try RemoteSync(repository: remote.first, remote: "upstream")
+        }
+        #expect(SyncError.noRemote("upstream", available: []).isConfigurationError)
+    }
+}
+
+/// The scheduler with a remote: a refused push is taken back and redone on the new tip.
+@Suite struct SchedulerRemoteTests {
+    /// `hello` scheduled by the first clone and pushed; the second clone has it too.
+    func scheduled() throws -> (SharedRemote, ContentRepository, Date) {
+        let remote = try SharedRemote()
+        try perform(remote.first, "submit", adaPerson)
+        try perform(remote.first, "approve", ritaPerson)
+        try perform(remote.first, "schedule", eddiePerson, at: "2027-02-01T09:00:00+00:00")
+        _ = try RemoteSync(repository: remote.first, remote: nil).sync()
+        let second = try remote.clone("b")
+        let time = try #require(try Scheduler(repository: second, checker: nil).scheduled().first?.publishAt)
+        return (remote, second, time)
+    }
+
+    @Test func whenSomeoneElsePublishedFirstTheRefusedPublishIsDroppedNotRepeated() async throws {
+        let (remote, second, time) = try scheduled()
+        let sync = try RemoteSync(repository: second, remote: nil)
+        var interfered = false
+        sync.beforePush = {
+            guard !interfered else { return }
+            interfered = true
+            try perform(remote.first, "publish", eddiePerson, time: time.addingTimeInterval(0.1))
+            _ = try RemoteSync(repository: remote.first, remote: nil).sync()
+        }
+        let round = try await Scheduler(repository: second, checker: nil)
+            .publishDue(now: { time.addingTimeInterval(0.25) }, catchingUp: false, through: sync)
+
+        #expect(round.rejectedPushes.count == 1)
+        #expect(round.events.isEmpty)
+        #expect(try remote.subjects().filter { $0 == "publish: hello" }.count == 1)
+        #expect(try second.git.headCommitID()?.description == remote.remoteHead())
+        #expect(try second.post("hello").path == "published/hello.md")
+        #expect(try git(["log", "-1", "--format=%ae", "HEAD"], in: remote.bare).stdout == "editor@example.com\n")
+        #expect(try git(["status", "--porcelain"], in: second.root).stdout == "")
+    }
+
+    @Test func whenSomeoneElsePushedSomethingElseThePublishIsRedoneOnTheirTip() async throws {
+        let (remote, second, time) = try scheduled()
+        let sync = try RemoteSync(repository: second, remote: nil)
+        var interfered = false
+        sync.beforePush = {
+            guard !interfered else { return }
+            interfered = true
+            try remote.first.create(NewPostRequest(title: "Other", summary: "s", actor: adaPerson, now: now))
+            _ = try RemoteSync(repository: remote.first, remote: nil).sync()
+        }
+        let round = try await Scheduler(repository: second, checker: nil)
+            .publishDue(now: { time.addingTimeInterval(0.25) }, catchingUp: false, through: sync)
+
+        #expect(round.rejectedPushes.count == 1)
+        #expect(round.events.map(\.kind) == [.published])
+        #expect(Array(try remote.subjects().prefix(2)) == ["publish: hello", "new: other"])
+        #expect(try remote.subjects().filter { $0 == "publish: hello" }.count == 1)
+        #expect(try git(["log", "-1", "--format=%ae", "HEAD"], in: remote.bare).stdout == "scheduler@press.invalid\n")
+        #expect(try second.git.headCommitID()?.description == remote.remoteHead())
+        #expect(FileManager.default.fileExists(atPath: second.root + "/drafts/other.md"))
+        #expect(try git(["status", "--porcelain"], in: second.root).stdout == "")
+    }
+
+    @Test func anUnreachableRemoteLeavesThePostScheduled() async throws {
+        let (remote, second, time) = try scheduled()
+        let sync = try RemoteSync(repository: second, remote: nil)
+        let head = try second.git.headCommitID()
+        try FileManager.default.removeItem(atPath: remote.bare)
+        await #expect(throws: SyncError.self) {
+            try await Scheduler(repository: second, checker: nil)
+                .publishDue(now: { time.addingTimeInterval(0.25) }, catchingUp: false, through: sync)
+        }
+        #expect(try second.git.headCommitID() == head)
+        #expect(try second.post("hello").status == "scheduled")
+    }
+}
