@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks of issue 4: the scheduler's lateness, a burst of posts due at once, and CPU while idle.
-# usage: Benchmarks/scheduler.sh      (BENCH_DIR overrides the scratch folder; takes a few minutes)
+# usage: Benchmarks/scheduler.sh [lateness burst idle remote]   (default: all; BENCH_DIR overrides the
+# scratch folder; takes a few minutes)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=${BENCH_DIR:-/tmp/press-bench}/scheduler
@@ -60,6 +61,10 @@ print(f"published {len(late)}; lateness after the commit: p50 {p(0.5):.3f} s, p9
 PY
 }
 
+sections=${*:-lateness burst idle remote}
+want() { [[ " $sections " == *" $1 "* ]]; }
+
+if want lateness; then
 echo "== lateness: 50 posts, 2 s apart"
 start=$(( $(date +%s) + 8 ))
 make_repo "$work/lateness" 50 "$start" 2
@@ -68,7 +73,9 @@ pid=$!
 until [ "$(grep -c '"published"' "$work/lateness.log" || true)" -ge 50 ]; do sleep 1; done
 kill -TERM $pid; wait $pid || true
 percentiles "$work/lateness.log"
+fi
 
+if want burst; then
 for count in 250 1000; do
   echo "== $count posts due at the same second"
   start=$(( $(date +%s) + 8 ))
@@ -84,7 +91,9 @@ times = [datetime.datetime.fromisoformat(json.loads(l)["time"].replace("Z", "+00
 print(f"all {len(times)} published {max(times) - float(sys.argv[2]):.2f} s after their time")
 PY
 done
+fi
 
+if want idle; then
 echo "== CPU while idle: 10,000 posts scheduled next year"
 make_repo "$work/idle" 10000 $(( $(date +%s) + 365 * 86400 )) 60
 "$press" scheduler 2> "$work/idle.log" &
@@ -95,3 +104,25 @@ sleep 30
 after=$(awk '{print $14 + $15}' /proc/$pid/stat)
 kill -TERM $pid; wait $pid || true
 echo "CPU over 30 s idle: $(( after - before )) ticks of $(getconf CLK_TCK) a second"
+fi
+
+if want remote; then
+echo "== lateness through a remote: 20 posts 2 s apart, two schedulers on two clones of one bare repository"
+start=$(( $(date +%s) + 10 ))
+make_repo "$work/remote-source" 20 "$start" 2
+git init -q --bare "$work/remote.git"
+git -C "$work/remote-source" push -q "$work/remote.git" HEAD:refs/heads/main
+git -C "$work/remote.git" symbolic-ref HEAD refs/heads/main
+for n in 1 2; do
+  git clone -q "$work/remote.git" "$work/remote-$n"
+  "$press" scheduler --remote origin --log-format json --repo "$work/remote-$n" 2> "$work/remote-$n.log" &
+  eval "pid$n=$!"
+done
+until [ "$(git -C "$work/remote.git" log --oneline main | grep -c 'publish:' || true)" -ge 20 ]; do sleep 1; done
+sleep 3
+kill -TERM $pid1 $pid2; wait $pid1 $pid2 || true
+cat "$work/remote-1.log" "$work/remote-2.log" > "$work/remote.log"
+percentiles "$work/remote.log"
+echo "publish commits on the remote: $(git -C "$work/remote.git" log --oneline main | grep -c 'publish:') for 20 posts;" \
+  "refused pushes redone: $(grep -c 'push refused' "$work/remote.log" || true)"
+fi

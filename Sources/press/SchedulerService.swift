@@ -35,6 +35,9 @@ struct SchedulerService: Service {
         ]
         if let sync { started["remote"] = "\(sync.remoteName)" }
         logger.info("started", metadata: started)
+        // Posts that could not be read at their time wait for the repository to change.
+        var stuck: Set<String> = []
+        func rescan() throws { posts = try scheduler.scheduled().filter { !stuck.contains($0.slug) } }
         while !Task.isShuttingDownGracefully {
             let now = Date()
             let due = posts.first.map { $0.publishAt <= now } ?? false
@@ -44,7 +47,8 @@ struct SchedulerService: Service {
                     let events = try await round(catchingUp: catchingUp, posts: posts)
                     catchingUp = false
                     backoff = 1
-                    if !events.isEmpty { posts = try scheduler.scheduled() }
+                    stuck.formUnion(events.filter { $0.kind == .failed }.map(\.slug))
+                    if !events.isEmpty { try rescan() }
                 } catch {
                     logger.error("sync failed", metadata: ["error": "\(error)", "retry_in": "\(Int(backoff))s"])
                     retryAt = Date().addingTimeInterval(backoff)
@@ -52,7 +56,10 @@ struct SchedulerService: Service {
                 }
                 if sync != nil { lastFetch = now }
             }
-            if watch.changed() { posts = try scheduler.scheduled() }
+            if watch.changed() {
+                stuck = []
+                try rescan()
+            }
             // Sleep until the next publish time exactly, or a second, whichever is sooner.
             var wake = min(posts.first?.publishAt ?? .distantFuture, Date().addingTimeInterval(1))
             if sync != nil { wake = min(wake, lastFetch.addingTimeInterval(fetchInterval)) }
@@ -63,7 +70,10 @@ struct SchedulerService: Service {
                     try await Task.sleep(nanoseconds: UInt64(interval * 1_000_000_000))
                 }
             }
-            if watch.changed() { posts = try scheduler.scheduled() }
+            if watch.changed() {
+                stuck = []
+                try rescan()
+            }
         }
         logger.info("stopped")
     }
@@ -95,6 +105,9 @@ struct SchedulerService: Service {
         if event.caughtUp { metadata["caught_up"] = "true" }
         switch event.kind {
         case .published: logger.info("published", metadata: metadata)
+        case .failed:
+            metadata["reason"] = "\(event.reason ?? "")"
+            logger.error("not published", metadata: metadata)
         case .held:
             metadata["reason"] = "\(event.reason ?? "")"
             logger.error("held", metadata: metadata)

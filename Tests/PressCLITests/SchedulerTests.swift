@@ -120,6 +120,25 @@ import Testing
         #expect(first.terminationStatus == 0)
     }
 
+    @Test func sigtermMidPublishFinishesItThenExitsZero() throws {
+        let hook = "hooks:\n  published:\n    - run: touch hook-started && sleep 1 && touch hook-finished\n"
+        let (repository, _) = try scheduledRepository(in: 3600, workflow: testWorkflow + hook)
+        try makeOverdue(repository)
+        let logs = TemporaryDirectory()
+        let scheduler = try startScheduler(repository, log: logs.file("scheduler.log"))
+        defer { scheduler.terminate() }
+        #expect(waitFor(10) { repository.directory.exists("hook-started") })
+        scheduler.terminate()
+        scheduler.waitUntilExit()
+        #expect(scheduler.terminationStatus == 0)
+        #expect(repository.directory.exists("hook-finished"))
+        #expect(repository.directory.exists("published/hello.md"))
+        #expect(try git(["log", "-1", "--format=%s"], in: repository.path).stdout == "publish: hello\n")
+        #expect(try git(["status", "--porcelain"], in: repository.path).stdout == "?? hook-finished\n?? hook-started\n")
+        #expect(try repository.fsck().status == 0)
+        #expect(logs.read("scheduler.log")?.contains(" info stopped") == true)
+    }
+
     @Test func hooksGetTheFactsAndAFailingHookDoesNotUndoThePublish() throws {
         let server = try TestHTTPServer()
         let hooks = """

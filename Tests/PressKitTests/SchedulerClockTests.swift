@@ -42,4 +42,22 @@ import Testing
         #expect(try fixture.post().status == "review")
         #expect(try fixture.post().publishAt == nil)
     }
+
+    @Test func aPostThatCannotBeReadAtItsTimeIsReportedAndLeftAlone() async throws {
+        let fixture = try Fixture()
+        try fixture.perform("submit", adaPerson)
+        try fixture.perform("approve", ritaPerson)
+        try fixture.perform("schedule", eddiePerson, at: "2027-02-01T09:00:00+00:00")
+        let scheduler = Scheduler(repository: fixture.repository, checker: nil)
+        let due = try scheduler.scheduled()
+        let time = try #require(due.first?.publishAt)
+        try fixture.directory.write("drafts/hello.md", "---\ntitle: [unclosed\n---\n")
+        let head = try fixture.head()
+
+        let events = await scheduler.handleDue(due, now: { time.addingTimeInterval(1) }, catchingUp: false)
+        #expect(events.map(\.kind) == [.failed])
+        #expect(events.first?.reason?.contains("drafts/hello.md") == true)
+        #expect(try fixture.head() == head)
+        #expect(fixture.directory.read("drafts/hello.md") == "---\ntitle: [unclosed\n---\n")
+    }
 }

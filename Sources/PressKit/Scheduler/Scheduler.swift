@@ -17,6 +17,9 @@ public struct SchedulerEvent: Sendable {
         case published
         /// Sent back to review: missed while the scheduler was down (`missed: hold`), or refused.
         case held
+        /// Neither: the post or its workflow could not be read at its time (`reason` says why).
+        /// It stays scheduled and is tried again when the repository changes.
+        case failed
     }
 
     public var kind: Kind
@@ -67,7 +70,17 @@ public struct Scheduler: Sendable {
     }
 
     private func handle(_ post: ScheduledPost, now: () -> Date, catchingUp: Bool) async -> SchedulerEvent? {
-        guard let workflow = try? repository.workflow(for: repository.post(post.slug)) else { return nil }
+        let workflow: Workflow
+        do {
+            workflow = try repository.workflow(for: repository.post(post.slug))
+        } catch RepositoryError.unknownSlug {
+            return nil  // removed since the scan: nothing to publish
+        } catch {
+            let place = (error as? PressError)?.location.map { "\($0): " } ?? ""
+            return SchedulerEvent(
+                kind: .failed, slug: post.slug, scheduledFor: post.publishAt, lateness: now().timeIntervalSince(post.publishAt),
+                caughtUp: false, commit: nil, reason: place + "\(error)", result: nil)
+        }
         let scheduler = workflow.scheduler
         let started = now()
         let late = started.timeIntervalSince(post.publishAt)
