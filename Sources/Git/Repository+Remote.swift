@@ -148,7 +148,7 @@ extension Repository {
         let handle = try lookUp(remote)
         defer { git_remote_free(handle) }
         // libgit2 pushes references, not commits: name the commit with a temporary one.
-        let temporary = "refs/press/push"
+        let temporary = "refs/press/push-\(getpid())"
         var oid = commit.raw
         var reference: OpaquePointer?
         try check("git_reference_create", git_reference_create(&reference, pointer, temporary, &oid, 1, nil))
