@@ -149,15 +149,24 @@ func readFile(_ path: String) -> [UInt8]? {
     var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
     var filled = 0
     while true {
-        if filled == bytes.count { bytes.append(contentsOf: [UInt8](repeating: 0, count: 4096)) }
-        let count = bytes.withUnsafeMutableBytes { buffer in
-            read(descriptor, buffer.baseAddress.map { $0 + filled }, buffer.count - filled)
+        // Read into the array while it has room; once full, probe for more (a file that grew)
+        // into a small buffer, so the usual file of the size fstat gave is never copied.
+        var spare = [UInt8](repeating: 0, count: filled == bytes.count ? 4096 : 0)
+        let count: Int
+        if spare.isEmpty {
+            count = bytes.withUnsafeMutableBytes { buffer in read(descriptor, buffer.baseAddress.map { $0 + filled }, buffer.count - filled) }
+        } else {
+            count = spare.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
         }
         if count < 0 {
             if errno == EINTR { continue }
             return nil
         }
         if count == 0 { break }
+        if !spare.isEmpty {
+            spare.removeLast(spare.count - count)
+            bytes += spare
+        }
         filled += count
     }
     bytes.removeLast(bytes.count - filled)

@@ -32,7 +32,8 @@ public struct FrontMatter {
         self.path = path
         hasBOM = bytes.starts(with: [0xEF, 0xBB, 0xBF])
         let content = hasBOM ? bytes[3...] : bytes[...]
-        if String(validating: content, as: UTF8.self) == nil {
+        // Plain ASCII (most posts) is valid UTF-8 without building a String to find out.
+        if !FrontMatter.isASCII(content), String(validating: content, as: UTF8.self) == nil {
             try FrontMatter.checkUTF8(FrontMatter.splitLines(Array(content)), path: path, bomWidth: hasBOM ? 3 : 0)
         }
         // Split lines only as far as the closing delimiter; the body stays one slice of bytes.
@@ -66,6 +67,22 @@ public struct FrontMatter {
     }
 
     /// The file's bytes as they are now.
+    static func isASCII(_ bytes: ArraySlice<UInt8>) -> Bool {
+        bytes.withUnsafeBytes { buffer in
+            var index = 0
+            var accumulated: UInt64 = 0
+            while index + 8 <= buffer.count {
+                accumulated |= buffer.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                index += 8
+            }
+            while index < buffer.count {
+                accumulated |= UInt64(buffer[index])
+                index += 1
+            }
+            return accumulated & 0x8080_8080_8080_8080 == 0
+        }
+    }
+
     public var bytes: [UInt8] {
         var out: [UInt8] = hasBOM ? [0xEF, 0xBB, 0xBF] : []
         out += opening

@@ -34,8 +34,13 @@ public enum PressTime {
     /// - Throws: `TimeError` when it cannot be read, or names a local time that does not exist
     ///   or happens twice in `zone`.
     public static func parse(_ text: String, zone: TimeZone) throws -> Date {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard let fields = Fields(trimmed), (1...12).contains(fields.month), fields.hour < 24, fields.minute < 60,
+        var trimmed = Substring(text).utf8[...]
+        let blank: (UInt8) -> Bool = { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+        while let first = trimmed.first, blank(first) { trimmed = trimmed.dropFirst() }
+        while let last = trimmed.last, blank(last) { trimmed = trimmed.dropLast() }
+        let read: Fields?? = trimmed.withContiguousStorageIfAvailable { Fields($0) }
+        guard let fields = read ?? Array(trimmed).withUnsafeBufferPointer({ Fields($0) }),
+            (1...12).contains(fields.month), fields.hour < 24, fields.minute < 60,
             fields.second < 60,
             (1...daysIn(month: fields.month, year: fields.year)).contains(fields.day)
         else { throw TimeError.unparseable(text) }
@@ -101,22 +106,25 @@ public enum PressTime {
         var year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0
         var offsetSeconds: Int?
 
-        init?(_ text: String) {
-            var rest = Substring(text).utf8[...]
+        init?(_ text: UnsafeBufferPointer<UInt8>) {
+            var index = 0
             func number(_ digits: Int) -> Int? {
+                guard index + digits <= text.count else { return nil }
                 var value = 0
                 for _ in 0..<digits {
-                    guard let byte = rest.first, (0x30...0x39).contains(byte) else { return nil }
-                    value = value * 10 + Int(byte - 0x30)
-                    rest = rest.dropFirst()
+                    let byte = text[index]
+                    guard byte >= 0x30 && byte <= 0x39 else { return nil }
+                    value = value * 10 + Int(byte &- 0x30)
+                    index += 1
                 }
                 return value
             }
             func take(_ character: Unicode.Scalar) -> Bool {
-                guard rest.first == UInt8(ascii: character) else { return false }
-                rest = rest.dropFirst()
+                guard index < text.count, text[index] == UInt8(ascii: character) else { return false }
+                index += 1
                 return true
             }
+            var rest: Bool { index >= text.count }
             guard let year = number(4), take("-"), let month = number(2), take("-"), let day = number(2) else { return nil }
             guard take("T") || take(" ") || take("t") else { return nil }
             guard let hour = number(2), take(":"), let minute = number(2) else { return nil }
@@ -125,20 +133,21 @@ public enum PressTime {
                 guard let second = number(2) else { return nil }
                 self.second = second
                 if take(".") || take(",") {
-                    while let byte = rest.first, (0x30...0x39).contains(byte) { rest = rest.dropFirst() }
+                    while index < text.count, text[index] >= 0x30 && text[index] <= 0x39 { index += 1 }
                 }
             }
-            if rest.isEmpty { return }
+            if rest { return }
             if take("Z") || take("z") {
                 offsetSeconds = 0
-            } else if let sign = rest.first, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") {
-                rest = rest.dropFirst()
+            } else if index < text.count, text[index] == UInt8(ascii: "+") || text[index] == UInt8(ascii: "-") {
+                let sign = text[index]
+                index += 1
                 guard let hours = number(2) else { return nil }
                 _ = take(":")
                 guard let minutes = number(2), hours < 24, minutes < 60 else { return nil }
                 offsetSeconds = (sign == UInt8(ascii: "-") ? -1 : 1) * (hours * 3600 + minutes * 60)
             }
-            guard rest.isEmpty else { return nil }
+            guard rest else { return nil }
         }
     }
 }

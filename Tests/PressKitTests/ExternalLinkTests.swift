@@ -124,6 +124,44 @@ import Testing
         #expect(Punycode.encode(label) == encoded)
     }
 
+    /// The fast path for plain URLs never accepts what the full parser refuses.
+    @Test func thePlainURLShortcutAgreesWithURLComponents() {
+        let urls = [
+            "https://example.com", "https://example.com/a/b?c=d#e", "http://a-b.example.org/x_y~z.html", "https://example.com/a b",
+            "https://example.com/<x>", "https://", "https:///path", "https://exa mple.com/", "https://example.com/%zz",
+            "https://user@example.com/", "https://example.com:8080/", "https://[::1]/", "https://bücher.de/", "https:example.com",
+            "https://.example.com/", "https://example.com/{x}", "https://example.com/a|b", "https://example.com/\\",
+        ]
+        for url in urls where LinkCheck.isPlainURL(url) {
+            let components = URLComponents(string: url)
+            #expect(components?.host?.isEmpty == false, "\(url)")
+        }
+        #expect(LinkCheck.isPlainURL("https://example.com/a/b?c=d#e"))
+        #expect(!LinkCheck.isPlainURL("https://example.com/a b"))
+        #expect(!LinkCheck.isPlainURL("https://bücher.de/"))
+    }
+
+    @Test(arguments: [
+        ("a/b.md", "a/b.md"), ("a/./b", "a/b"), ("a/../b", "b"), ("a//b", "a/b"), ("a/b/", "a/b"), ("a/.../b", "a/.../b"),
+        ("a/.b", "a/.b"), ("a/b.", "a/b."), ("./a", "a"), ("a/.", "a"), ("a/..", ""),
+    ])
+    func pathsAreNormalisedWithOrWithoutTheShortcut(path: String, expected: String) {
+        #expect(LinkCheck.normalise(path) == expected)
+    }
+
+    @Test func emailAddressesAreToldFromLookalikes() {
+        for good in ["ada@example.com", "a.b+c@mail.example.org", "zoë@example.com"] { #expect(MetadataCheck.isEmail(good), "\(good)") }
+        for bad in ["", "ada", "@example.com", "ada@", "ada@example", "ada@@example.com", "a@b@example.com", "ada @example.com",
+                    "ada@example.com\t", "ada@.example.com", "ada@example.com.", "ada\u{2003}x@example.com"] {
+            #expect(!MetadataCheck.isEmail(bad), "\(bad)")
+        }
+    }
+
+    @Test func aPathAboveTheRootIsRefused() {
+        #expect(LinkCheck.normalise("../x") == nil)
+        #expect(LinkCheck.normalise("a/../../x") == nil)
+    }
+
     @Test func internationalisedHostsAreCheckedInTheirASCIIForm() {
         #expect(Punycode.asciiURL("https://Bücher.example:8080/a?b#c") == "https://xn--bcher-kva.example:8080/a?b#c")
         #expect(Punycode.asciiURL("https://example.com/ü") == nil)

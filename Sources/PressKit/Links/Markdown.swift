@@ -65,7 +65,9 @@ public enum Markdown {
         init(body: [UInt8], firstLine: Int) {
             self.body = body
             var starts = [0]
-            for (index, byte) in body.enumerated() where byte == 0x0A && index + 1 < body.count { starts.append(index + 1) }
+            body.withUnsafeBufferPointer { buffer in
+                for index in 0..<buffer.count where buffer[index] == 0x0A && index + 1 < buffer.count { starts.append(index + 1) }
+            }
             lineStarts = starts
             self.firstLine = firstLine
         }
@@ -131,6 +133,8 @@ public enum Markdown {
         }
 
         func isAutolink(_ node: OpaquePointer, _ url: String) -> Bool {
+            // Every autolink has a scheme (`www.` ones get `http://`): a relative link is none.
+            guard LinkCheck.scheme(of: url) != nil else { return false }
             let text = Walker.text(of: node)
             return text == url || "http://" + text == url || "mailto:" + text == url
         }
@@ -159,15 +163,24 @@ public enum Markdown {
             return (firstLine + cursor.line, 1)
         }
 
-        /// The first place of `needle` in `haystack[from..<to]` that does not cross a line break.
+        /// The first place of `needle` in `haystack[from..<to]`.
         static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int, to limit: Int) -> Int? {
-            guard let first = needle.first, needle.count <= limit - start else { return nil }
-            var index = start
-            while index <= limit - needle.count {
-                if haystack[index] == first && haystack[index..<(index + needle.count)].elementsEqual(needle) { return index }
-                index += 1
+            guard !needle.isEmpty, start >= 0, limit <= haystack.count, needle.count <= limit - start else { return nil }
+            return haystack.withUnsafeBytes { hay in
+                needle.withUnsafeBytes { pin -> Int? in
+                    guard let base = hay.baseAddress, let pattern = pin.baseAddress else { return nil }
+                    let first = Int32(pin[0])
+                    var index = start
+                    let last = limit - pin.count
+                    while index <= last {
+                        guard let hit = memchr(base + index, first, last - index + 1) else { return nil }
+                        index = base.distance(to: UnsafeRawPointer(hit))
+                        if memcmp(base + index, pattern, pin.count) == 0 { return index }
+                        index += 1
+                    }
+                    return nil
+                }
             }
-            return nil
         }
 
         /// The plain text inside a node: its text and code descendants.

@@ -20,6 +20,8 @@ struct LinkCheck {
     var anchorCache: [String: Set<String>] = [:]
     /// Folder listings (relative path → names), for the exact-case check of assets.
     var listings: [String: Set<String>] = [:]
+    /// The record of the post whose links are being checked, looked up once per post.
+    var source: (path: String, record: PostRecord?)?
     /// The workflow's site path of a post, split around `{slug}`.
     let sitePath: (prefix: String, suffix: String)?
 
@@ -49,6 +51,7 @@ struct LinkCheck {
         if let scheme = LinkCheck.scheme(of: destination) {
             switch scheme {
             case "http", "https":
+                if LinkCheck.isPlainURL(destination) { return .external(destination) }
                 let ascii = Punycode.asciiURL(destination) ?? destination
                 guard let components = URLComponents(string: ascii), let host = components.host, !host.isEmpty else {
                     return .finding(.error, "link-syntax", "'\(destination)' is not a well-formed URL")
@@ -117,8 +120,8 @@ struct LinkCheck {
 
     /// A post that is out (or scheduled for T) must not link to one that will not be out by then.
     private mutating func checkOrder(_ target: PostRecord, fragment: String?, from post: Post) -> Outcome {
-        let source = posts(post.fileSlug).first { $0.path == post.path }
-        if let source, source.isPublished || source.time != nil {
+        if self.source?.path != post.path { self.source = (post.path, posts(post.fileSlug).first { $0.path == post.path }) }
+        if let source = self.source?.record, source.isPublished || source.time != nil {
             let sourceTime = source.time
             let ready: Bool
             if target.isPublished {
@@ -231,8 +234,47 @@ struct LinkCheck {
         return String(decoding: scheme, as: UTF8.self).lowercased()
     }
 
+    /// A well-formed http(s) URL without the parts that need a real parser: printable ASCII
+    /// that URLs allow, `scheme://host[/...]` with a host of letters, digits, dots and hyphens.
+    /// Anything else (userinfo, ports, IPv6, IDN, odd characters) goes to `URLComponents`.
+    static func isPlainURL(_ destination: String) -> Bool {
+        let bytes = destination.utf8
+        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else { return false }
+        var rest = bytes[bytes.index(after: colon)...]
+        guard rest.starts(with: "//".utf8) else { return false }
+        rest = rest.dropFirst(2)
+        let hostEnd = rest.firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? rest.endIndex
+        let host = rest[..<hostEnd]
+        guard !host.isEmpty, host.first != UInt8(ascii: "."), host.first != UInt8(ascii: "-"),
+            host.allSatisfy({ isLetter($0) || (0x30...0x39).contains($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") })
+        else { return false }
+        return rest[hostEnd...].allSatisfy { byte in
+            byte > 0x20 && byte < 0x7F && !"<>\"{}|\\^`%[]".utf8.contains(byte)
+        }
+    }
+
     private static func isLetter(_ byte: UInt8) -> Bool {
         (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+    }
+
+    /// Whether a path has no empty, `.` or `..` component, so that `normalise` would return it as is.
+    static func isNormal(_ path: String) -> Bool {
+        var componentStart = true
+        var dots = 0
+        for byte in path.utf8 {
+            if byte == UInt8(ascii: "/") {
+                if componentStart || dots > 0 { return false }
+                componentStart = true
+            } else if byte == UInt8(ascii: "."), componentStart || dots > 0 {
+                componentStart = false
+                dots += 1
+                if dots > 2 { dots = 0 }
+            } else {
+                componentStart = false
+                dots = 0
+            }
+        }
+        return !componentStart && dots == 0
     }
 
     static func split(_ destination: String) -> (String, String?) {
@@ -250,6 +292,7 @@ struct LinkCheck {
 
     /// Resolves `.` and `..`; nil when the path climbs above the root.
     static func normalise(_ path: String) -> String? {
+        if isNormal(path) { return path }
         var parts: [Substring.UTF8View.SubSequence] = []
         for part in path.utf8.split(separator: UInt8(ascii: "/")) {
             if part.elementsEqual(".".utf8) { continue }

@@ -66,7 +66,7 @@ struct MetadataCheck {
         switch rule.kind {
         case .string, .datetime, .email, .url:
             guard let text = value.string else { return ("type", "must be a single value, not a list or mapping") }
-            if let max = rule.maxLength, text.count > max { return ("max-length", "is \(text.count) characters long; the most is \(max)") }
+            if let max = rule.maxLength, text.utf8.count > max, text.count > max { return ("max-length", "is \(text.count) characters long; the most is \(max)") }
             if !rule.values.isEmpty && !rule.values.contains(text) {
                 return ("values", "is '\(text)', which is not one of: \(rule.values.joined(separator: ", "))")
             }
@@ -84,7 +84,7 @@ struct MetadataCheck {
                 if !rule.values.isEmpty && !rule.values.contains(text) {
                     return ("values", "has '\(text)', which is not one of: \(rule.values.joined(separator: ", "))")
                 }
-                if let max = rule.maxLength, text.count > max { return ("max-length", "has an item longer than \(max) characters") }
+                if let max = rule.maxLength, text.utf8.count > max, text.count > max { return ("max-length", "has an item longer than \(max) characters") }
             }
             return nil
         case .person:
@@ -124,9 +124,16 @@ struct MetadataCheck {
     private static let utc = TimeZone(identifier: "UTC") ?? .current
 
     static func isEmail(_ text: String) -> Bool {
-        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
-        return parts.count == 2 && !parts[0].isEmpty && parts[1].utf8.contains(UInt8(ascii: ".")) && !text.contains(where: \.isWhitespace)
-            && !parts[1].hasPrefix(".") && !parts[1].hasSuffix(".")
+        let bytes = text.utf8
+        guard let at = bytes.firstIndex(of: UInt8(ascii: "@")) else { return false }
+        let local = bytes[..<at]
+        let domain = bytes[bytes.index(after: at)...]
+        guard !local.isEmpty, !domain.contains(UInt8(ascii: "@")), domain.contains(UInt8(ascii: ".")),
+            domain.first != UInt8(ascii: "."), domain.last != UInt8(ascii: ".")
+        else { return false }
+        // No whitespace: ASCII blanks, and (rarely present) any Unicode whitespace.
+        if bytes.contains(where: { $0 == 0x20 || (0x09...0x0D).contains($0) }) { return false }
+        return bytes.allSatisfy { $0 < 0x80 } || !text.contains(where: \.isWhitespace)
     }
 
     static func isURL(_ text: String) -> Bool {
