@@ -9,16 +9,20 @@ public struct FrontMatter {
     /// The file's path relative to the repository, for diagnostics.
     public let path: String
     private var hasBOM: Bool
-    private var opening: [UInt8]
-    /// The lines between the delimiters, each with its own line ending.
-    private var lines: [[UInt8]]
-    private var closing: [UInt8]
+    private var opening: Line
+    /// The lines between the delimiters, each with its own line ending: slices of the file as
+    /// read, until an edit replaces one.
+    private var lines: [Line]
+    private var closing: Line
     private var body: [UInt8]
     /// "\r\n" when the file uses CRLF line endings, else "\n".
     private let newline: String
 
     /// The top-level keys, in file order, with their values and positions.
     public private(set) var entries: [Entry]
+
+    /// A line of the file with its line ending.
+    typealias Line = ArraySlice<UInt8>
 
     public struct Entry: Equatable {
         public var key: String
@@ -37,12 +41,12 @@ public struct FrontMatter {
             try FrontMatter.checkUTF8(FrontMatter.splitLines(Array(content)), path: path, bomWidth: hasBOM ? 3 : 0)
         }
         // Split lines only as far as the closing delimiter; the body stays one slice of bytes.
-        var head: [[UInt8]] = []
+        var head: [Line] = []
         var start = content.startIndex
         var closingIndex: Int?
         while start < content.endIndex {
             let end = content[start...].firstIndex(of: 0x0A).map { $0 + 1 } ?? content.endIndex
-            let line = Array(content[start..<end])
+            let line = content[start..<end]
             start = end
             if head.isEmpty {
                 guard FrontMatter.isDelimiter(line, closing: false) else { break }
@@ -105,7 +109,7 @@ public struct FrontMatter {
     /// Sets a top-level key, replacing its lines or appending it at the end of the front matter.
     /// - Throws: `FrontMatterError.unsafeEdit` when the result would read differently for any other key.
     public mutating func set(_ key: String, to value: YAMLValue) throws {
-        let newLines = value.lines(key: key).map { Array(($0 + newline).utf8) }
+        let newLines = value.lines(key: key).map { Line(($0 + newline).utf8) }
         if let span = span(of: key) {
             lines.replaceSubrange(span, with: newLines)
         } else {
@@ -167,7 +171,7 @@ public struct FrontMatter {
     }
 
     /// The entries as the YAML parser reads them: the reference `SimpleYAML` must agree with.
-    static func yamlEntries(_ lines: [[UInt8]], path: String) throws -> [Entry] {
+    static func yamlEntries(_ lines: [Line], path: String) throws -> [Entry] {
         let text = String(decoding: lines.joined(), as: UTF8.self)
         let node: Node?
         do {
@@ -211,18 +215,18 @@ public struct FrontMatter {
 
     // MARK: - Bytes
 
-    static func splitLines(_ bytes: [UInt8]) -> [[UInt8]] {
-        var result: [[UInt8]] = []
+    static func splitLines(_ bytes: [UInt8]) -> [Line] {
+        var result: [Line] = []
         var start = 0
         for (index, byte) in bytes.enumerated() where byte == 0x0A {
-            result.append(Array(bytes[start...index]))
+            result.append(bytes[start...index])
             start = index + 1
         }
-        if start < bytes.count { result.append(Array(bytes[start...])) }
+        if start < bytes.count { result.append(bytes[start...]) }
         return result
     }
 
-    private static func checkUTF8(_ lines: [[UInt8]], path: String, bomWidth: Int) throws {
+    private static func checkUTF8(_ lines: [Line], path: String, bomWidth: Int) throws {
         for (number, line) in lines.enumerated() {
             var iterator = line.makeIterator()
             var decoder = UTF8()
@@ -241,18 +245,18 @@ public struct FrontMatter {
         }
     }
 
-    private static func trimmed(_ line: [UInt8]) -> ArraySlice<UInt8> {
-        var slice = line[...]
+    private static func trimmed(_ line: Line) -> Line {
+        var slice = line
         while let last = slice.last, last == 0x0A || last == 0x0D || last == 0x20 || last == 0x09 {
             slice = slice.dropLast()
         }
         return slice
     }
 
-    private static func isDelimiter(_ line: [UInt8], closing: Bool) -> Bool {
+    private static func isDelimiter(_ line: Line, closing: Bool) -> Bool {
         let content = trimmed(line)
         return content.elementsEqual("---".utf8) || (closing && content.elementsEqual("...".utf8))
     }
 
-    private static func isBlank(_ line: [UInt8]) -> Bool { trimmed(line).isEmpty }
+    private static func isBlank(_ line: Line) -> Bool { trimmed(line).isEmpty }
 }

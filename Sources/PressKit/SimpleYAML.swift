@@ -7,7 +7,7 @@
 enum SimpleYAML {
     typealias Bytes = ArraySlice<UInt8>
 
-    static func entries(_ lines: [[UInt8]], path: String) -> [FrontMatter.Entry]? {
+    static func entries(_ lines: [Bytes], path: String) -> [FrontMatter.Entry]? {
         var entries: [FrontMatter.Entry] = []
         var index = 0
         while index < lines.count {
@@ -41,10 +41,10 @@ enum SimpleYAML {
     private static let open = UInt8(ascii: "["), close = UInt8(ascii: "]")
 
     /// A line without its line ending.
-    private static func content(_ bytes: [UInt8]) -> Bytes {
-        var end = bytes.count
-        while end > 0, bytes[end - 1] == 0x0A || bytes[end - 1] == 0x0D { end -= 1 }
-        return bytes[..<end]
+    private static func content(_ bytes: Bytes) -> Bytes {
+        var slice = bytes
+        while let last = slice.last, last == 0x0A || last == 0x0D { slice = slice.dropLast() }
+        return slice
     }
 
     private static func string(_ bytes: Bytes) -> String { String(decoding: bytes, as: UTF8.self) }

@@ -23,7 +23,7 @@ import Testing
         "- top\n- level\n", "key:value\n", "trailing: space \n",
     ]
 
-    func lines(_ text: String) -> [[UInt8]] { FrontMatter.splitLines(Array(text.utf8)) }
+    func lines(_ text: String) -> [ArraySlice<UInt8>] { FrontMatter.splitLines(Array(text.utf8)) }
 
     @Test(arguments: documents)
     func readsWhatTheYAMLParserReads(document: String) throws {
