@@ -14,7 +14,7 @@ public struct FrontMatter {
     /// read, until an edit replaces one.
     private var lines: [Line]
     private var closing: Line
-    private var body: [UInt8]
+    private var body: Line
     /// "\r\n" when the file uses CRLF line endings, else "\n".
     private let newline: String
 
@@ -64,7 +64,7 @@ public struct FrontMatter {
         opening = first
         lines = Array(head[1..<end])
         closing = head[end]
-        body = Array(content[start...])
+        body = content[start...]
         newline = first.last == 0x0A && first.dropLast().last == 0x0D ? "\r\n" : "\n"
         entries = []
         entries = try parse()
@@ -97,7 +97,10 @@ public struct FrontMatter {
     }
 
     /// The body after the front matter, byte for byte.
-    public var bodyBytes: [UInt8] { body }
+    public var bodyBytes: [UInt8] { Array(body) }
+
+    /// The body as a slice of the bytes read, without a copy.
+    var bodySlice: ArraySlice<UInt8> { body }
 
     /// The 1-based line in the file where the body starts.
     public var bodyStartLine: Int { lines.count + 3 }

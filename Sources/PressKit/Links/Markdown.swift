@@ -35,24 +35,30 @@ public enum Markdown {
 
     /// Scans `body`, whose first line is line `firstLine` of the file.
     public static func scan(_ body: [UInt8], firstLine: Int) -> MarkdownScan {
+        scan(body[...], firstLine: firstLine)
+    }
+
+    /// Scans a body held as a slice of a larger buffer (the file as read).
+    public static func scan(_ body: ArraySlice<UInt8>, firstLine: Int) -> MarkdownScan {
         guard let parser = cmark_parser_new(CMARK_OPT_SOURCEPOS) else { return MarkdownScan() }
         defer { cmark_parser_free(parser) }
         if let autolink { cmark_parser_attach_syntax_extension(parser, autolink) }
-        body.withUnsafeBufferPointer { buffer in
+        return body.withUnsafeBufferPointer { buffer in
             buffer.baseAddress?.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
                 cmark_parser_feed(parser, $0, buffer.count)
             }
+            guard let document = cmark_parser_finish(parser) else { return MarkdownScan() }
+            defer { cmark_node_free(document) }
+            var walker = Walker(body: buffer, firstLine: firstLine)
+            walker.walk(document)
+            return walker.scan
         }
-        guard let document = cmark_parser_finish(parser) else { return MarkdownScan() }
-        defer { cmark_node_free(document) }
-        var walker = Walker(body: body, firstLine: firstLine)
-        walker.walk(document)
-        return walker.scan
     }
 
     /// Walks the tree once, collecting links and anchors.
     private struct Walker {
-        let body: [UInt8]
+        /// The body's bytes, valid while `scan` runs.
+        let body: UnsafeBufferPointer<UInt8>
         /// The offset in `body` where each line starts.
         let lineStarts: [Int]
         let firstLine: Int
@@ -62,12 +68,10 @@ public enum Markdown {
         var cursor = (line: 0, offset: 0)
         var currentBlock: OpaquePointer?
 
-        init(body: [UInt8], firstLine: Int) {
+        init(body: UnsafeBufferPointer<UInt8>, firstLine: Int) {
             self.body = body
             var starts = [0]
-            body.withUnsafeBufferPointer { buffer in
-                for index in 0..<buffer.count where buffer[index] == 0x0A && index + 1 < buffer.count { starts.append(index + 1) }
-            }
+            for index in 0..<body.count where body[index] == 0x0A && index + 1 < body.count { starts.append(index + 1) }
             lineStarts = starts
             self.firstLine = firstLine
         }
@@ -164,22 +168,21 @@ public enum Markdown {
         }
 
         /// The first place of `needle` in `haystack[from..<to]`.
-        static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int, to limit: Int) -> Int? {
+        static func find(_ needle: [UInt8], in haystack: UnsafeBufferPointer<UInt8>, from start: Int, to limit: Int) -> Int? {
             guard !needle.isEmpty, start >= 0, limit <= haystack.count, needle.count <= limit - start else { return nil }
-            return haystack.withUnsafeBytes { hay in
-                needle.withUnsafeBytes { pin -> Int? in
-                    guard let base = hay.baseAddress, let pattern = pin.baseAddress else { return nil }
-                    let first = Int32(pin[0])
-                    var index = start
-                    let last = limit - pin.count
-                    while index <= last {
-                        guard let hit = memchr(base + index, first, last - index + 1) else { return nil }
-                        index = base.distance(to: UnsafeRawPointer(hit))
-                        if memcmp(base + index, pattern, pin.count) == 0 { return index }
-                        index += 1
-                    }
-                    return nil
+            let hay = UnsafeRawBufferPointer(haystack)
+            return needle.withUnsafeBytes { pin -> Int? in
+                guard let base = hay.baseAddress, let pattern = pin.baseAddress else { return nil }
+                let first = Int32(pin[0])
+                var index = start
+                let last = limit - pin.count
+                while index <= last {
+                    guard let hit = memchr(base + index, first, last - index + 1) else { return nil }
+                    index = base.distance(to: UnsafeRawPointer(hit))
+                    if memcmp(base + index, pattern, pin.count) == 0 { return index }
+                    index += 1
                 }
+                return nil
             }
         }
 

@@ -162,7 +162,7 @@ struct LinkCheck {
     private mutating func anchorsOf(_ path: String) -> Set<String> {
         if let cached = anchorCache[path] { return cached }
         let anchors = (try? repository.readPost(at: path)).map {
-            Markdown.scan($0.frontMatter.bodyBytes, firstLine: $0.frontMatter.bodyStartLine).anchors
+            Markdown.scan($0.frontMatter.bodySlice, firstLine: $0.frontMatter.bodyStartLine).anchors
         } ?? []
         anchorCache[path] = anchors
         return anchors

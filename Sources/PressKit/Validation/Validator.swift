@@ -66,7 +66,7 @@ public struct Validator {
         let toRead = partial ? checked.sorted() : allPaths
         let scanned = repository.readAll(paths: toRead) { post in
             (post, PostRecord(post: post, workflow: workflow),
-             checked.contains(post.path) ? Markdown.scan(post.frontMatter.bodyBytes, firstLine: post.frontMatter.bodyStartLine) : nil)
+             checked.contains(post.path) ? Markdown.scan(post.frontMatter.bodySlice, firstLine: post.frontMatter.bodyStartLine) : nil)
         }
         var diagnostics: [Diagnostic] = []
         var records: [String: [PostRecord]] = [:]
