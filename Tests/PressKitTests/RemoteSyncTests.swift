@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+    import Glibc
+#endif
 import Git
 import PressKit
 import TestSupport
@@ -179,5 +182,76 @@ func perform(_ repository: ContentRepository, _ name: String, _ person: Person, 
         }
         #expect(try second.git.headCommitID() == head)
         #expect(try second.post("hello").status == "scheduled")
+    }
+}
+
+/// The network path: a push through libgit2's smart protocol to `git daemon` on 127.0.0.1,
+/// where the server, not press, refuses a push that is not a fast-forward.
+@Suite(.serialized) struct NetworkRemoteTests {
+    /// Starts `git daemon` serving `base` with pushes enabled; returns it and its port.
+    func daemon(serving base: String) throws -> (Process, Int) {
+        let port = try freePort()
+        // The daemon itself, not the `git` wrapper, so that terminating it stops it.
+        let execPath = try git(["--exec-path"], in: base).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: execPath + "/git-daemon")
+        process.arguments = [
+            "--verbose", "--export-all", "--enable=receive-pack", "--reuseaddr", "--listen=127.0.0.1",
+            "--port=\(port)", "--base-path=\(base)", base,
+        ]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        // git daemon says when it listens; read its log until then.
+        var log = Data()
+        while !String(decoding: log, as: UTF8.self).contains("Ready to rumble") {
+            let chunk = errors.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            log += chunk
+        }
+        return (process, port)
+    }
+
+    func freePort() throws -> Int {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) } }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    @Test func aStalePushOverTheNetworkIsRefusedAndSyncRedoesIt() throws {
+        let remote = try SharedRemote()
+        let (server, port) = try daemon(serving: remote.directory.path)
+        defer {
+            kill(server.processIdentifier, SIGKILL)
+            server.waitUntilExit()
+        }
+        let url = "git://127.0.0.1:\(port)/origin.git"
+        let second = try remote.clone("b")
+        for clone in [remote.first, second] {
+            #expect(try git(["remote", "set-url", "origin", url], in: clone.root).status == 0)
+        }
+        try remote.first.create(NewPostRequest(title: "One", summary: "s", actor: adaPerson, now: now))
+        #expect(try RemoteSync(repository: remote.first, remote: nil).sync().pushed == 1)
+
+        try second.create(NewPostRequest(title: "Two", summary: "s", actor: ritaPerson, now: now))
+        let sync = try RemoteSync(repository: second, remote: nil)
+        guard case .rejected = try sync.push() else {
+            Issue.record("a push that is not a fast-forward went through")
+            return
+        }
+        #expect(try remote.subjects().first == "new: one")
+        let summary = try sync.sync()
+        #expect(summary.integration == .rebased(commits: 1))
+        #expect(summary.pushed == 1)
+        #expect(Array(try remote.subjects().prefix(2)) == ["new: two", "new: one"])
+        #expect(try git(["fsck", "--strict"], in: remote.bare).status == 0)
     }
 }
