@@ -42,24 +42,18 @@ extension Repository {
 
     /// The commits reachable from `tip` and not from `base`, oldest first.
     public func commits(after base: ObjectID?, upTo tip: ObjectID) throws -> [CommitInfo] {
-        var walk: OpaquePointer?
-        try check("git_revwalk_new", git_revwalk_new(&walk, pointer))
-        defer { git_revwalk_free(walk) }
-        git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_REVERSE.rawValue)
-        var tipOID = tip.raw
-        try check("git_revwalk_push", git_revwalk_push(walk, &tipOID))
-        if let base {
-            var baseOID = base.raw
-            try check("git_revwalk_hide", git_revwalk_hide(walk, &baseOID))
-        }
         var result: [CommitInfo] = []
-        var oid = git_oid()
-        while true {
-            let step = git_revwalk_next(&oid, walk)
-            if step == GIT_ITEROVER.rawValue { break }
-            try check("git_revwalk_next", step)
-            result.append(try commitInfo(ObjectID(oid)))
-        }
+        try walk(
+            sorting: GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_REVERSE.rawValue,
+            from: { walk in
+                var tipOID = tip.raw
+                try check("git_revwalk_push", git_revwalk_push(walk, &tipOID))
+                if let base {
+                    var baseOID = base.raw
+                    try check("git_revwalk_hide", git_revwalk_hide(walk, &baseOID))
+                }
+            },
+            each: { result.append(info($0)) })
         return result
     }
 
@@ -103,13 +97,6 @@ extension Repository {
 
     private func withOptionalTree<T>(_ commit: ObjectID?, _ body: (OpaquePointer?) throws -> T) throws -> T {
         guard let commit else { return try body(nil) }
-        var oid = commit.raw
-        var raw: OpaquePointer?
-        try check("git_commit_lookup", git_commit_lookup(&raw, pointer, &oid))
-        defer { git_commit_free(raw) }
-        var tree: OpaquePointer?
-        try check("git_commit_tree", git_commit_tree(&tree, raw))
-        defer { git_tree_free(tree) }
-        return try body(tree)
+        return try withTree(of: commit, body)
     }
 }

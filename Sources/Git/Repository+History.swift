@@ -35,7 +35,7 @@ extension Repository {
         return info(commit)
     }
 
-    private func info(_ commit: OpaquePointer) -> CommitInfo {
+    func info(_ commit: OpaquePointer) -> CommitInfo {
         let parents = (0..<git_commit_parentcount(commit)).compactMap { index in
             git_commit_parent_id(commit, index).map { ObjectID($0.pointee) }
         }
@@ -51,13 +51,24 @@ extension Repository {
     /// (added, modified or removed it compared with their first parent).
     public func history(touching paths: [String]) throws -> [CommitInfo] {
         guard try headCommitID() != nil else { return [] }
+        var result: [CommitInfo] = []
+        try walk(
+            sorting: GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue,
+            from: { try check("git_revwalk_push_head", git_revwalk_push_head($0)) },
+            each: { commit in
+                if try changes(commit, paths) { result.append(info(commit)) }
+            })
+        return result
+    }
+
+    /// Walks commits in `sorting` order from what `from` pushes (and hides), handing each
+    /// commit to `each` while it is loaded.
+    func walk(sorting: UInt32, from setUp: (OpaquePointer?) throws -> Void, each: (OpaquePointer) throws -> Void) throws {
         var walk: OpaquePointer?
         try check("git_revwalk_new", git_revwalk_new(&walk, pointer))
         defer { git_revwalk_free(walk) }
-        git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue)
-        try check("git_revwalk_push_head", git_revwalk_push_head(walk))
-
-        var result: [CommitInfo] = []
+        git_revwalk_sorting(walk, sorting)
+        try setUp(walk)
         var oid = git_oid()
         while true {
             let step = git_revwalk_next(&oid, walk)
@@ -67,9 +78,8 @@ extension Repository {
             try check("git_commit_lookup", git_commit_lookup(&commit, pointer, &oid))
             guard let commit else { continue }
             defer { git_commit_free(commit) }
-            if try changes(commit, paths) { result.append(info(commit)) }
+            try each(commit)
         }
-        return result
     }
 
     private func changes(_ commit: OpaquePointer, _ paths: [String]) throws -> Bool {

@@ -187,7 +187,7 @@ extension Repository {
         return ObjectID(out)
     }
 
-    private func withTree<T>(of commit: ObjectID, _ body: (OpaquePointer?) throws -> T) throws -> T {
+    func withTree<T>(of commit: ObjectID, _ body: (OpaquePointer?) throws -> T) throws -> T {
         var oid = commit.raw
         var raw: OpaquePointer?
         try check("git_commit_lookup", git_commit_lookup(&raw, pointer, &oid))

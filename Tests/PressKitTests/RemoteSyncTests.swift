@@ -126,16 +126,23 @@ func perform(_ repository: ContentRepository, _ name: String, _ person: Person, 
         return (remote, second, time)
     }
 
-    @Test func whenSomeoneElsePublishedFirstTheRefusedPublishIsDroppedNotRepeated() async throws {
-        let (remote, second, time) = try scheduled()
+    /// The second clone's sync, whose first push is preceded by `interference` from the first
+    /// clone, synced to the remote: someone else pushing first.
+    func sync(_ second: ContentRepository, after interference: @escaping () throws -> Void, from remote: SharedRemote) throws -> RemoteSync {
         let sync = try RemoteSync(repository: second, remote: nil)
         var interfered = false
         sync.beforePush = {
             guard !interfered else { return }
             interfered = true
-            try perform(remote.first, "publish", eddiePerson, time: time.addingTimeInterval(0.1))
+            try interference()
             _ = try RemoteSync(repository: remote.first, remote: nil).sync()
         }
+        return sync
+    }
+
+    @Test func whenSomeoneElsePublishedFirstTheRefusedPublishIsDroppedNotRepeated() async throws {
+        let (remote, second, time) = try scheduled()
+        let sync = try sync(second, after: { try perform(remote.first, "publish", eddiePerson, time: time.addingTimeInterval(0.1)) }, from: remote)
         let round = try await Scheduler(repository: second, checker: nil)
             .publishDue(now: { time.addingTimeInterval(0.25) }, catchingUp: false, through: sync)
 
@@ -150,14 +157,7 @@ func perform(_ repository: ContentRepository, _ name: String, _ person: Person, 
 
     @Test func whenSomeoneElsePushedSomethingElseThePublishIsRedoneOnTheirTip() async throws {
         let (remote, second, time) = try scheduled()
-        let sync = try RemoteSync(repository: second, remote: nil)
-        var interfered = false
-        sync.beforePush = {
-            guard !interfered else { return }
-            interfered = true
-            try remote.first.create(NewPostRequest(title: "Other", summary: "s", actor: adaPerson, now: now))
-            _ = try RemoteSync(repository: remote.first, remote: nil).sync()
-        }
+        let sync = try sync(second, after: { try remote.first.create(NewPostRequest(title: "Other", summary: "s", actor: adaPerson, now: now)) }, from: remote)
         let round = try await Scheduler(repository: second, checker: nil)
             .publishDue(now: { time.addingTimeInterval(0.25) }, catchingUp: false, through: sync)
 

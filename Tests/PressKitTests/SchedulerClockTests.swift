@@ -6,11 +6,17 @@ import Testing
 /// The scheduler's timing on a test clock: nothing before its time, then published with the
 /// lateness the clock says.
 @Suite struct SchedulerClockTests {
-    @Test func nothingIsPublishedBeforeItsTimeAndLatenessIsMeasuredOnTheClock() async throws {
-        let fixture = try Fixture()
+    /// `hello` submitted, approved and scheduled for 2027-02-01 09:00 UTC.
+    func scheduledFixture(workflow: String = testWorkflow) throws -> Fixture {
+        let fixture = try Fixture(workflow: workflow)
         try fixture.perform("submit", adaPerson)
         try fixture.perform("approve", ritaPerson)
         try fixture.perform("schedule", eddiePerson, at: "2027-02-01T09:00:00+00:00")
+        return fixture
+    }
+
+    @Test func nothingIsPublishedBeforeItsTimeAndLatenessIsMeasuredOnTheClock() async throws {
+        let fixture = try scheduledFixture()
         let scheduler = Scheduler(repository: fixture.repository, checker: nil)
         let due = try scheduler.scheduled()
         #expect(due.map(\.slug) == ["hello"])
@@ -29,10 +35,7 @@ import Testing
     }
 
     @Test func aHeldPostLeavesTheScheduleWithItsReason() async throws {
-        let fixture = try Fixture(workflow: testWorkflow + "missed: hold\n")
-        try fixture.perform("submit", adaPerson)
-        try fixture.perform("approve", ritaPerson)
-        try fixture.perform("schedule", eddiePerson, at: "2027-02-01T09:00:00+00:00")
+        let fixture = try scheduledFixture(workflow: testWorkflow + "missed: hold\n")
         let scheduler = Scheduler(repository: fixture.repository, checker: nil)
         let due = try scheduler.scheduled()
         let time = try #require(due.first?.publishAt)
@@ -44,10 +47,7 @@ import Testing
     }
 
     @Test func aPostThatCannotBeReadAtItsTimeIsReportedAndLeftAlone() async throws {
-        let fixture = try Fixture()
-        try fixture.perform("submit", adaPerson)
-        try fixture.perform("approve", ritaPerson)
-        try fixture.perform("schedule", eddiePerson, at: "2027-02-01T09:00:00+00:00")
+        let fixture = try scheduledFixture()
         let scheduler = Scheduler(repository: fixture.repository, checker: nil)
         let due = try scheduler.scheduled()
         let time = try #require(due.first?.publishAt)
