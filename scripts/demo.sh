@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The whole lifecycle of a post on a scratch copy of the bundled content: new, submit, approve,
-# schedule, publish, with an author, a reviewer and an editor. Never touches the checkout.
+# schedule, publish, with an author, a reviewer and an editor; then two desks sharing one git
+# remote, and the scheduler publishing through it. Never touches the checkout.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 press=${PRESS:-$here/.build/debug/press}
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/press-demo.XXXXXX")
-trap 'rm -rf "$scratch"' EXIT
+shared=$(mktemp -d "${TMPDIR:-/tmp}/press-demo-remote.XXXXXX")
+trap 'rm -rf "$scratch" "$shared"' EXIT
 
 step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
 as() { # as NAME EMAIL press ARGS...
@@ -38,3 +40,22 @@ step "press log whos-happy-in-iraq"
 press log whos-happy-in-iraq
 step "git log --oneline (the repository's history)"
 git --no-pager log --oneline -8
+
+step "git init --bare newsroom.git && git remote add origin newsroom.git    # a shared remote"
+git init -q --bare "$shared/newsroom.git"
+git remote add origin "$shared/newsroom.git"
+eddie press sync
+step "git clone newsroom.git desk2    # a second desk"
+git clone -q "$shared/newsroom.git" "$shared/desk2"
+cd "$shared/desk2"
+ada press new "Night buses return" --category city --summary "Three routes run all night again." --push
+ada press submit night-buses-return --push
+rita press approve night-buses-return --push
+soon=$(date -u -d '+3 seconds' '+%Y-%m-%dT%H:%M:%S+00:00')
+eddie press schedule night-buses-return --at "$soon" --push
+cd "$scratch"
+sleep 4
+step "press scheduler --once --remote origin    # on the first desk: fetch, publish what is due, push"
+press scheduler --once --remote origin
+step "git log --oneline (the shared remote's history)"
+git --no-pager -C "$shared/newsroom.git" log --oneline -5
