@@ -6,6 +6,11 @@ public struct Remote: Equatable, Sendable {
     public var name: String
     public var url: String
 
+    public init(name: String, url: String) {
+        self.name = name
+        self.url = url
+    }
+
     /// The repository path when the remote is on this machine (a path or a `file://` URL).
     public var localPath: String? {
         if url.hasPrefix("file://") {
