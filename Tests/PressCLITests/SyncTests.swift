@@ -48,6 +48,37 @@ final class CLIRemote {
         #expect(try remote.first.press(["sync"]).stdout.hasPrefix("up to date with origin/"))
     }
 
+    @Test func aFastForwardThatFailsOrIsKilledHalfWayIsUndoneOrFinished() throws {
+        let remote = try CLIRemote()
+        let second = try remote.clone("b")
+        #expect(try press(["submit", "hello", "--push"], in: second, as: People.ada).status == 0)
+        let before = try Snapshot(remote.first)
+
+        let failed = try remote.first.press(["sync"], environment: ["PRESS_FAILPOINT": "before-head"])
+        #expect(failed.status != 0)
+        #expect(try Snapshot(remote.first) == before)
+
+        let killed = try remote.first.press(["sync"], environment: ["PRESS_CRASHPOINT": "before-head"])
+        #expect(killed.status != 0)
+        // The next command undoes the half-made move: HEAD had not moved.
+        #expect(try remote.first.press(["status"]).status == 0)
+        #expect(try Snapshot(remote.first) == before)
+        let again = try remote.first.press(["sync"])
+        #expect(again.status == 0, "\(again)")
+        #expect(try remote.first.head() == (try git(["rev-parse", "HEAD"], in: remote.bare).stdout))
+        #expect(try remote.first.status() == "")
+        #expect(remote.first.directory.read("drafts/hello.md")?.contains("status: review") == true)
+
+        #expect(try press(["approve", "hello", "--push"], in: second, as: People.rita).status == 0)
+        let finished = try remote.first.press(["sync"], environment: ["PRESS_CRASHPOINT": "after-head"])
+        #expect(finished.status != 0)
+        // HEAD had moved: the next command finishes the working tree and the index.
+        #expect(try remote.first.press(["status"]).status == 0)
+        #expect(try remote.first.status() == "")
+        #expect(remote.first.directory.read("drafts/hello.md")?.contains("reviewer@example.com") == true)
+        #expect(try remote.first.fsck().status == 0)
+    }
+
     @Test func aMissingRemoteOrAStrayFlagIsAUsageError() throws {
         let remote = try CLIRemote()
         let before = try Snapshot(remote.first)
