@@ -57,6 +57,24 @@ extension Repository {
         return result
     }
 
+    /// How many commits are reachable from `tip` and not from `base` (the whole history of `tip`
+    /// when `base` is nil), without reading their messages.
+    public func count(after base: ObjectID?, upTo tip: ObjectID) throws -> Int {
+        var tipOID = tip.raw
+        if let base {
+            var baseOID = base.raw
+            var ahead = 0
+            var behind = 0
+            try check("git_graph_ahead_behind", git_graph_ahead_behind(&ahead, &behind, pointer, &tipOID, &baseOID))
+            return ahead
+        }
+        var count = 0
+        try walk(
+            sorting: GIT_SORT_NONE.rawValue, from: { try check("git_revwalk_push", git_revwalk_push($0, &tipOID)) },
+            each: { _ in count += 1 })
+        return count
+    }
+
     /// The files that differ between two commits' trees (nil: the empty tree), renames as a
     /// delete and an add.
     public func treeDifferences(from old: ObjectID?, to new: ObjectID?) throws -> [TreeDifference] {

@@ -39,6 +39,7 @@ struct SchedulerService: Service {
         var stuck: Set<String> = []
         func rescan() throws { posts = try scheduler.scheduled().filter { !stuck.contains($0.slug) } }
         while !Task.isShuttingDownGracefully {
+            var needsScan = false
             let now = Date()
             let due = posts.first.map { $0.publishAt <= now } ?? false
             let fetchDue = sync != nil && now.timeIntervalSince(lastFetch) >= fetchInterval
@@ -48,7 +49,7 @@ struct SchedulerService: Service {
                     catchingUp = false
                     backoff = 1
                     stuck.formUnion(events.filter { $0.kind == .failed }.map(\.slug))
-                    if !events.isEmpty { try rescan() }
+                    needsScan = !events.isEmpty
                 } catch {
                     logger.error("sync failed", metadata: ["error": "\(error)", "retry_in": "\(Int(backoff))s"])
                     retryAt = Date().addingTimeInterval(backoff)
@@ -56,10 +57,12 @@ struct SchedulerService: Service {
                 }
                 if sync != nil { lastFetch = now }
             }
+            // One scan for whatever changed: this round's commits, a fetch, an editor.
             if watch.changed() {
                 stuck = []
-                try rescan()
+                needsScan = true
             }
+            if needsScan { try rescan() }
             // Sleep until the next publish time exactly, or a second, whichever is sooner.
             var wake = min(posts.first?.publishAt ?? .distantFuture, Date().addingTimeInterval(1))
             if sync != nil { wake = min(wake, lastFetch.addingTimeInterval(fetchInterval)) }
@@ -79,11 +82,11 @@ struct SchedulerService: Service {
     }
 
     /// Handles what is due now (with a remote: fetched, integrated, and pushed after), then logs
-    /// each event and runs its hooks. `posts` is the last scan, used when there is no remote.
+    /// each event and runs its hooks. `posts` is the last scan (nil: scan now).
     func round(catchingUp: Bool, posts: [ScheduledPost]? = nil) async throws -> [SchedulerEvent] {
         let events: [SchedulerEvent]
         if let sync {
-            let round = try await scheduler.publishDue(now: Date.init, catchingUp: catchingUp, through: sync)
+            let round = try await scheduler.publishDue(now: Date.init, catchingUp: catchingUp, through: sync, known: posts)
             if round.fetched > 0 { logger.info("fetched", metadata: ["remote": "\(sync.remoteName)", "commits": "\(round.fetched)"]) }
             for reason in round.rejectedPushes {
                 logger.warning("push refused; redone on the remote's new tip", metadata: ["remote": "\(sync.remoteName)", "reason": "\(reason)"])

@@ -20,15 +20,21 @@ extension Scheduler {
     ///
     /// - Throws: `SyncError` when the remote cannot be reached or keeps refusing; this round's
     ///   commits are then taken back too, so that nothing is published that is not on the remote.
+    ///
+    /// - Parameter known: the caller's last scan of the scheduled posts, used while the fetch
+    ///   brings nothing new (HEAD does not move), so a quiet fetch reads no post.
     public func publishDue(
-        now: () -> Date, catchingUp: Bool, through sync: RemoteSync, attempts: Int = 5
+        now: () -> Date, catchingUp: Bool, through sync: RemoteSync, known: [ScheduledPost]? = nil, attempts: Int = 5
     ) async throws -> SchedulerRound {
         var round = SchedulerRound()
         var lastReason = ""
+        var known = known
         for _ in 0..<attempts {
+            let before = try repository.git.headCommitID()
             round.fetched += try sync.pull().fetched
             let start = try repository.git.headCommitID()
-            let events = await handleDue(try scheduled(), now: now, catchingUp: catchingUp)
+            if start != before { known = nil }
+            let events = await handleDue(try known ?? scheduled(), now: now, catchingUp: catchingUp)
             let tip = try repository.git.headCommitID()
             let outcome: PushOutcome
             do {
@@ -45,6 +51,7 @@ extension Scheduler {
                 lastReason = reason
                 round.rejectedPushes.append(reason)
                 if let start, let tip, start != tip { try sync.discard(to: start, from: tip) }
+                known = nil
             }
         }
         throw SyncError.stillRejected(remote: sync.remoteName, attempts: attempts, reason: lastReason)

@@ -89,7 +89,7 @@ public final class RemoteSync: @unchecked Sendable {
         }
         let after = try remoteTip()
         var fetched = 0
-        if let after, after != before { fetched = try repository.git.commits(after: before, upTo: after).count }
+        if let after, after != before { fetched = try repository.git.count(after: before, upTo: after) }
         let lock = try repository.git.lock()
         defer { withExtendedLifetime(lock) {} }
         return (fetched, try integrate())
@@ -136,7 +136,7 @@ public final class RemoteSync: @unchecked Sendable {
         guard let local = try git.headCommitID() else { return .upToDate }
         let upstream = try remoteTip()
         if let upstream, try git.isAncestor(local, of: upstream) { return .upToDate }
-        let count = try git.commits(after: upstream, upTo: local).count
+        let count = try git.count(after: upstream, upTo: local)
         try beforePush?()
         do {
             switch try git.push(local, to: remote, branch: remoteBranch, expecting: upstream) {
