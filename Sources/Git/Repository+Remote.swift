@@ -66,9 +66,9 @@ extension Repository {
         defer { git_remote_free(handle) }
         var options = git_fetch_options()
         try check("git_fetch_options_init", git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION)))
-        let credentials = Credentials()
-        credentials.attach(to: &options.callbacks)
-        try withExtendedLifetime(credentials) {
+        let callbacks = RemoteCallbacks()
+        callbacks.attach(to: &options.callbacks)
+        try withExtendedLifetime(callbacks) {
             try check("git_remote_fetch", git_remote_fetch(handle, nil, &options, "fetch"))
         }
     }
@@ -168,18 +168,12 @@ extension Repository {
 
         var options = git_push_options()
         try check("git_push_options_init", git_push_options_init(&options, UInt32(GIT_PUSH_OPTIONS_VERSION)))
-        let credentials = Credentials()
-        options.callbacks.push_update_reference = { _, status, payload in
-            if let status, let payload {
-                Unmanaged<Credentials>.fromOpaque(payload).takeUnretainedValue().refusal = String(cString: status)
-            }
-            return 0
-        }
+        let callbacks = RemoteCallbacks()
         let refspec = strdup("\(temporary):refs/heads/\(branch)")
         defer { free(refspec) }
         var strings: [UnsafeMutablePointer<CChar>?] = [refspec]
-        credentials.attach(to: &options.callbacks)
-        let code: Int32 = withExtendedLifetime(credentials) {
+        callbacks.attach(to: &options.callbacks)
+        let code: Int32 = withExtendedLifetime(callbacks) {
             strings.withUnsafeMutableBufferPointer { buffer in
                 var array = git_strarray(strings: buffer.baseAddress, count: 1)
                 return git_remote_push(handle, &array, &options)
@@ -189,7 +183,7 @@ extension Repository {
             return .rejected(reason: "the remote's \(branch) has commits this repository has not fetched")
         }
         try check("git_remote_push", code)
-        if let refusal = credentials.refusal { return .rejected(reason: refusal) }
+        if let refusal = callbacks.refusal { return .rejected(reason: refusal) }
         return .pushed
     }
 

@@ -1,7 +1,10 @@
 import CLibGit2
 import Foundation
 
-/// Answers libgit2's credential requests for fetch and push, from the environment only:
+/// What libgit2 calls back during a fetch or push: credential requests, answered from the
+/// environment only, and a push's per-reference refusals.
+///
+/// Credentials:
 ///
 /// - ssh: the keys an ssh-agent holds (`SSH_AUTH_SOCK`), as the URL's user or `git`;
 /// - https: a token in `PRESS_GIT_TOKEN`, as `PRESS_GIT_USERNAME`, the URL's user, or
@@ -9,7 +12,7 @@ import Foundation
 ///
 /// Each kind is offered once per operation, so a refused key or token ends in an error that says
 /// what to set instead of libgit2 asking again forever. Local paths and `file://` need none.
-final class Credentials {
+final class RemoteCallbacks {
     /// A remote's refusal of a reference update, reported through `push_update_reference`.
     var refusal: String?
     private var offeredAgent = false
@@ -25,10 +28,16 @@ final class Credentials {
         callbacks.payload = Unmanaged.passUnretained(self).toOpaque()
         callbacks.credentials = { out, url, username, allowed, payload in
             guard let out, let payload else { return GIT_PASSTHROUGH.rawValue }
-            let credentials = Unmanaged<Credentials>.fromOpaque(payload).takeUnretainedValue()
-            return credentials.answer(
+            let callbacks = Unmanaged<RemoteCallbacks>.fromOpaque(payload).takeUnretainedValue()
+            return callbacks.answer(
                 out, url: url.map { String(cString: $0) } ?? "", username: username.map { String(cString: $0) },
                 allowed: allowed)
+        }
+        callbacks.push_update_reference = { _, status, payload in
+            if let status, let payload {
+                Unmanaged<RemoteCallbacks>.fromOpaque(payload).takeUnretainedValue().refusal = String(cString: status)
+            }
+            return 0
         }
     }
 
