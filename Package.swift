@@ -33,6 +33,7 @@ let package = Package(
             dependencies: [
                 "Git", "CCmark", .product(name: "Yams", package: "Yams"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .executableTarget(

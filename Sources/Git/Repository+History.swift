@@ -102,3 +102,20 @@ extension Repository {
         return false
     }
 }
+
+extension Repository {
+    /// Hands each commit reachable from HEAD to `body`, newest first (topological, then by
+    /// time), reading only the commit itself, until `body` returns false.
+    public func walkHistory(_ body: (CommitInfo) throws -> Bool) throws {
+        guard try headCommitID() != nil else { return }
+        struct Stop: Error {}
+        do {
+            try walk(
+                sorting: GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue,
+                from: { try check("git_revwalk_push_head", git_revwalk_push_head($0)) },
+                each: { commit in
+                    if try !body(info(commit)) { throw Stop() }
+                })
+        } catch is Stop {}
+    }
+}

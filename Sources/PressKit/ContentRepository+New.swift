@@ -58,6 +58,12 @@ extension ContentRepository {
         let post = try Post(path: path, bytes: bytes)
         let missing = workflow.requiredKeys(in: state).filter { post.frontMatter.entry($0) == nil }
         guard missing.isEmpty else { throw TransitionError.missingKeys(SourceLocation(path: path), state: state, keys: missing) }
+        // The rules a gate would apply to it later (lengths, vocabularies, values): a new post
+        // that breaks them is refused now, not committed.
+        let findings = MetadataCheck(workflow: workflow).check(post).filter { $0.severity == .error }
+        guard findings.isEmpty else {
+            throw GateError(transition: "new", report: ValidationReport(diagnostics: findings, posts: 1, links: 0, externalLinks: 0))
+        }
 
         let message = ContentRepository.message(
             subject: "new: \(slug)", comment: nil, trailers: [("Press-Transition", "new"), ("Press-To", state)])

@@ -8,6 +8,8 @@ import Git
 public final class ContentRepository: @unchecked Sendable {
     public let git: Repository
     private var workflows: [String: Workflow] = [:]
+    /// The commit `workflows` were read from.
+    private var workflowsHead: ObjectID?
     private let workflowsLock = NSLock()
 
     public static let postFolders = [Workflow.draftsFolder, Workflow.publishedFolder]
@@ -30,24 +32,41 @@ public final class ContentRepository: @unchecked Sendable {
 
     // MARK: - Workflows
 
-    /// The workflow `workflows/NAME.yml`, read and checked once.
-    /// - Throws: `WorkflowError` when it is missing or wrong.
-    public func workflow(named name: String = "default") throws -> Workflow {
-        if let cached = workflowsLock.withLock({ workflows[name] }) { return cached }
-        let path = "workflows/\(name).yml"
-        guard let data = FileManager.default.contents(atPath: git.absolutePath(path)) else {
-            throw WorkflowError.missing(path: path)
+    /// The workflow `workflows/NAME.yml` as committed at HEAD, read and checked once per HEAD.
+    ///
+    /// Rules come from history, never from the working tree: an edit nobody committed (or a
+    /// file nobody added) does not change what press allows.
+    /// - Throws: `WorkflowError` when it is missing, not committed, or wrong.
+    public func workflow(named name: String = Workflow.defaultName) throws -> Workflow {
+        let head = try git.headCommitID()
+        if let cached = workflowsLock.withLock({ workflowsHead == head ? workflows[name] : nil }) { return cached }
+        let workflow = try committedWorkflow(named: name, at: head)
+        workflowsLock.withLock {
+            if workflowsHead != head {
+                workflows = [:]
+                workflowsHead = head
+            }
+            workflows[name] = workflow
         }
-        let workflow = try Workflow(bytes: [UInt8](data), path: path)
-        workflowsLock.withLock { workflows[name] = workflow }
         return workflow
     }
 
-    /// The workflow a post names with `workflow:`, or the default one.
+    /// The workflow `name` as it stood in `commit` (nil: an unborn branch, where there is none).
+    func committedWorkflow(named name: String, at commit: ObjectID?) throws -> Workflow {
+        let path = Workflow.path(of: name)
+        guard let commit, let bytes = try git.contents(atPath: path, in: commit) else {
+            throw isFile(path) ? WorkflowError.notCommitted(path: path) : WorkflowError.missing(path: path)
+        }
+        return try Workflow(bytes: bytes, path: path)
+    }
+
+    /// The workflow a post names with `workflow:`, or the default one. A post may name only the
+    /// default workflow or one that the default workflow lists under `workflows:`.
     public func workflow(for post: Post) throws -> Workflow {
-        guard let name = post.workflowName else { return try workflow() }
-        guard Slug(name) != nil, FileManager.default.fileExists(atPath: git.absolutePath("workflows/\(name).yml")) else {
-            throw WorkflowError.unknownWorkflow(post.location(of: "workflow"), name: name)
+        let defaults = try workflow()
+        guard let name = post.workflowName, name != Workflow.defaultName else { return defaults }
+        guard defaults.workflows.contains(name) else {
+            throw WorkflowError.unknownWorkflow(post.location(of: "workflow"), name: name, allowed: defaults.workflows, listedIn: defaults.path)
         }
         return try workflow(named: name)
     }
@@ -70,10 +89,18 @@ public final class ContentRepository: @unchecked Sendable {
     public func readPost(at path: String) throws -> Post {
         let absolute = git.absolutePath(path)
         var info = stat()
-        if lstat(absolute, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK {
-            let target = URL(fileURLWithPath: absolute).resolvingSymlinksInPath().path
-            let root = URL(fileURLWithPath: git.workdir).resolvingSymlinksInPath().path
-            throw FrontMatterError.symbolicLink(SourceLocation(path: path), outside: !target.hasPrefix(root + "/"))
+        if lstat(absolute, &info) == 0 {
+            switch info.st_mode & S_IFMT {
+            case S_IFREG: break
+            case S_IFLNK:
+                let target = URL(fileURLWithPath: absolute).resolvingSymlinksInPath().path
+                let root = URL(fileURLWithPath: git.workdir).resolvingSymlinksInPath().path
+                throw FrontMatterError.symbolicLink(SourceLocation(path: path), outside: !target.hasPrefix(root + "/"))
+            case S_IFIFO: throw FrontMatterError.notARegularFile(SourceLocation(path: path), kind: "a FIFO (named pipe)")
+            case S_IFDIR: throw FrontMatterError.notARegularFile(SourceLocation(path: path), kind: "a directory")
+            case S_IFSOCK: throw FrontMatterError.notARegularFile(SourceLocation(path: path), kind: "a socket")
+            default: throw FrontMatterError.notARegularFile(SourceLocation(path: path), kind: "a device")
+            }
         }
         guard let bytes = readFile(absolute) else {
             throw FrontMatterError.unreadable(SourceLocation(path: path), reason: String(cString: strerror(errno)))
@@ -141,11 +168,16 @@ func editDistance(_ a: String, _ b: String) -> Int {
 
 /// A whole file's bytes, read with one open, fstat and read; nil (with errno set) on failure.
 func readFile(_ path: String) -> [UInt8]? {
-    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    // Non-blocking and checked after opening: a FIFO swapped in after a check never blocks a read.
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
     guard descriptor >= 0 else { return nil }
     defer { close(descriptor) }
     var info = stat()
     guard fstat(descriptor, &info) == 0 else { return nil }
+    guard info.st_mode & S_IFMT == S_IFREG else {
+        errno = EINVAL
+        return nil
+    }
     var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
     var filled = 0
     while true {

@@ -20,6 +20,8 @@ public struct FrontMatter {
 
     /// The top-level keys, in file order, with their values and positions.
     public private(set) var entries: [Entry]
+    /// Each key's index in `entries`, so a lookup costs the same for 5 keys or 50,000.
+    private var positions: [String: Int]
 
     /// A line of the file with its line ending.
     typealias Line = ArraySlice<UInt8>
@@ -67,7 +69,13 @@ public struct FrontMatter {
         body = content[start...]
         newline = first.last == 0x0A && first.dropLast().last == 0x0D ? "\r\n" : "\n"
         entries = []
+        positions = [:]
         entries = try parse()
+        positions = FrontMatter.positions(of: entries)
+    }
+
+    private static func positions(of entries: [Entry]) -> [String: Int] {
+        Dictionary(entries.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// The file's bytes as they are now.
@@ -105,7 +113,7 @@ public struct FrontMatter {
     /// The 1-based line in the file where the body starts.
     public var bodyStartLine: Int { lines.count + 3 }
 
-    public func entry(_ key: String) -> Entry? { entries.first { $0.key == key } }
+    public func entry(_ key: String) -> Entry? { positions[key].map { entries[$0] } }
 
     // MARK: - Editing
 
@@ -141,6 +149,7 @@ public struct FrontMatter {
             throw FrontMatterError.unsafeEdit(entry(key)?.location ?? SourceLocation(path: path, line: 2), key: key)
         }
         entries = after
+        positions = FrontMatter.positions(of: after)
     }
 
     /// The indices in `lines` of a key's line and its continuation lines.
@@ -176,6 +185,10 @@ public struct FrontMatter {
     /// The entries as the YAML parser reads them: the reference `SimpleYAML` must agree with.
     static func yamlEntries(_ lines: [Line], path: String) throws -> [Entry] {
         let text = String(decoding: lines.joined(), as: UTF8.self)
+        if text.utf8.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "*") }),
+            let (line, column) = firstAnchorOrAlias(in: text) {
+            throw FrontMatterError.alias(SourceLocation(path: path, line: line + 2, column: column + 1))
+        }
         let node: Node?
         do {
             // Front matter is read as text: the basic resolver types every scalar as a string,

@@ -9,6 +9,10 @@ public enum FrontMatterError: PressError, Equatable {
     case duplicateKey(SourceLocation, key: String)
     case wrongType(SourceLocation, key: String, expected: String)
     case symbolicLink(SourceLocation, outside: Bool)
+    /// A FIFO, directory, device or socket where a post should be: never opened.
+    case notARegularFile(SourceLocation, kind: String)
+    /// YAML anchors and aliases (`&name`, `*name`): refused, so no post can expand into gigabytes.
+    case alias(SourceLocation)
     /// A rewrite would have changed a key press does not own; nothing was written.
     case unsafeEdit(SourceLocation, key: String)
 
@@ -17,7 +21,7 @@ public enum FrontMatterError: PressError, Equatable {
         case .unreadable(let location, _), .notUTF8(let location), .noFrontMatter(let location),
             .unterminated(let location), .malformedYAML(let location, _), .notAMapping(let location),
             .duplicateKey(let location, _), .wrongType(let location, _, _), .symbolicLink(let location, _),
-            .unsafeEdit(let location, _):
+            .unsafeEdit(let location, _), .notARegularFile(let location, _), .alias(let location):
             return location
         }
     }
@@ -38,6 +42,9 @@ public enum FrontMatterError: PressError, Equatable {
             return outside
                 ? "the post is a symbolic link to a file outside the repository; press refuses to follow it"
                 : "the post is a symbolic link; press keeps posts as regular files"
+        case .notARegularFile(_, let kind): return "the post is \(kind), not a regular file; press does not open it"
+        case .alias:
+            return "YAML anchors and aliases ('&name', '*name') are not accepted in front matter; write the value out"
         case .unsafeEdit(_, let key):
             return "rewriting '\(key)' would have changed other front matter; the file was left alone"
         }

@@ -6,6 +6,7 @@ public enum TimeError: PressError, Equatable {
     case nonexistent(String, zone: String)
     case ambiguous(String, zone: String)
     case inPast(String, now: String)
+    case outOfRange(String, stored: String)
 
     public var location: SourceLocation? { nil }
     /// A time in the past is a refusal; a time that cannot be read is a usage error.
@@ -22,6 +23,8 @@ public enum TimeError: PressError, Equatable {
             return "'\(text)' does not exist in \(zone): the clocks skip that hour (daylight saving time starts)"
         case .ambiguous(let text, let zone):
             return "'\(text)' happens twice in \(zone) (daylight saving time ends); give an offset to say which"
+        case .outOfRange(let text, let stored):
+            return "'\(text)' would be stored as '\(stored)', which press cannot read back; use a time in the years 1 to 9999"
         case .inPast(let text, let now):
             return "'\(text)' is in the past (it is now \(now)); a post can only be scheduled for a later time"
         }
@@ -57,6 +60,17 @@ public enum PressTime {
         if valid.isEmpty { throw TimeError.nonexistent(text, zone: zone.identifier) }
         if valid.count > 1 { throw TimeError.ambiguous(text, zone: zone.identifier) }
         return valid.first ?? naive
+    }
+
+    /// `date` written as `format` does, when it reads back as the same instant (years 1 to 9999).
+    /// - Throws: `TimeError.outOfRange` naming `text`, what the user typed.
+    public static func storable(_ date: Date, zone: TimeZone, typed text: String) throws -> String {
+        let stored = format(date, zone: zone)
+        let back = try? parse(stored, zone: zone)
+        guard stored.utf8.count == 25, back?.timeIntervalSince1970 == date.timeIntervalSince1970.rounded(.down) else {
+            throw TimeError.outOfRange(text, stored: stored)
+        }
+        return stored
     }
 
     /// Writes `date` as `2026-12-01T09:00:00+01:00`, with the offset `zone` has at that instant.

@@ -9,13 +9,14 @@ enum SimpleYAML {
 
     static func entries(_ lines: [Bytes], path: String) -> [FrontMatter.Entry]? {
         var entries: [FrontMatter.Entry] = []
+        var seen: Set<String> = []
         var index = 0
         while index < lines.count {
             let line = content(lines[index])
             index += 1
             if line.isEmpty || line.first == hash { continue }
             guard let first = line.first, first != space, first != dash, first != tab else { return nil }
-            guard let (key, rest) = splitKey(line), !entries.contains(where: { $0.key == key }) else { return nil }
+            guard let (key, rest) = splitKey(line), seen.insert(key).inserted else { return nil }
             let location = SourceLocation(path: path, line: index + 1, column: 1)
             if !rest.isEmpty {
                 guard let value = inlineValue(rest) else { return nil }

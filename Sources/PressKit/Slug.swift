@@ -4,6 +4,12 @@ import Foundation
 public struct Slug: Hashable, Sendable, CustomStringConvertible {
     public let value: String
 
+    /// The longest slug: its file name, with '.md' and a temporary suffix, stays far below the
+    /// 255 bytes file systems allow.
+    public static let maxLength = 200
+    /// Slugs made from titles are cut to this length, at a hyphen.
+    public static let maxLengthFromTitle = 80
+
     /// Accepts a slug as typed; nil when it is not of the slug form.
     public init?(_ value: String) {
         guard Slug.isValid(value) else { return nil }
@@ -28,6 +34,10 @@ public struct Slug: Hashable, Sendable, CustomStringConvertible {
             }
         }
         guard !out.isEmpty else { return nil }
+        if out.count > Slug.maxLengthFromTitle {
+            let cut = out.prefix(Slug.maxLengthFromTitle)
+            out = String(cut.lastIndex(of: "-").map { cut[..<$0] } ?? cut)
+        }
         self.value = out
     }
 
@@ -37,6 +47,7 @@ public struct Slug: Hashable, Sendable, CustomStringConvertible {
     public static func problem(with value: String) -> String? {
         if isValid(value) { return nil }
         if value.isEmpty { return "a slug cannot be empty" }
+        if value.count > maxLength { return "a slug is at most \(maxLength) characters; this one has \(value.count)" }
         if value.contains("/") || value.contains("..") { return "a slug cannot contain '/' or '..'" }
         if value.contains(where: \.isWhitespace) { return "a slug cannot contain spaces" }
         if value.contains(where: \.isUppercase) { return "a slug must be lowercase" }
@@ -47,7 +58,7 @@ public struct Slug: Hashable, Sendable, CustomStringConvertible {
     }
 
     private static func isValid(_ value: String) -> Bool {
-        guard !value.isEmpty, !value.hasPrefix("-"), !value.hasSuffix("-"), !value.utf8.elementsContain([0x2D, 0x2D]) else { return false }
+        guard !value.isEmpty, value.utf8.count <= maxLength, !value.hasPrefix("-"), !value.hasSuffix("-"), !value.utf8.elementsContain([0x2D, 0x2D]) else { return false }
         return value.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
     }
 

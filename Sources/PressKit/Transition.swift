@@ -74,7 +74,7 @@ extension ContentRepository {
             guard date > request.now else {
                 throw TimeError.inPast(at, now: PressTime.format(request.now, zone: workflow.timeZone))
             }
-            publishAt = PressTime.format(date, zone: workflow.timeZone)
+            publishAt = try PressTime.storable(date, zone: workflow.timeZone, typed: at)
         }
 
         let fm = try edit(post, rule: rule, workflow: workflow, request: request, publishAt: publishAt)
@@ -115,7 +115,10 @@ extension ContentRepository {
         if rule.comment == .none && !comment.isEmpty { throw TransitionError.commentNotTaken(transition: rule.name) }
         if rule.at == .required && request.at == nil { throw TransitionError.timeRequired(transition: rule.name) }
         if rule.at == .none && request.at != nil { throw TransitionError.timeNotTaken(transition: rule.name) }
-        let have = Set(post.approvals.map { $0.person.email.lowercased() }).count
+        guard rule.approvals > 0 else { return }
+        // Only approvals history shows count: the front matter is text anyone can type.
+        let recorded = recordedApprovals(of: post, workflow: workflow, history: try transitionHistory())
+        let have = Set(post.approvals.map { $0.person.email.lowercased() }).intersection(recorded).count
         if have < rule.approvals {
             throw TransitionError.approvalsNeeded(transition: rule.name, needed: rule.approvals, have: have)
         }

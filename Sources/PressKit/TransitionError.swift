@@ -45,7 +45,7 @@ public enum TransitionError: PressError, Equatable {
         case .commentNotTaken(let transition):
             return "'\(transition)' takes no comment"
         case .approvalsNeeded(let transition, let needed, let have):
-            return "'\(transition)' needs \(needed) approval\(needed == 1 ? "" : "s"); the post has \(have)"
+            return "'\(transition)' needs \(needed) approval\(needed == 1 ? "" : "s"); history shows \(have) (an approval counts when an approve commit records it)"
         case .timeRequired(let transition):
             return "'\(transition)' needs a time: pass --at TIME"
         case .timeNotTaken(let transition):

@@ -4,10 +4,10 @@ import Yams
 extension Workflow {
     static let topLevelKeys = [
         "timezone", "roles", "states", "transitions", "required", "folders", "scheduler", "fields", "site", "links",
-        "missed", "hooks",
+        "missed", "hooks", "workflows", "admin", "hook_env", "hook_timeout",
     ]
     static let fieldKeys = ["type", "values", "max_length"]
-    static let linkKeys = ["timeout", "concurrency", "per_host", "cache_ttl", "retries", "exclude", "accept"]
+    static let linkKeys = ["timeout", "concurrency", "per_host", "cache_ttl", "retries", "exclude", "accept", "private"]
     static let transitionKeys = ["from", "to", "by", "not_author", "comment", "approvals", "approve", "at", "clears", "gate"]
 
     /// Reads and checks a workflow file.
@@ -19,6 +19,11 @@ extension Workflow {
         let reader = NodeReader(path: path)
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw WorkflowError.unreadable(SourceLocation(path: path), reason: "it is not UTF-8")
+        }
+        if let (line, column) = firstAnchorOrAlias(in: text) {
+            throw WorkflowError.wrongType(
+                SourceLocation(path: path, line: line + 1, column: column + 1), key: "workflow",
+                expected: "written out: YAML anchors and aliases ('&name', '*name') are not accepted")
         }
         let root: Node
         do {
@@ -35,7 +40,12 @@ extension Workflow {
         guard let statesNode = top["states"] else { throw WorkflowError.missingKey(reader.location(root), key: "states") }
         states = try reader.strings(statesNode, key: "states")
         guard !states.isEmpty else { throw WorkflowError.wrongType(reader.location(statesNode), key: "states", expected: "a non-empty list of state names") }
-        let knownStates = Set(states)
+        var knownStates: Set<String> = []
+        for (state, node) in zip(states, statesNode.sequence.map(Array.init) ?? [statesNode]) {
+            guard knownStates.insert(state).inserted else {
+                throw WorkflowError.wrongType(reader.location(node), key: "states", expected: "a list of distinct states ('\(state)' is listed twice)")
+            }
+        }
         func checkState(_ state: String, _ node: Node) throws {
             guard knownStates.contains(state) else { throw WorkflowError.unknownState(reader.location(node), state: state) }
         }
@@ -79,6 +89,11 @@ extension Workflow {
             scheduler = Person(
                 name: try fields["name"].map { try reader.string($0, key: "scheduler.name") } ?? "press-scheduler",
                 email: try reader.string(email, key: "scheduler.email"))
+            for (key, value) in [("name", scheduler.name), ("email", scheduler.email)] {
+                if let problem = Person.headerProblem(value) {
+                    throw WorkflowError.wrongType(reader.location(fields[key] ?? email), key: "scheduler.\(key)", expected: "a value fit for a commit (it \(problem))")
+                }
+            }
         }
 
         var required: [String: [String]] = [:]
@@ -135,10 +150,21 @@ extension Workflow {
             if let node = spec["retries"] { links.retries = try reader.count(node, key: "links.retries") }
             if let node = spec["exclude"] {
                 links.exclude = try reader.strings(node, key: "links.exclude")
-                for (pattern, item) in zip(links.exclude, node.sequence.map(Array.init) ?? [node])
-                where (try? NSRegularExpression(pattern: pattern)) == nil {
-                    throw WorkflowError.wrongType(reader.location(item), key: "links.exclude", expected: "regular expressions")
+                for (pattern, item) in zip(links.exclude, node.sequence.map(Array.init) ?? [node]) {
+                    do {
+                        _ = try Pattern(pattern)
+                    } catch let error as Pattern.SyntaxError {
+                        throw WorkflowError.wrongType(
+                            reader.location(item), key: "links.exclude",
+                            expected: "regular expressions press can match in linear time: '\(pattern)' has \(error.message)")
+                    }
                 }
+            }
+            if let node = spec["private"] {
+                guard let rule = LinkPolicy.AddressRule(rawValue: try reader.string(node, key: "links.private")) else {
+                    throw WorkflowError.wrongType(reader.location(node), key: "links.private", expected: "'allow' or 'deny'")
+                }
+                links.privateAddresses = rule
             }
             if let node = spec["accept"] {
                 let codes = try reader.strings(node, key: "links.accept")
@@ -182,6 +208,23 @@ extension Workflow {
             }
         }
         self.hooks = hooks
+
+        workflows = []
+        if let node = top["workflows"] {
+            workflows = try reader.strings(node, key: "workflows")
+            for (name, item) in zip(workflows, node.sequence.map(Array.init) ?? [node]) where Slug(name) == nil {
+                throw WorkflowError.wrongType(reader.location(item), key: "workflows", expected: "names of files in workflows/ without '.yml' ('\(name)' is not one)")
+            }
+        }
+        hookEnvironment = try top["hook_env"].map { try reader.strings($0, key: "hook_env") } ?? []
+        hookTimeout = try top["hook_timeout"].map { try reader.seconds($0, key: "hook_timeout") } ?? 60
+        admin = Workflow.defaultAdmin
+        if let node = top["admin"] {
+            admin = try reader.strings(node, key: "admin")
+            for (role, item) in zip(admin, node.sequence.map(Array.init) ?? [node]) where roles[role] == nil {
+                throw WorkflowError.unknownRole(reader.location(item), role: role)
+            }
+        }
 
         guard let transitionsNode = top["transitions"] else {
             throw WorkflowError.missingKey(reader.location(root), key: "transitions")

@@ -49,8 +49,33 @@ public struct Workflow: Sendable {
     public var missed: MissedPolicy
     /// Commands and webhooks to run when a post enters a state, by state.
     public var hooks: [String: [Hook]]
+    /// Other workflows a post may name with `workflow:` (`workflows:` in the default workflow).
+    public var workflows: [String]
+    /// The roles that may change what runs commands: hooks and their environment (`admin:`).
+    public var admin: [String]
+    /// Names of environment variables handed to hook commands besides the `PRESS_*` facts,
+    /// `PATH`, `HOME` and `LANG` (`hook_env:`).
+    public var hookEnvironment: [String]
+    /// Seconds a hook command may run before it is killed (`hook_timeout:`).
+    public var hookTimeout: Double
+
+    /// Everything in the workflow that makes press run a command or reach a URL: a change to any
+    /// of it must come from an admin.
+    public var commands: Commands { Commands(hooks: hooks, environment: hookEnvironment) }
+
+    public struct Commands: Equatable, Sendable {
+        public var hooks: [String: [Hook]]
+        public var environment: [String]
+    }
 
     public static let builtInRoles = ["author", "scheduler"]
+    public static let defaultName = "default"
+    public static let defaultAdmin = ["editor"]
+
+    public static func path(of name: String) -> String { "workflows/\(name).yml" }
+
+    /// The people who hold one of the `admin` roles.
+    public var admins: [String] { admin.flatMap { roles[$0] ?? [] } }
     public static let publishedFolder = "published"
     public static let draftsFolder = "drafts"
 

@@ -9,14 +9,15 @@ public enum WorkflowError: PressError, Equatable {
     case unknownState(SourceLocation, state: String)
     case unknownRole(SourceLocation, role: String)
     case unknownTimeZone(SourceLocation, name: String)
-    case unknownWorkflow(SourceLocation, name: String)
+    case unknownWorkflow(SourceLocation, name: String, allowed: [String], listedIn: String)
+    case notCommitted(path: String)
 
     public var location: SourceLocation? {
         switch self {
-        case .missing(let path): return SourceLocation(path: path)
+        case .missing(let path), .notCommitted(let path): return SourceLocation(path: path)
         case .unreadable(let location, _), .malformedYAML(let location, _), .unknownKey(let location, _, _),
             .missingKey(let location, _), .wrongType(let location, _, _), .unknownState(let location, _),
-            .unknownRole(let location, _), .unknownTimeZone(let location, _), .unknownWorkflow(let location, _):
+            .unknownRole(let location, _), .unknownTimeZone(let location, _), .unknownWorkflow(let location, _, _, _):
             return location
         }
     }
@@ -36,7 +37,11 @@ public enum WorkflowError: PressError, Equatable {
         case .unknownRole(_, let role):
             return "unknown role '\(role)': it is not in 'roles' and not built in (author, scheduler)"
         case .unknownTimeZone(_, let name): return "unknown time zone '\(name)'"
-        case .unknownWorkflow(_, let name): return "the post names workflow '\(name)', but workflows/\(name).yml does not exist"
+        case .unknownWorkflow(_, let name, let allowed, let listedIn):
+            let list = allowed.isEmpty ? "it lists none" : "it lists \(allowed.joined(separator: ", "))"
+            return "the post names workflow '\(name)', which \(listedIn) does not allow under 'workflows:' (\(list))"
+        case .notCommitted(let path):
+            return "\(path) is not committed: press takes its rules from the committed workflows only; commit it first"
         }
     }
 }

@@ -14,6 +14,9 @@ struct SchedulerService: Service {
     let fetchInterval: TimeInterval
     let logger: Logger
     let scheduler: Scheduler
+    /// Hooks run beside the scheduler, so a slow or failing one (retried with backoff) never
+    /// delays the next publish; a graceful stop waits for them.
+    let hooks = HookTasks()
 
     init(repository: ContentRepository, sync: RemoteSync?, fetchInterval: TimeInterval, logger: Logger) {
         self.repository = repository
@@ -78,6 +81,7 @@ struct SchedulerService: Service {
                 try rescan()
             }
         }
+        await hooks.finish()
         logger.info("stopped")
     }
 
@@ -116,9 +120,35 @@ struct SchedulerService: Service {
             logger.error("held", metadata: metadata)
         }
         if let result = event.result {
-            for outcome in await HookRunner().run(result, in: repository) where outcome.failure != nil {
-                logger.error("hook failed", metadata: ["slug": "\(event.slug)", "hook": "\(outcome.hook)", "attempts": "\(outcome.attempts)", "error": "\(outcome.failure ?? "")"])
+            let (repository, logger) = (repository, logger)
+            await hooks.start {
+                for outcome in await HookRunner().run(result, in: repository) where outcome.failure != nil {
+                    logger.error("hook failed", metadata: ["slug": "\(result.slug)", "hook": "\(outcome.hook)", "attempts": "\(outcome.attempts)", "error": "\(outcome.failure ?? "")"])
+                }
             }
+        }
+    }
+}
+
+/// The hook runs still going, so that a graceful stop can wait for them.
+actor HookTasks {
+    private var running: [Int: Task<Void, Never>] = [:]
+    private var next = 0
+
+    func start(_ work: @escaping @Sendable () async -> Void) {
+        let id = next
+        next += 1
+        running[id] = Task {
+            await work()
+            self.done(id)
+        }
+    }
+
+    private func done(_ id: Int) { running[id] = nil }
+
+    func finish() async {
+        while let (_, task) = running.first {
+            await task.value
         }
     }
 }

@@ -18,14 +18,11 @@ extension RepositoryOptions {
         do {
             result = try await repository.transition(
                 TransitionRequest(
-                    name: name, slug: slug, actor: actor, committer: Person.committer(for: actor), comment: comment, at: at,
+                    name: name, slug: slug, actor: actor, committer: try Person.committer(for: actor), comment: comment, at: at,
                     now: Date(), skipExternal: skipExternal),
                 checker: checker)
         } catch let error as GateError {
-            let style = TerminalStyle(descriptor: 2)
-            for diagnostic in error.report.sorted {
-                FileHandle.standardError.write(Data((Report.line(diagnostic, style) + "\n").utf8))
-            }
+            error.printDiagnostics()
             throw error
         }
         let style = TerminalStyle(descriptor: 1)
@@ -33,8 +30,19 @@ extension RepositoryOptions {
         if let publishAt = result.publishAt { line += " at \(publishAt)" }
         print("\(line)  \(result.path)  [\(result.commit.description.prefix(7))]")
         try remote.push(result.commit, through: sync)
-        for outcome in await HookRunner().run(result, in: repository) where outcome.failure != nil {
+        // One attempt each: the person at the terminal does not wait for retries.
+        for outcome in await HookRunner(retries: 0).run(result, in: repository) where outcome.failure != nil {
             Diagnostics.standardError.warn(HookFailure(outcome: outcome))
+        }
+    }
+}
+
+extension GateError {
+    /// The gate's findings on stderr, one diagnostic a line, before the refusal itself.
+    func printDiagnostics() {
+        let style = TerminalStyle(descriptor: 2)
+        for diagnostic in report.sorted {
+            FileHandle.standardError.write(Data((Report.line(diagnostic, style) + "\n").utf8))
         }
     }
 }
@@ -82,5 +90,8 @@ struct HookFailure: PressError {
     var outcome: HookOutcome
     var location: SourceLocation? { nil }
     var isConfigurationError: Bool { false }
-    var description: String { "hook \(outcome.hook) failed after \(outcome.attempts) attempts: \(outcome.failure ?? "")" }
+    var description: String {
+        let tries = outcome.attempts == 1 ? "" : " after \(outcome.attempts) attempts"
+        return outcome.attempts == 0 ? "hook \(outcome.hook) \(outcome.failure ?? "")" : "hook \(outcome.hook) failed\(tries): \(outcome.failure ?? "")"
+    }
 }

@@ -14,6 +14,7 @@ import Testing
     @Test func aMissingWorkflowNamesTheFile() throws {
         let repository = try CLIRepository()
         try FileManager.default.removeItem(atPath: repository.directory.file("workflows/default.yml"))
+        try repository.commitAll("remove the workflow")
         let output = try repository.press(["submit", "hello"], as: People.ada)
         #expect(output.status == 2)
         #expect(output.stderr.hasPrefix("workflows/default.yml:1:1: error: no workflow file"))
@@ -21,7 +22,7 @@ import Testing
 
     @Test func malformedWorkflowYAMLIsReportedAtItsLine() throws {
         let repository = try CLIRepository()
-        try repository.directory.write("workflows/default.yml", testWorkflow.replacingOccurrences(of: "roles:\n", with: "roles: [\n"))
+        try repository.commitWorkflow(testWorkflow.replacingOccurrences(of: "roles:\n", with: "roles: [\n"))
         let before = try Snapshot(repository)
         let output = try repository.press(["submit", "hello"], as: People.ada)
         #expect(output.status == 2)
@@ -204,7 +205,7 @@ import Testing
     @Test(arguments: [["status"], ["show", "hello"], ["log", "hello"], ["new", "Another"]])
     func everyCommandRefusesABrokenWorkflow(arguments: [String]) throws {
         let repository = try CLIRepository()
-        try repository.directory.write("workflows/default.yml", testWorkflow + "colour: blue\n")
+        try repository.commitWorkflow(testWorkflow + "colour: blue\n")
         let before = try Snapshot(repository)
         let output = try repository.press(arguments, as: People.ada)
         #expect(output.status == 2, "\(output)")

@@ -23,6 +23,23 @@ final class CLIRepository {
         try TestSupport.press(arguments, in: path, as: person, environment: environment)
     }
 
+    /// Writes `workflows/NAME.yml` and commits it with the git CLI as `person` (press takes its
+    /// rules from committed workflows only).
+    func commitWorkflow(_ text: String, name: String = "default", as person: [String: String] = People.eddie) throws {
+        try directory.write("workflows/\(name).yml", text)
+        try commitAll("workflows: \(name)", as: person)
+    }
+
+    /// Commits everything in the working tree with the git CLI, as `person`.
+    func commitAll(_ message: String, as person: [String: String] = People.eddie) throws {
+        var environment = person
+        environment["GIT_COMMITTER_NAME"] = person["GIT_AUTHOR_NAME"]
+        environment["GIT_COMMITTER_EMAIL"] = person["GIT_AUTHOR_EMAIL"]
+        let add = try git(["add", "-A"], in: path, environment: environment)
+        let commit = try git(["commit", "-qm", message], in: path, environment: environment)
+        guard add.status == 0, commit.status == 0 else { throw CLIFailure(output: commit) }
+    }
+
     func head() throws -> String { try git(["rev-parse", "HEAD"], in: path).stdout }
     func status() throws -> String { try git(["status", "--porcelain"], in: path).stdout }
     func fsck() throws -> Output { try git(["fsck", "--strict"], in: path) }

@@ -16,7 +16,7 @@ public final class HTTPLinkChecker: ExternalChecking {
     ///   - cacheDirectory: where successes are remembered (`.press/cache`); nil for no cache.
     ///   - progress: called with (done, total) as URLs finish.
     public init(cacheDirectory: String?, progress: (@Sendable (Int, Int) -> Void)? = nil, now: @escaping @Sendable () -> Date = Date.init) {
-        cache = cacheDirectory.map { LinkCache(directory: $0) }
+        cache = cacheDirectory.flatMap { LinkCache.isPlainDirectoryPath($0) ? LinkCache(directory: $0) : nil }
         self.progress = progress
         self.now = now
     }
@@ -26,12 +26,12 @@ public final class HTTPLinkChecker: ExternalChecking {
         let started = now()
         var results: [String: ExternalResult] = [:]
         let fresh = cache?.fresh(at: started, ttl: policy.cacheTTL) ?? []
-        let exclusions = policy.exclude.compactMap { try? NSRegularExpression(pattern: $0) }
+        let exclusions = policy.exclude.compactMap { try? Pattern($0) }
         var pending: [String] = []
         for url in unique {
             if fresh.contains(url) {
                 results[url] = .ok
-            } else if exclusions.contains(where: { $0.firstMatch(in: url, range: NSRange(url.startIndex..., in: url)) != nil }) {
+            } else if exclusions.contains(where: { $0.matches(url) }) {
                 results[url] = .excluded
             } else {
                 pending.append(url)
@@ -83,7 +83,9 @@ struct Probe {
         var current = url
         var visited: Set<String> = [url]
         var allPermanent = true
+        let addresses = AddressCheck(rule: policy.privateAddresses)
         for _ in 0...Probe.maxRedirects {
+            if let refusal = await addresses.refusal(for: current) { return .failed(refusal) }
             let answer: Answer
             do {
                 answer = try await request(current)
@@ -96,6 +98,10 @@ struct Probe {
             case 301, 302, 303, 307, 308:
                 guard let location = answer.location, let next = URL(string: location, relativeTo: URL(string: current))?.absoluteString else {
                     return .failed("a redirect (\(answer.status)) without a usable Location")
+                }
+                // Only the web: a redirect to http+unix://, file: or any other scheme is not followed.
+                guard let scheme = URL(string: next)?.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
+                    return .failed("a redirect (\(answer.status)) to '\(next)', which is not an http(s) URL; not followed")
                 }
                 if answer.status != 301 && answer.status != 308 { allPermanent = false }
                 guard visited.insert(next).inserted else { return .redirectLoop }
@@ -199,11 +205,22 @@ struct LinkCache {
     let directory: String
     var file: String { directory + "/links.json" }
 
+    /// Whether neither the cache folder nor its parent (`.press`) is a symbolic link: a committed
+    /// `.press` link must not make press write outside the repository.
+    static func isPlainDirectoryPath(_ path: String) -> Bool {
+        let parent = (path as NSString).deletingLastPathComponent
+        return [parent, path].allSatisfy { part in
+            var info = stat()
+            return lstat(part, &info) != 0 || info.st_mode & S_IFMT != S_IFLNK
+        }
+    }
+
     func fresh(at now: Date, ttl: Double) -> Set<String> {
         guard let data = FileManager.default.contents(atPath: file),
             let entries = try? JSONDecoder().decode([String: Double].self, from: data)
         else { return [] }
-        return Set(entries.filter { now.timeIntervalSince1970 - $0.value < ttl }.keys)
+        // An entry from the future (a clock set back, or a hand-made file) proves nothing.
+        return Set(entries.filter { now.timeIntervalSince1970 - $0.value < ttl && $0.value <= now.timeIntervalSince1970 + 60 }.keys)
     }
 
     func record(_ urls: [String], at now: Date) {

@@ -11,16 +11,27 @@ public struct HookOutcome: Sendable {
 }
 
 /// Runs the workflow's hooks for the state a transition entered, after its commit. A failing
-/// hook is retried (3 more times, with backoff) and reported; it never undoes the transition.
+/// hook is retried (`retries` more times, with backoff) and reported; it never undoes the
+/// transition.
+///
+/// Commands run only when an admin made the last change to them (`CommandTrust`), with a clean
+/// environment (the `PRESS_*` facts, `PATH`, `HOME`, `LANG` and the names the workflow lists
+/// under `hook_env`), and are killed, with every process they started, after `hook_timeout`.
 public struct HookRunner: Sendable {
     public var retries = 3
     /// Seconds before the first retry; doubled each time.
     public var backoff: Double = 0.5
+    /// The environment the hook's variables are taken from.
+    public var environment: [String: String]
 
-    public init(retries: Int = 3, backoff: Double = 0.5) {
+    public init(retries: Int = 3, backoff: Double = 0.5, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.retries = retries
         self.backoff = backoff
+        self.environment = environment
     }
+
+    /// Variables every hook gets from press's own environment, whatever the workflow says.
+    static let passedThrough = ["PATH", "HOME", "LANG"]
 
     public func run(_ result: TransitionResult, in repository: ContentRepository) async -> [HookOutcome] {
         // The hooks of the post's own workflow (`workflow:`), else the default one's.
@@ -28,6 +39,15 @@ public struct HookRunner: Sendable {
         guard let workflow = try? post.map(repository.workflow(for:)) ?? repository.workflow(),
             let hooks = workflow.hooks[result.to], !hooks.isEmpty
         else { return [] }
+        let trust: CommandTrust
+        do {
+            trust = try repository.commandTrust(of: workflow)
+        } catch {
+            trust = .untrusted(path: workflow.path, commit: "?", author: "an unknown person (\(error))", admins: workflow.admins)
+        }
+        if let refusal = trust.refusal {
+            return hooks.map { HookOutcome(hook: $0, attempts: 0, failure: refusal) }
+        }
         let facts: [String: String] = [
             "slug": result.slug, "path": result.path, "state": result.to, "transition": result.transition,
             "commit": result.commit.description, "title": post?.title ?? "", "author": post?.author?.description ?? "",
@@ -40,8 +60,8 @@ public struct HookRunner: Sendable {
                 if attempt > 0 { try? await Task.sleep(nanoseconds: UInt64(backoff * pow(2, Double(attempt - 1)) * 1e9)) }
                 attempt += 1
                 switch hook {
-                case .run(let command): failure = runCommand(command, facts: facts, in: repository.root)
-                case .webhook(let url): failure = await deliver(facts, to: url)
+                case .run(let command): failure = await runCommand(command, facts: facts, workflow: workflow, in: repository.root)
+                case .webhook(let url): failure = await deliver(facts, to: url, addresses: AddressCheck(rule: workflow.links.privateAddresses))
                 }
             } while failure != nil && attempt <= retries
             outcomes.append(HookOutcome(hook: hook, attempts: attempt, failure: failure))
@@ -49,44 +69,84 @@ public struct HookRunner: Sendable {
         return outcomes
     }
 
-    private func runCommand(_ command: String, facts: [String: String], in directory: String) -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        var environment = ProcessInfo.processInfo.environment
-        for key in ["slug", "path", "state", "transition", "commit"] { environment["PRESS_\(key.uppercased())"] = facts[key] }
-        process.environment = environment
-        process.standardInput = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            return "cannot start /bin/sh: \(error)"
-        }
-        process.waitUntilExit()
-        return process.terminationStatus == 0 ? nil : "'\(command)' exited with \(process.terminationStatus)"
+    /// The environment a hook command runs with: nothing of press's own but what is named.
+    func hookEnvironment(facts: [String: String], workflow: Workflow) -> [String: String] {
+        var variables: [String: String] = [:]
+        for name in HookRunner.passedThrough + workflow.hookEnvironment { variables[name] = environment[name] }
+        if variables["PATH"] == nil { variables["PATH"] = "/usr/local/bin:/usr/bin:/bin" }
+        for key in ["slug", "path", "state", "transition", "commit"] { variables["PRESS_\(key.uppercased())"] = facts[key] }
+        return variables
     }
 
-    private func deliver(_ facts: [String: String], to url: String) async -> String? {
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        let failure = await deliver(facts, to: url, with: client)
+    private func runCommand(_ command: String, facts: [String: String], workflow: Workflow, in directory: String) async -> String? {
+        let child = ChildProcess(
+            command: command, environment: hookEnvironment(facts: facts, workflow: workflow), directory: directory,
+            timeout: workflow.hookTimeout)
+        switch await child.run() {
+        case .exited(0): return nil
+        case .exited(let status): return "'\(command)' exited with \(status)"
+        case .signalled(let signal): return "'\(command)' was killed by signal \(signal)"
+        case .timedOut: return "'\(command)' ran longer than \(Int(workflow.hookTimeout)) s (hook_timeout) and was killed"
+        case .notStarted(let reason): return reason
+        }
+    }
+
+    private func deliver(_ facts: [String: String], to url: String, addresses: AddressCheck) async -> String? {
+        var configuration = HTTPClient.Configuration()
+        // Redirects are followed by hand, and only on the same host (`Webhook.next`).
+        configuration.redirectConfiguration = .disallow
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        let failure = await deliver(facts, to: url, with: client, addresses: addresses)
         try? await client.shutdown()
         return failure
     }
 
-    private func deliver(_ facts: [String: String], to url: String, with client: HTTPClient) async -> String? {
-        var request = HTTPClientRequest(url: url)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.headers.add(name: "User-Agent", value: "press")
+    private func deliver(_ facts: [String: String], to url: String, with client: HTTPClient, addresses: AddressCheck) async -> String? {
         guard let body = try? JSONSerialization.data(withJSONObject: facts, options: [.sortedKeys]) else { return "cannot encode the facts" }
-        request.body = .bytes(ByteBuffer(bytes: body))
-        do {
-            let response = try await client.execute(request, timeout: .seconds(10))
-            _ = try? await response.body.collect(upTo: 1 << 16)
-            return (200..<300).contains(Int(response.status.code)) ? nil : "\(url) answered HTTP \(response.status.code)"
-        } catch {
-            return "\(url) cannot be reached: \(error)"
+        var target = url
+        for _ in 0...Webhook.maxRedirects {
+            if let refusal = await addresses.refusal(for: target) { return "\(target): \(refusal)" }
+            var request = HTTPClientRequest(url: target)
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.headers.add(name: "User-Agent", value: "press")
+            request.body = .bytes(ByteBuffer(bytes: body))
+            do {
+                let response = try await client.execute(request, timeout: .seconds(10))
+                _ = try? await response.body.collect(upTo: 1 << 16)
+                let status = Int(response.status.code)
+                if (200..<300).contains(status) { return nil }
+                guard [307, 308].contains(status), let location = response.headers.first(name: "Location") else {
+                    return "\(target) answered HTTP \(status)"
+                }
+                switch Webhook.next(from: target, location: location) {
+                case .success(let next): target = next
+                case .failure(let refusal): return "\(target) answered HTTP \(status): \(refusal.reason)"
+                }
+            } catch {
+                return "\(target) cannot be reached: \(error)"
+            }
         }
+        return "\(url) redirected more than \(Webhook.maxRedirects) times"
+    }
+}
+
+/// Where a webhook may be redirected: only to http(s) on the same host and port, so the facts
+/// are never posted to a host the workflow did not name.
+enum Webhook {
+    static let maxRedirects = 5
+
+    struct Refusal: Error, Equatable {
+        var reason: String
+    }
+
+    static func next(from current: String, location: String) -> Result<String, Refusal> {
+        guard let base = URL(string: current), let next = URL(string: location, relativeTo: base)?.absoluteURL,
+            let scheme = next.scheme?.lowercased(), scheme == "http" || scheme == "https"
+        else { return .failure(Refusal(reason: "a redirect to '\(location)', which is not an http(s) URL, is not followed")) }
+        guard next.host?.lowercased() == base.host?.lowercased(), next.port == base.port, scheme == base.scheme?.lowercased() else {
+            return .failure(Refusal(reason: "a redirect to another host ('\(next.absoluteString)') is not followed for a webhook"))
+        }
+        return .success(next.absoluteString)
     }
 }

@@ -48,6 +48,13 @@ public struct LinkPolicy: Equatable, Sendable {
     public var exclude: [String] = []
     /// Status codes that count as success besides 2xx.
     public var accept: Set<Int> = []
+    /// Whether loopback and private addresses may be requested (`links.private: allow|deny`);
+    /// link-local addresses (cloud metadata) never are.
+    public var privateAddresses: AddressRule = .allow
+
+    public enum AddressRule: String, Sendable {
+        case allow, deny
+    }
 
     public init() {}
 }

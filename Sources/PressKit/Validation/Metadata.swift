@@ -49,6 +49,12 @@ struct MetadataCheck {
             report(nil, .error, "required", "the post has no 'status'")
         }
 
+        // Workflow: the default, or one the default workflow lets posts name.
+        if let name = post.workflowName, name != Workflow.defaultName, !workflow.workflows.contains(name) {
+            let allowed = workflow.workflows.isEmpty ? "it lists none" : "it lists \(workflow.workflows.joined(separator: ", "))"
+            report("workflow", .error, "workflow", "the post names workflow '\(name)', which \(workflow.path) does not allow under 'workflows:' (\(allowed))")
+        }
+
         // Slug: of the slug form, and the file's name.
         if let slug = post.slug {
             if let problem = Slug.problem(with: slug) {
@@ -66,6 +72,7 @@ struct MetadataCheck {
         switch rule.kind {
         case .string, .datetime, .email, .url:
             guard let text = value.string else { return ("type", "must be a single value, not a list or mapping") }
+            if let problem = controlCharacterProblem(text) { return ("control-character", problem) }
             if let max = rule.maxLength, text.utf8.count > max, text.count > max { return ("max-length", "is \(text.count) characters long; the most is \(max)") }
             if !rule.values.isEmpty && !rule.values.contains(text) {
                 return ("values", "is '\(text)', which is not one of: \(rule.values.joined(separator: ", "))")
@@ -81,6 +88,7 @@ struct MetadataCheck {
             guard let items else { return ("type", "must be a list of strings") }
             for item in items {
                 guard let text = item.string else { return ("type", "must be a list of strings") }
+                if let problem = controlCharacterProblem(text) { return ("control-character", problem) }
                 if !rule.values.isEmpty && !rule.values.contains(text) {
                     return ("values", "has '\(text)', which is not one of: \(rule.values.joined(separator: ", "))")
                 }
@@ -105,6 +113,15 @@ struct MetadataCheck {
             }
             return nil
         }
+    }
+
+    /// A control character (other than tab and newline) in a value: invisible, and cut off or
+    /// misread by the tools posts go on to (a NUL ends a C string).
+    static func controlCharacterProblem(_ text: String) -> String? {
+        guard let scalar = text.unicodeScalars.first(where: { ($0.value < 0x20 && $0 != "\t" && $0 != "\n") || $0.value == 0x7F }) else {
+            return nil
+        }
+        return "contains the control character U+\(String(format: "%04X", scalar.value)); remove it"
     }
 
     static func datetimeProblem(_ text: String) -> String? {

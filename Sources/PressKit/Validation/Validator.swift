@@ -91,6 +91,20 @@ public struct Validator {
             }
         }
 
+        // Approvals that history does not show (typed into the front matter), one walk for all.
+        var forged: [String: [Diagnostic]] = [:]
+        if posts.contains(where: { $0.0.frontMatter.entry("approvals") != nil }) {
+            let history = try repository.transitionHistory()
+            for (post, _) in posts where post.frontMatter.entry("approvals") != nil {
+                let rules = (try? repository.workflow(for: post)) ?? workflow
+                for approval in repository.forgedApprovals(of: post, workflow: rules, history: history) {
+                    forged[post.path, default: []].append(Diagnostic(
+                        post.location(of: "approvals"), .error, "approvals-history",
+                        "the approval by \(approval.person) is not in history: no approve commit by them since the post was created or sent back to '\(rules.initialState)'"))
+                }
+            }
+        }
+
         // The rules for each post, on both cores; each chunk keeps its own cache of anchors.
         let metadata = MetadataCheck(workflow: workflow)
         let anchors = Dictionary(posts.map { ($0.0.path, $0.1.anchors) }, uniquingKeysWith: { a, _ in a })
@@ -99,7 +113,7 @@ public struct Validator {
             return { item in
                 let (post, scan) = item
                 var found = PostFindings()
-                found.diagnostics = metadata.check(post)
+                found.diagnostics = metadata.check(post) + (forged[post.path] ?? [])
                 let slug = post.slug ?? post.fileSlug
                 let same = partial
                     ? ContentRepository.postFolders.map { "\($0)/\(slug).md" }.filter { repository.isFile($0) }

@@ -23,10 +23,16 @@ extension Press {
             let repository = try options.open()
             let sync = try remote.sync(repository)
             let actor = try Person.acting(in: repository.git)
-            let result = try repository.create(
-                NewPostRequest(
-                    title: title, slug: slug, categories: categories, tags: tags, summary: summary, actor: actor,
-                    committer: Person.committer(for: actor), now: Date()))
+            let result: TransitionResult
+            do {
+                result = try repository.create(
+                    NewPostRequest(
+                        title: title, slug: slug, categories: categories, tags: tags, summary: summary, actor: actor,
+                        committer: try Person.committer(for: actor), now: Date()))
+            } catch let error as GateError {
+                error.printDiagnostics()
+                throw error
+            }
             print("new: \(result.slug) → \(result.to)  \(result.path)  [\(result.commit.description.prefix(7))]")
             try remote.push(result.commit, through: sync)
         }

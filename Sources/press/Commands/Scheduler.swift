@@ -51,6 +51,7 @@ extension Press {
             let service = SchedulerService(repository: repository, sync: sync, fetchInterval: fetchEvery, logger: logger)
             if once {
                 let events = try await service.round(catchingUp: true)
+                await service.hooks.finish()
                 logger.info("done", metadata: ["handled": "\(events.count)"])
                 return
             }

@@ -1,0 +1,76 @@
+import Foundation
+import Git
+
+/// The transitions history records for each post, back to the repository's newest `init`:
+/// what approvals are counted from, instead of the front matter anyone can type.
+public struct TransitionHistory: Sendable {
+    struct Entry: Sendable {
+        var transition: String
+        var author: Person
+    }
+
+    /// Per slug, newest first.
+    var entries: [String: [Entry]] = [:]
+    /// The newest `init` commit made by an admin, where press's history of the posts starts.
+    var baseline: ObjectID?
+}
+
+extension ContentRepository {
+    /// Reads the transitions of every post from HEAD back to the newest `init` by an admin,
+    /// one walk over the commits (their messages only, no trees).
+    public func transitionHistory() throws -> TransitionHistory {
+        var history = TransitionHistory()
+        try git.walkHistory { commit in
+            guard let transition = commit.trailer("Press-Transition") else { return true }
+            let author = Person(name: commit.author.name, email: commit.author.email)
+            if transition == "init" {
+                let rules = try? committedWorkflow(named: Workflow.defaultName, at: commit.id)
+                guard let rules, rules.admins.contains(where: { $0.lowercased() == author.email.lowercased() }) else { return true }
+                history.baseline = commit.id
+                return false
+            }
+            let prefix = transition + ": "
+            guard commit.subject.hasPrefix(prefix) else { return true }
+            let slug = String(commit.subject.dropFirst(prefix.count))
+            history.entries[slug, default: []].append(TransitionHistory.Entry(transition: transition, author: author))
+            return true
+        }
+        return history
+    }
+
+    /// The people whose approval of `post` history shows: approve commits (transitions that
+    /// record an approval) by someone holding a role that may make them, since the post last
+    /// entered the state that clears approvals (or was created); and, for a post that was there
+    /// when an admin ran `press init`, the approvals it carried then.
+    public func recordedApprovals(of post: Post, workflow: Workflow, history: TransitionHistory) -> Set<String> {
+        var approvers: Set<String> = []
+        let slug = post.fileSlug
+        for entry in history.entries[slug] ?? [] {
+            if entry.transition == "new" { return approvers }
+            guard let rule = workflow.transition(named: entry.transition) else { continue }
+            if rule.recordsApproval {
+                let roles = workflow.roles(of: entry.author, author: post.author)
+                let allowed = !roles.isDisjoint(with: rule.by) && !(rule.notAuthor && roles.contains("author"))
+                if allowed { approvers.insert(entry.author.email.lowercased()) }
+            }
+            if rule.clears.contains("approvals") { return approvers }
+        }
+        // Back at the baseline: what the post carried when press's history began.
+        if let baseline = history.baseline {
+            for folder in ContentRepository.postFolders {
+                let path = "\(folder)/\(slug).md"
+                guard let bytes = try? git.contents(atPath: path, in: baseline), let then = try? Post(path: path, bytes: bytes) else { continue }
+                approvers.formUnion(then.approvals.map { $0.person.email.lowercased() })
+            }
+        }
+        return approvers
+    }
+
+    /// The entries of the post's `approvals:` that history does not show.
+    public func forgedApprovals(of post: Post, workflow: Workflow, history: TransitionHistory) -> [Approval] {
+        let approvals = post.approvals
+        guard !approvals.isEmpty else { return [] }
+        let recorded = recordedApprovals(of: post, workflow: workflow, history: history)
+        return approvals.filter { !recorded.contains($0.person.email.lowercased()) }
+    }
+}
