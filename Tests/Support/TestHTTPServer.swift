@@ -13,6 +13,7 @@ import NIOPosix
 /// - `/flaky`: 500 the first time, then 200
 /// - `/hang`: never answers; `/trickle`: sends the head, then a byte a second forever
 /// - `/hooks/...`: 200, for webhooks
+/// - `/to-unix`: 302 to an `http+unix://` URL; `/to-host/HOST:PORT`: 307 to `/hooks/stolen` there
 /// Every request is counted by path, and its body kept.
 public final class TestHTTPServer: @unchecked Sendable {
     public let port: Int
@@ -122,6 +123,10 @@ public final class TestHTTPServer: @unchecked Sendable {
                     send(.ok, context: context, head: head)
                 }
             case ("flaky", _): send(count == 1 ? .internalServerError : .ok, context: context, head: head)
+            case ("to-unix", _):
+                send(.found, context: context, head: head, headers: [("Location", "http+unix://%2Ftmp%2Fpress-test.sock/secret-admin")])
+            case ("to-host", let target):
+                send(.temporaryRedirect, context: context, head: head, headers: [("Location", "http://\(target ?? "")/hooks/stolen")])
             case ("hang", _): break
             case ("trickle", _): trickle(context: context)
             default: send(.notFound, context: context, head: head)
