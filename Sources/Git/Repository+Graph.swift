@@ -53,7 +53,7 @@ extension Repository {
                     try check("git_revwalk_hide", git_revwalk_hide(walk, &baseOID))
                 }
             },
-            each: { result.append(info($0)) })
+            each: { result.append(try commitInfo($0)) })
         return result
     }
 
@@ -113,8 +113,4 @@ extension Repository {
             try writeCommit(updates, parent: base, message: commit.message, author: commit.author, committer: commit.committer))
     }
 
-    private func withOptionalTree<T>(_ commit: ObjectID?, _ body: (OpaquePointer?) throws -> T) throws -> T {
-        guard let commit else { return try body(nil) }
-        return try withTree(of: commit, body)
-    }
 }

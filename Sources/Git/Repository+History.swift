@@ -25,14 +25,10 @@ public struct CommitInfo: Equatable, Sendable {
 }
 
 extension Repository {
-    /// Reads one commit.
+    /// Reads one commit. A commit libgit2 will not parse (a signature another tool wrote with a
+    /// newline in it) is read from its raw object instead, so one bad commit never hides a history.
     public func commitInfo(_ id: ObjectID) throws -> CommitInfo {
-        var oid = id.raw
-        var commit: OpaquePointer?
-        try check("git_commit_lookup", git_commit_lookup(&commit, pointer, &oid))
-        guard let commit else { throw lastError("git_commit_lookup", code: -1) }
-        defer { git_commit_free(commit) }
-        return info(commit)
+        try withCommit(id, parsed: { info($0) }, raw: { $0.info })
     }
 
     func info(_ commit: OpaquePointer) -> CommitInfo {
@@ -47,23 +43,98 @@ extension Repository {
             parents: parents)
     }
 
+    /// Hands `parsed` the commit as libgit2 reads it, or `raw` the commit read by hand when
+    /// libgit2 refuses it.
+    func withCommit<T>(_ id: ObjectID, parsed: (OpaquePointer) throws -> T, raw: (RawCommit) throws -> T) throws -> T {
+        var oid = id.raw
+        var commit: OpaquePointer?
+        let result = git_commit_lookup(&commit, pointer, &oid)
+        if result == 0, let commit {
+            defer { git_commit_free(commit) }
+            return try parsed(commit)
+        }
+        guard let fallback = try? rawCommit(id) else {
+            try check("git_commit_lookup", result)
+            throw lastError("git_commit_lookup", code: result)
+        }
+        return try raw(fallback)
+    }
+
+    /// The tree of a commit.
+    func treeID(ofCommit id: ObjectID) throws -> ObjectID {
+        try withCommit(id, parsed: { ObjectID(git_commit_tree_id($0).pointee) }, raw: { $0.tree })
+    }
+
     /// The commits reachable from HEAD, newest first, that changed any of `paths`
     /// (added, modified or removed it compared with their first parent).
     public func history(touching paths: [String]) throws -> [CommitInfo] {
         guard try headCommitID() != nil else { return [] }
         var result: [CommitInfo] = []
-        try walk(
-            sorting: GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue,
-            from: { try check("git_revwalk_push_head", git_revwalk_push_head($0)) },
-            each: { commit in
-                if try changes(commit, paths) { result.append(info(commit)) }
-            })
+        try walkFromHead { id in
+            let commit = try commitInfo(id)
+            if try changes(commit, paths) { result.append(commit) }
+            return true
+        }
         return result
     }
 
+    /// Every commit reachable from HEAD, newest first (topological, then by time), until `body`
+    /// returns false. libgit2's walk stops at a commit it cannot parse; then the walk is redone
+    /// here from the raw objects, in the same order.
+    func walkFromHead(_ body: (ObjectID) throws -> Bool) throws {
+        guard let head = try headCommitID() else { return }
+        struct Stop: Error {}
+        var handed: Set<ObjectID> = []
+        do {
+            try walk(
+                sorting: GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue,
+                from: { try check("git_revwalk_push_head", git_revwalk_push_head($0)) },
+                each: { id in
+                    handed.insert(id)
+                    if try !body(id) { throw Stop() }
+                })
+        } catch is Stop {
+            return
+        } catch GitError.libgit2(let function, _, _) where function.hasPrefix("git_revwalk") {
+            for id in try lenientOrder(from: head) where !handed.contains(id) {
+                if try !body(id) { return }
+            }
+        }
+    }
+
+    /// The commits reachable from `head`, children before parents and newer before older,
+    /// read through `commitInfo` (which tolerates what libgit2 refuses).
+    private func lenientOrder(from head: ObjectID) throws -> [ObjectID] {
+        var commits: [ObjectID: CommitInfo] = [:]
+        var children: [ObjectID: Int] = [:]
+        var stack = [head]
+        while let id = stack.popLast() {
+            guard commits[id] == nil else { continue }
+            let info = try commitInfo(id)
+            commits[id] = info
+            for parent in info.parents {
+                children[parent, default: 0] += 1
+                stack.append(parent)
+            }
+        }
+        var ready = [head]
+        var order: [ObjectID] = []
+        while !ready.isEmpty {
+            // Newest committer time last, so it is taken first.
+            ready.sort { (commits[$0]?.committer.time ?? .distantPast, $0.description) < (commits[$1]?.committer.time ?? .distantPast, $1.description) }
+            let id = ready.removeLast()
+            order.append(id)
+            for parent in commits[id]?.parents ?? [] {
+                children[parent, default: 1] -= 1
+                if children[parent] == 0 { ready.append(parent) }
+            }
+        }
+        return order
+    }
+
     /// Walks commits in `sorting` order from what `from` pushes (and hides), handing each
-    /// commit to `each` while it is loaded.
-    func walk(sorting: UInt32, from setUp: (OpaquePointer?) throws -> Void, each: (OpaquePointer) throws -> Void) throws {
+    /// commit's id to `each`.
+    func walk(sorting: UInt32, from setUp: (OpaquePointer?) throws -> Void, each: (ObjectID) throws -> Void) throws {
         var walk: OpaquePointer?
         try check("git_revwalk_new", git_revwalk_new(&walk, pointer))
         defer { git_revwalk_free(walk) }
@@ -74,48 +145,84 @@ extension Repository {
             let step = git_revwalk_next(&oid, walk)
             if step == GIT_ITEROVER.rawValue { break }
             try check("git_revwalk_next", step)
-            var commit: OpaquePointer?
-            try check("git_commit_lookup", git_commit_lookup(&commit, pointer, &oid))
-            guard let commit else { continue }
-            defer { git_commit_free(commit) }
-            try each(commit)
+            try each(ObjectID(oid))
         }
     }
 
-    private func changes(_ commit: OpaquePointer, _ paths: [String]) throws -> Bool {
-        var tree: OpaquePointer?
-        try check("git_commit_tree", git_commit_tree(&tree, commit))
-        defer { git_tree_free(tree) }
-        var parentTree: OpaquePointer?
-        if git_commit_parentcount(commit) > 0 {
-            var parent: OpaquePointer?
-            try check("git_commit_parent", git_commit_parent(&parent, commit, 0))
-            defer { git_commit_free(parent) }
-            try check("git_commit_tree", git_commit_tree(&parentTree, parent))
+    private func changes(_ commit: CommitInfo, _ paths: [String]) throws -> Bool {
+        try withTree(of: commit.id) { tree in
+            try withOptionalTree(commit.parents.first) { parentTree in
+                for path in paths {
+                    let now = try blobID(atPath: path, inTree: tree)
+                    let before = parentTree == nil ? nil : try blobID(atPath: path, inTree: parentTree)
+                    if now != before { return true }
+                }
+                return false
+            }
         }
-        defer { if let parentTree { git_tree_free(parentTree) } }
-        for path in paths {
-            let now = try blobID(atPath: path, inTree: tree)
-            let before = parentTree == nil ? nil : try blobID(atPath: path, inTree: parentTree)
-            if now != before { return true }
-        }
-        return false
     }
-}
 
-extension Repository {
+    func withOptionalTree<T>(_ commit: ObjectID?, _ body: (OpaquePointer?) throws -> T) throws -> T {
+        guard let commit else { return try body(nil) }
+        return try withTree(of: commit, body)
+    }
+
     /// Hands each commit reachable from HEAD to `body`, newest first (topological, then by
     /// time), reading only the commit itself, until `body` returns false.
     public func walkHistory(_ body: (CommitInfo) throws -> Bool) throws {
-        guard try headCommitID() != nil else { return }
-        struct Stop: Error {}
-        do {
-            try walk(
-                sorting: GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue,
-                from: { try check("git_revwalk_push_head", git_revwalk_push_head($0)) },
-                each: { commit in
-                    if try !body(info(commit)) { throw Stop() }
-                })
-        } catch is Stop {}
+        try walkFromHead { try body(commitInfo($0)) }
+    }
+}
+
+/// A commit read from its raw object, leniently: for commits whose headers libgit2 refuses.
+struct RawCommit {
+    var info: CommitInfo
+    var tree: ObjectID
+}
+
+extension Repository {
+    func rawCommit(_ id: ObjectID) throws -> RawCommit {
+        var odb: OpaquePointer?
+        try check("git_repository_odb", git_repository_odb(&odb, pointer))
+        defer { git_odb_free(odb) }
+        var object: OpaquePointer?
+        var oid = id.raw
+        try check("git_odb_read", git_odb_read(&object, odb, &oid))
+        defer { git_odb_object_free(object) }
+        guard git_odb_object_type(object) == GIT_OBJECT_COMMIT, let data = git_odb_object_data(object) else {
+            throw GitError.io(path: id.description, message: "not a commit")
+        }
+        let text = String(decoding: UnsafeRawBufferPointer(start: data, count: git_odb_object_size(object)), as: UTF8.self)
+        let (header, message) = text.range(of: "\n\n").map { (text[..<$0.lowerBound], String(text[$0.upperBound...])) } ?? (text[...], "")
+        var tree: ObjectID?
+        var parents: [ObjectID] = []
+        var author = Signature(name: "", email: "", time: Date(timeIntervalSince1970: 0))
+        var committer = author
+        for line in header.split(separator: "\n") {
+            if line.hasPrefix("tree ") { tree = ObjectID(hex: String(line.dropFirst(5))) }
+            if line.hasPrefix("parent "), let parent = ObjectID(hex: String(line.dropFirst(7))) { parents.append(parent) }
+            if line.hasPrefix("author ") { author = Signature(lenient: line.dropFirst(7)) }
+            if line.hasPrefix("committer ") { committer = Signature(lenient: line.dropFirst(10)) }
+        }
+        guard let tree else { throw GitError.io(path: id.description, message: "a commit without a tree") }
+        return RawCommit(info: CommitInfo(id: id, author: author, committer: committer, message: message, parents: parents), tree: tree)
+    }
+}
+
+extension Signature {
+    /// Reads `Name <email> seconds ±hhmm` as far as it goes: a header line cut short by a
+    /// newline in the name keeps what it has, the name as written and no email.
+    init(lenient text: Substring) {
+        guard let open = text.lastIndex(of: "<"), let close = text.lastIndex(of: ">"), open < close else {
+            self.init(name: String(text), email: "", time: Date(timeIntervalSince1970: 0))
+            return
+        }
+        let rest = text[text.index(after: close)...].split(separator: " ")
+        let seconds = rest.first.flatMap { Double($0) } ?? 0
+        let zone = rest.dropFirst().first.flatMap { Int($0) } ?? 0
+        self.init(
+            name: text[..<open].trimmingCharacters(in: .whitespaces),
+            email: String(text[text.index(after: open)..<close]), time: Date(timeIntervalSince1970: seconds),
+            offsetMinutes: (zone / 100) * 60 + (zone % 100))
     }
 }

@@ -114,28 +114,22 @@ extension Repository {
         _ updates: [PathUpdate], parent: ObjectID?, message: String, author: Signature, committer: Signature
     ) throws -> ObjectID {
         let treeID = try writeTree(updates, parent: parent)
-        var treeOID = treeID.raw
-        var tree: OpaquePointer?
-        try check("git_tree_lookup", git_tree_lookup(&tree, pointer, &treeOID))
-        defer { git_tree_free(tree) }
-
-        var parentCommit: OpaquePointer?
-        if let parent {
-            var parentOID = parent.raw
-            try check("git_commit_lookup", git_commit_lookup(&parentCommit, pointer, &parentOID))
-        }
-        defer { if let parentCommit { git_commit_free(parentCommit) } }
-
+        // The parent is named by id: a parent whose signature libgit2 would refuse to parse
+        // (written by another tool) does not stop the next commit.
         var out = git_oid()
+        var treeOID = treeID.raw
+        var parentOID = parent?.raw ?? git_oid()
         try author.withRaw { rawAuthor in
             try committer.withRaw { rawCommitter in
-                var parents: [OpaquePointer?] = parentCommit.map { [$0] } ?? []
-                try parents.withUnsafeMutableBufferPointer { buffer in
-                    try check(
-                        "git_commit_create",
-                        git_commit_create(
-                            &out, pointer, nil, rawAuthor, rawCommitter, nil, message, tree,
-                            buffer.count, buffer.baseAddress))
+                try withUnsafePointer(to: &parentOID) { parentPointer in
+                    var parents: [UnsafePointer<git_oid>?] = parent == nil ? [] : [parentPointer]
+                    try parents.withUnsafeMutableBufferPointer { buffer in
+                        try check(
+                            "git_commit_create_from_ids",
+                            git_commit_create_from_ids(
+                                &out, pointer, nil, rawAuthor, rawCommitter, nil, message, &treeOID,
+                                buffer.count, buffer.baseAddress))
+                    }
                 }
             }
         }
@@ -145,11 +139,8 @@ extension Repository {
     private func writeTree(_ updates: [PathUpdate], parent: ObjectID?) throws -> ObjectID {
         var baseline: OpaquePointer?
         if let parent {
-            var oid = parent.raw
-            var commit: OpaquePointer?
-            try check("git_commit_lookup", git_commit_lookup(&commit, pointer, &oid))
-            defer { git_commit_free(commit) }
-            try check("git_commit_tree", git_commit_tree(&baseline, commit))
+            var oid = try treeID(ofCommit: parent).raw
+            try check("git_tree_lookup", git_tree_lookup(&baseline, pointer, &oid))
         } else {
             var builder: OpaquePointer?
             try check("git_treebuilder_new", git_treebuilder_new(&builder, pointer, nil))
@@ -188,12 +179,9 @@ extension Repository {
     }
 
     func withTree<T>(of commit: ObjectID, _ body: (OpaquePointer?) throws -> T) throws -> T {
-        var oid = commit.raw
-        var raw: OpaquePointer?
-        try check("git_commit_lookup", git_commit_lookup(&raw, pointer, &oid))
-        defer { git_commit_free(raw) }
+        var oid = try treeID(ofCommit: commit).raw
         var tree: OpaquePointer?
-        try check("git_commit_tree", git_commit_tree(&tree, raw))
+        try check("git_tree_lookup", git_tree_lookup(&tree, pointer, &oid))
         defer { git_tree_free(tree) }
         return try body(tree)
     }

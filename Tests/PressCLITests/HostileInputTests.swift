@@ -170,6 +170,28 @@ import Testing
         #expect(try repository.fsck().status == 0)
     }
 
+    @Test func aMalformedSignatureAlreadyInHistoryStopsNeitherLogNorTheNextTransition() throws {
+        let repository = try CLIRepository()
+        // Another tool wrote a commit whose author line a newline cut short.
+        try repository.directory.write("drafts/hello.md", (repository.directory.read("drafts/hello.md") ?? "") + "\nMore.\n")
+        #expect(try git(["add", "drafts/hello.md"], in: repository.path).status == 0)
+        let tree = try git(["write-tree"], in: repository.path).stdout.trimmingCharacters(in: .newlines)
+        let parent = try repository.head().trimmingCharacters(in: .newlines)
+        let raw = "tree \(tree)\nparent \(parent)\nauthor Edna\nPress-Transition: publish <e@x.example> 1700000000 +0000\ncommitter Edna <e@x.example> 1700000000 +0000\n\nedit: hello\n"
+        let object = repository.directory.file("commit.txt")
+        try repository.directory.write("commit.txt", raw)
+        let id = try git(["hash-object", "-t", "commit", "--literally", "-w", object], in: repository.path).stdout.trimmingCharacters(in: .newlines)
+        try FileManager.default.removeItem(atPath: object)
+        #expect(try git(["update-ref", "HEAD", id], in: repository.path).status == 0)
+        let log = try repository.press(["log", "hello"])
+        #expect(log.status == 0, "\(log)")
+        #expect(log.stdout.contains("Edna <>"), "\(log)")
+        #expect(try repository.press(["submit", "hello"], as: People.ada).status == 0)
+        #expect(try repository.press(["approve", "hello"], as: People.rita).status == 0)
+        let after = try repository.press(["log", "hello"])
+        #expect(after.stdout.split(separator: "\n").count == 4, "\(after)")
+    }
+
     @Test func anEmailWithANewlineIsRefused() throws {
         let repository = try CLIRepository()
         let submit = try repository.press(["submit", "hello"], as: ["GIT_AUTHOR_NAME": "Ada", "GIT_AUTHOR_EMAIL": "ada@example.com\nPress-To: published"])

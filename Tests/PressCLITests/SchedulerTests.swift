@@ -176,6 +176,19 @@ import Testing
         #expect(repository.directory.read("other-hook.out") == "hello")
     }
 
+    @Test func hostilePostsDoNotStopTheSchedulerPublishingTheOthers() throws {
+        let (repository, _) = try scheduledRepository(in: 3600)
+        try makeOverdue(repository)
+        try repository.directory.write("drafts/bomb.md", CrashAndStallTests.bomb)
+        #expect(mkfifo(repository.directory.file("drafts/pipe.md"), 0o644) == 0)
+        let many = (0..<20_000).map { "k\($0): v" }.joined(separator: "\n")
+        try repository.directory.write("drafts/keys.md", "---\ntitle: Keys\nslug: keys\nauthor: Ada <ada@example.com>\nstatus: draft\n\(many)\n---\n")
+        let once = try repository.press(["scheduler", "--once"])
+        #expect(once.status == 0, "\(once)")
+        #expect(repository.directory.exists("published/hello.md"))
+        #expect(try git(["log", "-1", "--format=%s"], in: repository.path).stdout == "publish: hello\n")
+    }
+
     @Test func theCalendarAndItsICSFeed() throws {
         let (repository, time) = try scheduledRepository(in: 3600)
         let calendar = try repository.press(["calendar"])
