@@ -67,6 +67,9 @@ public enum Markdown {
         /// Where the next search in the current block starts: (line index, byte offset).
         var cursor = (line: 0, offset: 0)
         var currentBlock: OpaquePointer?
+        /// The last column worked out: (byte offset in `body`, its column), so that many links on
+        /// one long line are counted from the last one, not each from the line's start.
+        var lastColumn = (offset: -1, column: 1)
 
         init(body: UnsafeBufferPointer<UInt8>, firstLine: Int) {
             self.body = body
@@ -157,7 +160,9 @@ public enum Markdown {
                     while line + 1 < lineCount && lineStarts[line + 1] <= found { line += 1 }
                     cursor = (line, found + bytes.count - lineStarts[line])
                     // Columns count characters (Unicode scalars): every byte but UTF-8 continuation bytes.
-                    let column = body[lineStarts[line]..<found].reduce(1) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
+                    let from = lastColumn.offset >= lineStarts[line] && lastColumn.offset <= found ? lastColumn : (lineStarts[line], 1)
+                    let column = body[from.0..<found].reduce(from.1) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
+                    lastColumn = (found, column)
                     return (firstLine + line, column)
                 }
             }
