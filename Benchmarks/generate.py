@@ -119,8 +119,10 @@ def main():
         raw = text.encode()
         out.write(b"data %d\n" % len(raw) + raw + b"\n")
 
-    def commit(message, files, index):
+    def commit(message, files, index, author=None):
         out.write(b"commit refs/heads/main\n")
+        if author:
+            out.write(b"author %s %d +0000\n" % (author.encode(), stamp + index * 60))
         out.write(b"committer Eddie Editor <editor@example.com> %d +0000\n" % (stamp + index * 60))
         data(message)
         for path, text in files:
@@ -142,12 +144,22 @@ def main():
         message = (f"new: {first[0]}\n\nPress-Transition: new\nPress-To: {first[2]}\n" if batch == 1
                    else f"import: posts {start} to {start + len(files) - 1}\n")
         commit(message, files, start // batch + 1)
+        # Approvals are counted from history: a post that carries one has its approve commit.
+        if batch == 1 and "\napprovals:" in first[3]:
+            commit(f"approve: {first[0]}\n\nPress-Transition: approve\nPress-From: review\nPress-To: review\n", [],
+                   start // batch + 1, author="Rita Reviewer <reviewer@example.com>")
+    if batch > 1:
+        # Batched histories stand for an imported blog: an admin's init then takes the posts,
+        # approvals included, as they are (see README, Workflows).
+        commit("init: press content repository\n\nPress-Transition: init\n", [(".gitignore", ".press/\n# imported\n")],
+               -(-n // batch) + 1)
     out.close()
     if importer.wait() != 0:
         sys.exit("git fast-import failed")
     subprocess.run(["git", "checkout", "-q", "-f", "main"], cwd=args.dir, check=True)
     drafts = [s for s, f, st, _ in posts if st == "draft"]
-    print(f"{args.dir}: {n} posts, {-(-n // batch) + 1} commits; first draft: {drafts[0] if drafts else '-'}")
+    commits = subprocess.run(["git", "rev-list", "--count", "HEAD"], cwd=args.dir, capture_output=True, text=True).stdout.strip()
+    print(f"{args.dir}: {n} posts, {commits} commits; first draft: {drafts[0] if drafts else '-'}")
 
 
 if __name__ == "__main__":

@@ -50,6 +50,7 @@ transitions:
   submit: { from: [draft], to: review, by: [author] }
 links: { per_host: 4, concurrency: 64, timeout: 10 }
 YAML
+git add workflows && git -c user.name=Eddie -c user.email=editor@example.com commit -qm "workflow"  # press reads committed workflows
 for p in $(seq 0 99); do
   {
     printf -- "---\ntitle: Post %d\nslug: post-%d\nauthor: A <a@example.com>\nstatus: draft\n---\n\n" "$p" "$p"

@@ -24,7 +24,7 @@ public enum GitError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .libgit2(let function, let code, let message):
-            return "\(function) failed (\(code)): \(message)"
+            return GitError.plainWords(function: function, code: code, message: message)
         case .notARepository(let path):
             return "not a git repository (or any parent up to /): \(path)"
         case .locked(let path):
@@ -42,6 +42,26 @@ public enum GitError: Error, Equatable, CustomStringConvertible {
         case .injectedCrash(let point):
             return "injected crash at \(point)"
         }
+    }
+}
+
+extension GitError {
+    /// libgit2's message with what it means for the repository and what to do, for the failures
+    /// a person can meet: a damaged index, reference or object, a full disk.
+    static func plainWords(function: String, code: Int32, message: String) -> String {
+        let text = message.lowercased()
+        let detail = "(\(function): \(message))"
+        if text.contains("no space left") { return "the disk is full; free some space and try again \(detail)" }
+        if function.contains("index") || text.contains("index") {
+            return "the git index (.git/index) is damaged or unreadable; 'git reset' rebuilds it from HEAD and keeps your files \(detail)"
+        }
+        if function.contains("reference") || function.contains("revwalk_push_head") || text.contains("reference") {
+            return "a git reference (HEAD or a branch under .git/refs) is damaged; 'git fsck' shows which \(detail)"
+        }
+        if function.contains("odb") || function.contains("_lookup") || text.contains("object") || text.contains("zlib") || text.contains("inflate") {
+            return "a git object is damaged or missing; 'git fsck' shows which \(detail)"
+        }
+        return "\(function) failed (\(code)): \(message)"
     }
 }
 

@@ -85,8 +85,11 @@ import Testing
         #expect(Date().timeIntervalSince(started) < 20)
         #expect(submit.stderr.contains("ran longer than 1 s (hook_timeout) and was killed"), "\(submit)")
         // The whole process group went: nothing is left to write the file later.
-        let survivors = try run("/usr/bin/pgrep", ["-f", "touch late.out"])
-        #expect(survivors.stdout.isEmpty, "\(survivors)")
+        let survivors = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).filter { pid in
+            guard Int(pid) != nil, let command = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+            return String(decoding: command, as: UTF8.self).contains("touch late.out")
+        }
+        #expect(survivors.isEmpty, "\(survivors)")
     }
 }
 
@@ -310,5 +313,30 @@ import Testing
         #expect(submit.stderr.contains("a redirect to another host ('http://127.0.0.2:\(other.port)/hooks/stolen') is not followed for a webhook"), "\(submit)")
         #expect(other.requests("/hooks/stolen").isEmpty)
         #expect(first.requests("/to-host/127.0.0.2:\(other.port)") == ["POST"])
+    }
+}
+
+@Suite struct PlainWordsTests {
+    @Test func aDamagedIndexIsSaidInPlainWords() throws {
+        let repository = try CLIRepository()
+        try repository.directory.write(".git/index", "garbage\n")
+        let submit = try repository.press(["submit", "hello"], as: People.ada)
+        #expect(submit.status == 1, "\(submit)")
+        #expect(submit.stderr.contains("the git index (.git/index) is damaged or unreadable; 'git reset' rebuilds it"), "\(submit)")
+    }
+
+    @Test func aDamagedHeadIsSaidInPlainWords() throws {
+        let repository = try CLIRepository()
+        try repository.directory.write(".git/HEAD", "garbage\n")
+        let status = try repository.press(["status"])
+        #expect(status.status != 0)
+        #expect(status.stderr.contains("a git reference (HEAD or a branch under .git/refs) is damaged"), "\(status)")
+    }
+
+    @Test func anUnwritableCalendarPathNamesThePath() throws {
+        let repository = try CLIRepository()
+        let output = try repository.press(["calendar", "--ics", "/nonexistent/press.ics"])
+        #expect(output.status == 2)
+        #expect(output.stderr == "press: error: cannot write /nonexistent/press.ics: no such file or directory (is there a folder /nonexistent?)\n", "\(output)")
     }
 }
