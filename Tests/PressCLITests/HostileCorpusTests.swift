@@ -12,7 +12,8 @@ import Testing
 /// (text in stdout or stderr; repeatable), `commit: yes` (commit the files first, as the same
 /// person), `step: PERSON [ARGUMENTS]` (a command run first; repeatable), `fifo: PATH`,
 /// `symlink: PATH -> TARGET` — then files, each after a `=== PATH` line.
-/// In a file, `{{repeat N TEXT}}` stands for TEXT N times, `{i}` in it the count from 0.
+/// In a file, `{{repeat N TEXT}}` stands for TEXT N times, `{i}` in it the count from 0, and
+/// `{{byte XX}}` for one raw byte (hex), so that a case file stays UTF-8.
 @Suite struct HostileCorpusTests {
     struct Case: CustomStringConvertible, Sendable {
         var name: String
@@ -24,7 +25,7 @@ import Testing
         var commit = false
         var fifos: [String] = []
         var symlinks: [(String, String)] = []
-        var files: [(String, String)] = []
+        var files: [(String, [UInt8])] = []
         /// Commands run first (to bring `hello` into a state), each as a person.
         var steps: [(String, [String])] = []
         var description: String { name }
@@ -33,9 +34,10 @@ import Testing
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Corpus/hostile")
 
+    static let caseFiles = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".case") }.sorted()
+
     static let cases: [Case] = {
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".case") }.sorted()
-        return names.compactMap { name in
+        caseFiles.compactMap { name in
             guard let text = try? String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8) else { return nil }
             return parse(text, name: String(name.dropLast(5)))
         }
@@ -70,7 +72,7 @@ import Testing
         var path: String?
         var body: [String] = []
         func flush() {
-            if let path { result.files.append((path, expand(body.joined(separator: "\n")))) }
+            if let path { result.files.append((path, bytes(expand(body.joined(separator: "\n"))))) }
         }
         for line in lines {
             if line.hasPrefix("=== ") {
@@ -98,10 +100,23 @@ import Testing
         return output
     }
 
+    /// The text's UTF-8, with each `{{byte XX}}` as that byte.
+    static func bytes(_ text: String) -> [UInt8] {
+        var output: [UInt8] = []
+        var rest = Substring(text)
+        while let open = rest.range(of: "{{byte "), let close = rest.range(of: "}}", range: open.upperBound..<rest.endIndex) {
+            output += Array(rest[..<open.lowerBound].utf8)
+            output.append(UInt8(rest[open.upperBound..<close.lowerBound], radix: 16) ?? 0x3F)
+            rest = rest[close.upperBound...]
+        }
+        return output + Array(rest.utf8)
+    }
+
     static let people = ["ada": People.ada, "rita": People.rita, "eddie": People.eddie, "mallory": People.mallory]
 
-    @Test func theCorpusIsThere() {
+    @Test func theCorpusIsThereAndEveryCaseReads() {
         #expect(HostileCorpusTests.cases.count >= 40)
+        #expect(HostileCorpusTests.cases.count == HostileCorpusTests.caseFiles.count)
     }
 
     @Test(arguments: HostileCorpusTests.cases)
