@@ -46,6 +46,15 @@ extension Repository {
         return ObjectID(oid)
     }
 
+    /// The id `bytes` would have as a blob, without storing it.
+    public func blobID(of bytes: [UInt8]) throws -> ObjectID {
+        var oid = git_oid()
+        try bytes.withUnsafeBytes { buffer in
+            try check("git_odb_hash", git_odb_hash(&oid, buffer.baseAddress, buffer.count, GIT_OBJECT_BLOB))
+        }
+        return ObjectID(oid)
+    }
+
     /// The bytes of a blob.
     public func blob(_ id: ObjectID) throws -> [UInt8] {
         var oid = id.raw

@@ -13,6 +13,9 @@ public struct TransitionHistory: Sendable {
     var entries: [String: [Entry]] = [:]
     /// The newest `init` commit made by an admin, where press's history of the posts starts.
     var baseline: ObjectID?
+    /// The post files in the baseline's `drafts/` and `published/`, by path: read once, not
+    /// looked up through a 60,000-entry tree for every post.
+    var baselineFiles: [String: ObjectID] = [:]
 }
 
 extension ContentRepository {
@@ -27,6 +30,11 @@ extension ContentRepository {
                 let rules = try? committedWorkflow(named: Workflow.defaultName, at: commit.id)
                 guard let rules, rules.admins.contains(where: { $0.lowercased() == author.email.lowercased() }) else { return true }
                 history.baseline = commit.id
+                for folder in ContentRepository.postFolders {
+                    for entry in try git.entries(under: folder, in: commit.id) where entry.isBlob {
+                        history.baselineFiles["\(folder)/\(entry.name)"] = entry.id
+                    }
+                }
                 return false
             }
             let prefix = transition + ": "
@@ -55,13 +63,19 @@ extension ContentRepository {
             }
             if rule.clears.contains("approvals") { return approvers }
         }
-        // Back at the baseline: what the post carried when press's history began.
-        if let baseline = history.baseline {
-            for folder in ContentRepository.postFolders {
-                let path = "\(folder)/\(slug).md"
-                guard let bytes = try? git.contents(atPath: path, in: baseline), let then = try? Post(path: path, bytes: bytes) else { continue }
-                approvers.formUnion(then.approvals.map { $0.person.email.lowercased() })
+        // Back at the baseline: what the post carried when press's history began. A file that
+        // has not changed since carries the same approvals now; only a changed one is read back.
+        guard history.baseline != nil else { return approvers }
+        for folder in ContentRepository.postFolders {
+            let path = "\(folder)/\(slug).md"
+            guard let blob = history.baselineFiles[path] else { continue }
+            let then: Post?
+            if path == post.path, (try? git.blobID(of: post.frontMatter.bytes)) == blob {
+                then = post
+            } else {
+                then = (try? git.blob(blob)).flatMap { try? Post(path: path, bytes: $0) }
             }
+            approvers.formUnion(then?.approvals.map { $0.person.email.lowercased() } ?? [])
         }
         return approvers
     }

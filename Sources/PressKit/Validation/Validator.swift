@@ -95,8 +95,11 @@ public struct Validator {
         var forged: [String: [Diagnostic]] = [:]
         if posts.contains(where: { $0.0.frontMatter.entry("approvals") != nil }) {
             let history = try repository.transitionHistory()
+            var named: [String: Workflow] = [:]
             for (post, _) in posts where post.frontMatter.entry("approvals") != nil {
-                let rules = (try? repository.workflow(for: post)) ?? workflow
+                let name = post.workflowName ?? Workflow.defaultName
+                let rules = named[name] ?? (try? repository.workflow(for: post)) ?? workflow
+                named[name] = rules
                 for approval in repository.forgedApprovals(of: post, workflow: rules, history: history) {
                     forged[post.path, default: []].append(Diagnostic(
                         post.location(of: "approvals"), .error, "approvals-history",
