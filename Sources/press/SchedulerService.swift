@@ -119,10 +119,12 @@ struct SchedulerService: Service {
             metadata["reason"] = "\(event.reason ?? "")"
             logger.error("held", metadata: metadata)
         }
-        if let result = event.result {
-            let (repository, logger) = (repository, logger)
+        // The plan reads git here, on the scheduler's own path; only carrying it out runs beside
+        // the next rounds (a libgit2 repository is not shared between threads).
+        if let result = event.result, let plan = HookRunner().plan(result, in: repository) {
+            let logger = logger
             await hooks.start {
-                for outcome in await HookRunner().run(result, in: repository) where outcome.failure != nil {
+                for outcome in await HookRunner().run(plan) where outcome.failure != nil {
                     logger.error("hook failed", metadata: ["slug": "\(result.slug)", "hook": "\(outcome.hook)", "attempts": "\(outcome.attempts)", "error": "\(outcome.failure ?? "")"])
                 }
             }

@@ -33,35 +33,57 @@ public struct HookRunner: Sendable {
     /// Variables every hook gets from press's own environment, whatever the workflow says.
     static let passedThrough = ["PATH", "HOME", "LANG"]
 
-    public func run(_ result: TransitionResult, in repository: ContentRepository) async -> [HookOutcome] {
+    /// What a transition's hooks are to do, worked out from the repository: the hooks of the
+    /// post's workflow for the state it entered, whether they may run, and the facts they get.
+    /// Making the plan reads git; carrying it out does not, so it may run on another task while
+    /// the repository goes on being used.
+    public struct Plan: Sendable {
+        var hooks: [Hook]
+        var refusal: String?
+        var facts: [String: String]
+        var workflow: Workflow
+        var directory: String
+    }
+
+    public func plan(_ result: TransitionResult, in repository: ContentRepository) -> Plan? {
         // The hooks of the post's own workflow (`workflow:`), else the default one's.
         let post = try? repository.readPost(at: result.path)
         guard let workflow = try? post.map(repository.workflow(for:)) ?? repository.workflow(),
             let hooks = workflow.hooks[result.to], !hooks.isEmpty
-        else { return [] }
+        else { return nil }
         let trust: CommandTrust
         do {
             trust = try repository.commandTrust(of: workflow)
         } catch {
             trust = .untrusted(path: workflow.path, commit: "?", author: "an unknown person (\(error))", admins: workflow.admins)
         }
-        if let refusal = trust.refusal {
-            return hooks.map { HookOutcome(hook: $0, attempts: 0, failure: refusal) }
-        }
         let facts: [String: String] = [
             "slug": result.slug, "path": result.path, "state": result.to, "transition": result.transition,
             "commit": result.commit.description, "title": post?.title ?? "", "author": post?.author?.description ?? "",
         ]
+        return Plan(hooks: hooks, refusal: trust.refusal, facts: facts, workflow: workflow, directory: repository.root)
+    }
+
+    public func run(_ result: TransitionResult, in repository: ContentRepository) async -> [HookOutcome] {
+        guard let plan = plan(result, in: repository) else { return [] }
+        return await run(plan)
+    }
+
+    public func run(_ plan: Plan) async -> [HookOutcome] {
+        if let refusal = plan.refusal {
+            return plan.hooks.map { HookOutcome(hook: $0, attempts: 0, failure: refusal) }
+        }
+        let workflow = plan.workflow
         var outcomes: [HookOutcome] = []
-        for hook in hooks {
+        for hook in plan.hooks {
             var attempt = 0
             var failure: String?
             repeat {
                 if attempt > 0 { try? await Task.sleep(nanoseconds: UInt64(backoff * pow(2, Double(attempt - 1)) * 1e9)) }
                 attempt += 1
                 switch hook {
-                case .run(let command): failure = await runCommand(command, facts: facts, workflow: workflow, in: repository.root)
-                case .webhook(let url): failure = await deliver(facts, to: url, addresses: AddressCheck(rule: workflow.links.privateAddresses))
+                case .run(let command): failure = await runCommand(command, facts: plan.facts, workflow: workflow, in: plan.directory)
+                case .webhook(let url): failure = await deliver(plan.facts, to: url, addresses: AddressCheck(rule: workflow.links.privateAddresses))
                 }
             } while failure != nil && attempt <= retries
             outcomes.append(HookOutcome(hook: hook, attempts: attempt, failure: failure))
