@@ -167,6 +167,22 @@ extension Repository {
         return try withTree(of: commit, body)
     }
 
+    /// The commits reachable from `tip` and not from `base`, newest first (topological, then by
+    /// time), read whole.
+    public func commits(from tip: ObjectID, notReachableFrom base: ObjectID) throws -> [CommitInfo] {
+        var result: [CommitInfo] = []
+        try walk(
+            sorting: GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue,
+            from: { walk in
+                var tipOID = tip.raw
+                var baseOID = base.raw
+                try check("git_revwalk_push", git_revwalk_push(walk, &tipOID))
+                try check("git_revwalk_hide", git_revwalk_hide(walk, &baseOID))
+            },
+            each: { result.append(try commitInfo($0)) })
+        return result
+    }
+
     /// Hands each commit reachable from HEAD to `body`, newest first (topological, then by
     /// time), reading only the commit itself, until `body` returns false.
     public func walkHistory(_ body: (CommitInfo) throws -> Bool) throws {

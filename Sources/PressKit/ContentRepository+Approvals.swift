@@ -11,6 +11,8 @@ public struct TransitionHistory: Sendable {
 
     /// Per slug, newest first.
     var entries: [String: [Entry]] = [:]
+    /// The commit the history was read from.
+    var head: ObjectID?
     /// The newest `init` commit made by an admin, where press's history of the posts starts.
     var baseline: ObjectID?
     /// The post files in the baseline's `drafts/` and `published/`, by path: read once, not
@@ -21,29 +23,55 @@ public struct TransitionHistory: Sendable {
 extension ContentRepository {
     /// Reads the transitions of every post from HEAD back to the newest `init` by an admin,
     /// one walk over the commits (their messages only, no trees).
+    ///
+    /// The history read last is kept: when HEAD has only moved forward along one line (commits
+    /// on top, no merge), only the new commits are read and put in front, so a scheduler
+    /// publishing a thousand posts does not read the history a thousand times over.
     public func transitionHistory() throws -> TransitionHistory {
-        var history = TransitionHistory()
-        try git.walkHistory { commit in
-            guard let transition = commit.trailer("Press-Transition") else { return true }
-            let author = Person(name: commit.author.name, email: commit.author.email)
-            if transition == "init" {
-                let rules = try? committedWorkflow(named: Workflow.defaultName, at: commit.id)
-                guard let rules, rules.admins.contains(where: { $0.lowercased() == author.email.lowercased() }) else { return true }
-                history.baseline = commit.id
-                for folder in ContentRepository.postFolders {
-                    for entry in try git.entries(under: folder, in: commit.id) where entry.isBlob {
-                        history.baselineFiles["\(folder)/\(entry.name)"] = entry.id
-                    }
+        let head = try git.headCommitID()
+        if let cached = historyCache.withLock({ $0 }), let last = cached.head, let head {
+            if last == head { return cached }
+            if try git.isAncestor(last, of: head) {
+                let added = try git.commits(from: head, notReachableFrom: last)
+                if !added.contains(where: { $0.parents.count > 1 || $0.trailer("Press-Transition") == "init" }) {
+                    var history = cached
+                    var fresh = TransitionHistory()
+                    for commit in added { _ = record(commit, in: &fresh) }
+                    for (slug, entries) in fresh.entries { history.entries[slug] = entries + (history.entries[slug] ?? []) }
+                    history.head = head
+                    historyCache.withLock { $0 = history }
+                    return history
                 }
-                return false
             }
-            let prefix = transition + ": "
-            guard commit.subject.hasPrefix(prefix) else { return true }
-            let slug = String(commit.subject.dropFirst(prefix.count))
-            history.entries[slug, default: []].append(TransitionHistory.Entry(transition: transition, author: author))
-            return true
         }
+        var history = TransitionHistory()
+        history.head = head
+        try git.walkHistory { commit in record(commit, in: &history) }
+        historyCache.withLock { $0 = history }
         return history
+    }
+
+    /// Adds one commit's transition to `history`; false once it reaches the admin's `init`
+    /// where the history starts.
+    private func record(_ commit: CommitInfo, in history: inout TransitionHistory) -> Bool {
+        guard let transition = commit.trailer("Press-Transition") else { return true }
+        let author = Person(name: commit.author.name, email: commit.author.email)
+        if transition == "init" {
+            let rules = try? committedWorkflow(named: Workflow.defaultName, at: commit.id)
+            guard let rules, rules.admins.contains(where: { $0.lowercased() == author.email.lowercased() }) else { return true }
+            history.baseline = commit.id
+            for folder in ContentRepository.postFolders {
+                for entry in (try? git.entries(under: folder, in: commit.id)) ?? [] where entry.isBlob {
+                    history.baselineFiles["\(folder)/\(entry.name)"] = entry.id
+                }
+            }
+            return false
+        }
+        let prefix = transition + ": "
+        guard commit.subject.hasPrefix(prefix) else { return true }
+        let slug = String(commit.subject.dropFirst(prefix.count))
+        history.entries[slug, default: []].append(TransitionHistory.Entry(transition: transition, author: author))
+        return true
     }
 
     /// The people whose approval of `post` history shows: approve commits (transitions that

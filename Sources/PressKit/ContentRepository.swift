@@ -1,5 +1,6 @@
 import Foundation
 import Git
+import Synchronization
 
 /// A content repository: a git repository with `drafts/`, `published/` and `workflows/`.
 ///
@@ -10,7 +11,11 @@ public final class ContentRepository: @unchecked Sendable {
     private var workflows: [String: Workflow] = [:]
     /// The commit `workflows` were read from.
     private var workflowsHead: ObjectID?
+    /// Parsed workflows by name and blob, whatever commit they came from.
+    private var parsedWorkflows: [String: Workflow] = [:]
     private let workflowsLock = NSLock()
+    /// The transition history read last (see `transitionHistory()`).
+    let historyCache = Mutex<TransitionHistory?>(nil)
 
     public static let postFolders = [Workflow.draftsFolder, Workflow.publishedFolder]
 
@@ -52,12 +57,18 @@ public final class ContentRepository: @unchecked Sendable {
     }
 
     /// The workflow `name` as it stood in `commit` (nil: an unborn branch, where there is none).
+    /// A file parsed once is not parsed again while its blob is the same (a scheduler's every
+    /// publish moves HEAD, not the workflow).
     func committedWorkflow(named name: String, at commit: ObjectID?) throws -> Workflow {
         let path = Workflow.path(of: name)
-        guard let commit, let bytes = try git.contents(atPath: path, in: commit) else {
+        guard let commit, let blob = try git.blobID(atPath: path, in: commit) else {
             throw isFile(path) ? WorkflowError.notCommitted(path: path) : WorkflowError.missing(path: path)
         }
-        return try Workflow(bytes: bytes, path: path)
+        let key = "\(name) \(blob)"
+        if let parsed = workflowsLock.withLock({ parsedWorkflows[key] }) { return parsed }
+        let workflow = try Workflow(bytes: try git.blob(blob), path: path)
+        workflowsLock.withLock { parsedWorkflows[key] = workflow }
+        return workflow
     }
 
     /// The workflow a post names with `workflow:`, or the default one. A post may name only the
