@@ -76,21 +76,33 @@ kill -TERM $pid; wait $pid || true
 percentiles "$work/lateness.log"
 fi
 
-if want burst; then
-for count in 250 1000; do
-  echo "== $count posts due at the same second"
+# burst BINARY COUNT LABEL: COUNT posts due at one second, published by BINARY's scheduler.
+burst() {
+  local binary=$1 count=$2 label=$3
+  rm -rf "$work/burst-$label-$count"
   start=$(( $(date +%s) + 8 ))
-  make_repo "$work/burst-$count" "$count" "$start" 0
-  "$press" scheduler --log-format json 2> "$work/burst-$count.log" &
+  make_repo "$work/burst-$label-$count" "$count" "$start" 0
+  "$binary" scheduler --log-format json 2> "$work/burst-$label-$count.log" &
   pid=$!
-  until [ "$(grep -c '"published"' "$work/burst-$count.log" || true)" -ge "$count" ]; do sleep 1; done
+  until [ "$(grep -c '"published"' "$work/burst-$label-$count.log" || true)" -ge "$count" ]; do sleep 1; done
   kill -TERM $pid; wait $pid || true
-  python3 - "$work/burst-$count.log" "$start" <<'PY'
+  python3 - "$work/burst-$label-$count.log" "$start" "$label" <<'PY'
 import json, sys, datetime
 times = [datetime.datetime.fromisoformat(json.loads(l)["time"].replace("Z", "+00:00")).timestamp()
          for l in open(sys.argv[1]) if '"published"' in l]
-print(f"all {len(times)} published {max(times) - float(sys.argv[2]):.2f} s after their time")
+print(f"{sys.argv[3]}: all {len(times)} published {max(times) - float(sys.argv[2]):.2f} s after their time")
 PY
+}
+
+if want burst; then
+# COMPARE_WITH=OTHER_PRESS runs each burst with both binaries in turn, three times each.
+for count in 250 1000; do
+  echo "== $count posts due at the same second"
+  if [ -n "${COMPARE_WITH:-}" ]; then
+    for round in 1 2 3; do burst "$press" "$count" this; burst "$COMPARE_WITH" "$count" other; done
+  else
+    burst "$press" "$count" this
+  fi
 done
 fi
 

@@ -42,6 +42,16 @@ public struct TransitionResult: Sendable {
     public var path: String
     public var commit: ObjectID
     public var publishAt: String?
+
+    public init(slug: String, transition: String, from: String, to: String, path: String, commit: ObjectID, publishAt: String?) {
+        self.slug = slug
+        self.transition = transition
+        self.from = from
+        self.to = to
+        self.path = path
+        self.commit = commit
+        self.publishAt = publishAt
+    }
 }
 
 extension ContentRepository {

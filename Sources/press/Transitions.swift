@@ -30,10 +30,19 @@ extension RepositoryOptions {
         if let publishAt = result.publishAt { line += " at \(publishAt)" }
         print("\(line)  \(result.path)  [\(result.commit.description.prefix(7))]")
         try remote.push(result.commit, through: sync)
-        // One attempt each: the person at the terminal does not wait for retries.
-        for outcome in await HookRunner(retries: 0).run(result, in: repository) where outcome.failure != nil {
-            Diagnostics.standardError.warn(HookFailure(outcome: outcome))
-        }
+        await runHooks(result, in: repository)
+    }
+}
+
+/// One attempt at each hook, reported at once: the person at the terminal does not wait for
+/// retries. Hooks that failed are retried by a detached `press hook retry` (three more tries with
+/// backoff), whose outcomes go to `.press/hooks.log`.
+func runHooks(_ result: TransitionResult, in repository: ContentRepository) async {
+    let outcomes = await HookRunner(retries: 0).run(result, in: repository)
+    let failed = outcomes.indices.filter { outcomes[$0].failure != nil && outcomes[$0].attempts > 0 && outcomes[$0].retryable }
+    let retried = !failed.isEmpty && HookRetry.start(result, hooks: failed, in: repository.root)
+    for (index, outcome) in outcomes.enumerated() where outcome.failure != nil {
+        Diagnostics.standardError.warn(HookFailure(outcome: outcome, retrying: retried && failed.contains(index)))
     }
 }
 
@@ -88,10 +97,12 @@ struct RemoteOptions: ParsableArguments {
 /// A hook that still failed after its retries: reported, never undoing the transition.
 struct HookFailure: PressError {
     var outcome: HookOutcome
+    var retrying = false
     var location: SourceLocation? { nil }
     var isConfigurationError: Bool { false }
     var description: String {
         let tries = outcome.attempts == 1 ? "" : " after \(outcome.attempts) attempts"
-        return outcome.attempts == 0 ? "hook \(outcome.hook) \(outcome.failure ?? "")" : "hook \(outcome.hook) failed\(tries): \(outcome.failure ?? "")"
+        let later = retrying ? "; retrying in the background (see .press/hooks.log)" : ""
+        return outcome.attempts == 0 ? "hook \(outcome.hook) \(outcome.failure ?? "")" : "hook \(outcome.hook) failed\(tries): \(outcome.failure ?? "")\(later)"
     }
 }

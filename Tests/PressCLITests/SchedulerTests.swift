@@ -166,6 +166,18 @@ import Testing
         #expect(repository.directory.exists("published/hello.md"))
     }
 
+    @Test func aHookThatFailsAtTheTerminalIsRetriedInTheBackground() throws {
+        let hooks = "hooks:\n  review:\n    - run: test -f tried || { touch tried; exit 1; }; echo ok > retried.out\n"
+        let repository = try CLIRepository(workflow: testWorkflow + hooks)
+        let submit = try repository.press(["submit", "hello"], as: People.ada)
+        #expect(submit.status == 0, "\(submit)")
+        #expect(submit.stderr.contains("failed: 'test -f tried"), "\(submit)")
+        #expect(submit.stderr.contains("retrying in the background (see .press/hooks.log)"), "\(submit)")
+        // The retry is another process, after the command has returned.
+        #expect(waitFor(10) { repository.directory.read("retried.out") == "ok\n" })
+        #expect(waitFor(10) { repository.directory.read(".press/hooks.log")?.contains("succeeded on a retry") == true })
+    }
+
     @Test func aPostRunsTheHooksOfItsOwnWorkflow() throws {
         let repository = try CLIRepository()
         try repository.directory.write("workflows/other.yml", testWorkflow + "hooks:\n  review:\n    - run: printf '%s' \"$PRESS_SLUG\" > other-hook.out\n")

@@ -7,7 +7,7 @@ import Synchronization
 
 /// A command run by `/bin/sh` in a process group of its own, with exactly the environment it is
 /// given, standard input from /dev/null, and a time limit after which the whole group is killed.
-struct ChildProcess {
+public struct ChildProcess {
     var command: String
     var environment: [String: String]
     var directory: String
@@ -40,6 +40,16 @@ struct ChildProcess {
         return .signalled(status & 0x7f)
     }
 
+    /// Adds a close for every descriptor above standard error that is open now: a child gets
+    /// none of press's files, sockets, locks or the pipes of whoever started press (a hook left
+    /// running in the background must not keep a caller waiting for the end of press's output).
+    public static func closeInheritedDescriptors(in actions: inout posix_spawn_file_actions_t) {
+        let listed = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        for descriptor in listed.compactMap(Int32.init).sorted() where descriptor > 2 && fcntl(descriptor, F_GETFD) != -1 {
+            posix_spawn_file_actions_addclose(&actions, descriptor)
+        }
+    }
+
     struct SpawnFailure: Error {
         var message: String
     }
@@ -49,6 +59,7 @@ struct ChildProcess {
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        ChildProcess.closeInheritedDescriptors(in: &actions)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }

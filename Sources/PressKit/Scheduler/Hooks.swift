@@ -8,6 +8,8 @@ public struct HookOutcome: Sendable {
     public var attempts: Int
     /// Nil when it succeeded; else the last failure.
     public var failure: String?
+    /// Whether trying again may help: not after a command was killed for running too long.
+    public var retryable = true
 }
 
 /// Runs the workflow's hooks for the state a transition entered, after its commit. A failing
@@ -69,24 +71,36 @@ public struct HookRunner: Sendable {
         return await run(plan)
     }
 
-    public func run(_ plan: Plan) async -> [HookOutcome] {
+    /// The plan with only the hooks at `indices` (those that failed), for a retry.
+    public func only(_ indices: [Int], of plan: Plan) -> Plan {
+        var subset = plan
+        subset.hooks = indices.filter(plan.hooks.indices.contains).map { plan.hooks[$0] }
+        return subset
+    }
+
+    /// Runs the plan's hooks; with `retrying`, each has already been tried once, and the first
+    /// attempt here waits the first backoff.
+    public func run(_ plan: Plan, retrying: Bool = false) async -> [HookOutcome] {
         if let refusal = plan.refusal {
             return plan.hooks.map { HookOutcome(hook: $0, attempts: 0, failure: refusal) }
         }
         let workflow = plan.workflow
         var outcomes: [HookOutcome] = []
         for hook in plan.hooks {
-            var attempt = 0
+            var attempt = retrying ? 1 : 0
             var failure: String?
+            var retryable = true
             repeat {
                 if attempt > 0 { try? await Task.sleep(nanoseconds: UInt64(backoff * pow(2, Double(attempt - 1)) * 1e9)) }
                 attempt += 1
                 switch hook {
-                case .run(let command): failure = await runCommand(command, facts: plan.facts, workflow: workflow, in: plan.directory)
-                case .webhook(let url): failure = await deliver(plan.facts, to: url, addresses: AddressCheck(rule: workflow.links.privateAddresses))
+                case .run(let command):
+                    (failure, retryable) = await runCommand(command, facts: plan.facts, workflow: workflow, in: plan.directory)
+                case .webhook(let url):
+                    failure = await deliver(plan.facts, to: url, addresses: AddressCheck(rule: workflow.links.privateAddresses))
                 }
-            } while failure != nil && attempt <= retries
-            outcomes.append(HookOutcome(hook: hook, attempts: attempt, failure: failure))
+            } while failure != nil && retryable && attempt <= retries
+            outcomes.append(HookOutcome(hook: hook, attempts: retrying ? attempt - 1 : attempt, failure: failure, retryable: retryable))
         }
         return outcomes
     }
@@ -100,16 +114,17 @@ public struct HookRunner: Sendable {
         return variables
     }
 
-    private func runCommand(_ command: String, facts: [String: String], workflow: Workflow, in directory: String) async -> String? {
+    /// The failure, if any, and whether another try may help.
+    private func runCommand(_ command: String, facts: [String: String], workflow: Workflow, in directory: String) async -> (String?, Bool) {
         let child = ChildProcess(
             command: command, environment: hookEnvironment(facts: facts, workflow: workflow), directory: directory,
             timeout: workflow.hookTimeout)
         switch await child.run() {
-        case .exited(0): return nil
-        case .exited(let status): return "'\(command)' exited with \(status)"
-        case .signalled(let signal): return "'\(command)' was killed by signal \(signal)"
-        case .timedOut: return "'\(command)' ran longer than \(Int(workflow.hookTimeout)) s (hook_timeout) and was killed"
-        case .notStarted(let reason): return reason
+        case .exited(0): return (nil, true)
+        case .exited(let status): return ("'\(command)' exited with \(status)", true)
+        case .signalled(let signal): return ("'\(command)' was killed by signal \(signal)", true)
+        case .timedOut: return ("'\(command)' ran longer than \(Int(workflow.hookTimeout)) s (hook_timeout) and was killed; not retried", false)
+        case .notStarted(let reason): return (reason, true)
         }
     }
 

@@ -3,9 +3,9 @@ import Foundation
 import PressKit
 
 extension Press {
-    struct Hook: ParsableCommand {
+    struct Hook: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Git hooks that run press.", subcommands: [Install.self])
+            abstract: "Git hooks that run press.", subcommands: [Install.self, Retry.self])
 
         struct Install: ParsableCommand {
             static let configuration = CommandConfiguration(
