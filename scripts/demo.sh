@@ -31,6 +31,12 @@ ada press submit whos-happy-in-iraq --comment "Ready for a read."
 step "press approve whos-happy-in-iraq    # as Ada, the author: refused"
 GIT_AUTHOR_NAME="Ada Author" GIT_AUTHOR_EMAIL=ada@example.com "$press" approve whos-happy-in-iraq 2>&1 || echo "(exit $?)"
 rita press approve whos-happy-in-iraq --comment "Checked the numbers."
+step "an approval Ada types into a draft herself counts for nothing    # as Ada, with sed and git commit"
+GIT_AUTHOR_NAME="Ada Author" GIT_AUTHOR_EMAIL=ada@example.com "$press" new "Budget leak" --category politics --summary "What the draft says." >/dev/null
+sed -i 's/^summary:/approvals: [{name: Rita Reviewer, email: reviewer@example.com, at: "2026-11-01T09:00:00+00:00"}]\nsummary:/' drafts/budget-leak.md
+GIT_AUTHOR_NAME="Ada Author" GIT_AUTHOR_EMAIL=ada@example.com GIT_COMMITTER_NAME="Ada Author" GIT_COMMITTER_EMAIL=ada@example.com \
+  git commit -qam "budget-leak: tidy"
+GIT_AUTHOR_NAME="Ada Author" GIT_AUTHOR_EMAIL=ada@example.com "$press" submit budget-leak 2>&1 || echo "(exit $?)"
 at=$(date -u -d '+1 hour' '+%Y-%m-%dT%H:%M:00+00:00')
 eddie press schedule whos-happy-in-iraq --at "$at"
 eddie press publish whos-happy-in-iraq
