@@ -149,7 +149,8 @@ extension Repository {
         }
     }
 
-    private func changes(_ commit: CommitInfo, _ paths: [String]) throws -> Bool {
+    /// Whether `commit` added, changed or removed any of `paths`, against its first parent.
+    public func changes(_ commit: CommitInfo, _ paths: [String]) throws -> Bool {
         try withTree(of: commit.id) { tree in
             try withOptionalTree(commit.parents.first) { parentTree in
                 for path in paths {

@@ -16,6 +16,8 @@ public final class ContentRepository: @unchecked Sendable {
     private let workflowsLock = NSLock()
     /// The transition history read last (see `transitionHistory()`).
     let historyCache = Mutex<TransitionHistory?>(nil)
+    /// Whether each workflow's commands may run, with the HEAD that was worked out at.
+    let trustCache = Mutex<[String: (ObjectID, CommandTrust)]>([:])
 
     public static let postFolders = [Workflow.draftsFolder, Workflow.publishedFolder]
 

@@ -94,6 +94,11 @@ import Testing
 }
 
 @Suite struct ForgedApprovalTests {
+    /// Publishing without a gate: the approvals count itself is what stops a forged approval.
+    static let ungatedPublish = testWorkflow.replacingOccurrences(
+        of: "publish:         { from: [review, scheduled], to: published, by: [editor, scheduler], approvals: 1 }",
+        with: "publish:         { from: [review, scheduled], to: published, by: [editor, scheduler], approvals: 1, gate: none }")
+
     func forge(_ repository: CLIRepository) throws {
         let text = repository.directory.read("drafts/hello.md") ?? ""
         let forged = "approvals:\n  - name: Rita Reviewer\n    email: reviewer@example.com\n    at: 2026-11-01T09:00:00+00:00\n"
@@ -116,11 +121,7 @@ import Testing
     }
 
     @Test func onlyApprovalsHistoryShowsCount() throws {
-        // Without a gate on publish, the count itself is what stops the forged approval.
-        let workflow = testWorkflow.replacingOccurrences(
-            of: "publish:         { from: [review, scheduled], to: published, by: [editor, scheduler], approvals: 1 }",
-            with: "publish:         { from: [review, scheduled], to: published, by: [editor, scheduler], approvals: 1, gate: none }")
-        let repository = try CLIRepository(workflow: workflow)
+        let repository = try CLIRepository(workflow: ForgedApprovalTests.ungatedPublish)
         #expect(try repository.press(["submit", "hello"], as: People.ada).status == 0)
         try forge(repository)
         let before = try Snapshot(repository)
@@ -135,10 +136,7 @@ import Testing
     }
 
     @Test func anApprovalBeforeChangesWereRequestedNoLongerCounts() throws {
-        let workflow = testWorkflow.replacingOccurrences(
-            of: "publish:         { from: [review, scheduled], to: published, by: [editor, scheduler], approvals: 1 }",
-            with: "publish:         { from: [review, scheduled], to: published, by: [editor, scheduler], approvals: 1, gate: none }")
-        let repository = try CLIRepository(workflow: workflow)
+        let repository = try CLIRepository(workflow: ForgedApprovalTests.ungatedPublish)
         #expect(try repository.press(["submit", "hello"], as: People.ada).status == 0)
         #expect(try repository.press(["approve", "hello"], as: People.rita).status == 0)
         #expect(try repository.press(["request-changes", "hello", "--comment", "more"], as: People.eddie).status == 0)

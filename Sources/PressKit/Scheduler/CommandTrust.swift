@@ -20,7 +20,27 @@ extension ContentRepository {
     /// `hook_env`) must be authored by someone who held an `admin` role of the default workflow
     /// as it stood before that commit, so nobody can make himself an admin and add a command in
     /// one step. The first commit of a repository is judged by its own default workflow.
+    ///
+    /// The verdict is kept with the HEAD it was worked out at; while later commits leave the
+    /// workflow's file alone it stands, so a scheduler publishing with a deploy hook reads the
+    /// history once, not once per publish.
     public func commandTrust(of workflow: Workflow) throws -> CommandTrust {
+        let head = try git.headCommitID()
+        if let head, let (last, verdict) = trustCache.withLock({ $0[workflow.path] }) {
+            if last == head { return verdict }
+            if try git.isAncestor(last, of: head),
+                try !git.commits(from: head, notReachableFrom: last).contains(where: { try git.changes($0, [workflow.path]) })
+            {
+                trustCache.withLock { $0[workflow.path] = (head, verdict) }
+                return verdict
+            }
+        }
+        let verdict = try workOutCommandTrust(of: workflow)
+        if let head { trustCache.withLock { $0[workflow.path] = (head, verdict) } }
+        return verdict
+    }
+
+    private func workOutCommandTrust(of workflow: Workflow) throws -> CommandTrust {
         let commits = try git.history(touching: [workflow.path])
         for commit in commits {
             let before = commit.parents.first
