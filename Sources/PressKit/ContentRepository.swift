@@ -73,6 +73,23 @@ public final class ContentRepository: @unchecked Sendable {
         return workflow
     }
 
+    /// A warning for each workflow file whose working copy differs from HEAD's (or that HEAD
+    /// lacks): press goes by the committed one, which a person editing the file may not expect.
+    public func uncommittedWorkflows() -> [Diagnostic] {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: git.absolutePath("workflows"))) ?? []).filter { $0.hasSuffix(".yml") }.sorted()
+        let head = try? git.headCommitID()
+        return names.compactMap { name in
+            let path = "workflows/\(name)"
+            guard let bytes = readFile(git.absolutePath(path)) else { return nil }
+            let committed = head.flatMap { try? git.blobID(atPath: path, in: $0) }
+            guard committed != (try? git.blobID(of: bytes)) else { return nil }
+            let what = committed == nil ? "is not committed" : "has changes that are not committed"
+            return Diagnostic(
+                SourceLocation(path: path), .warning, "workflow-uncommitted",
+                "\(path) \(what); press follows the committed workflows, so commit it for the change to count")
+        }
+    }
+
     /// The workflow a post names with `workflow:`, or the default one. A post may name only the
     /// default workflow or one that the default workflow lists under `workflows:`.
     public func workflow(for post: Post) throws -> Workflow {
