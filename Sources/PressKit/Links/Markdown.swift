@@ -28,9 +28,22 @@ public struct MarkdownScan: Sendable {
 /// link is placed by finding its destination in the lines of the block that holds it, in
 /// document order; cmark's own position is the fallback.
 public enum Markdown {
+    /// cmark-gfm's autolink extension, made safe to use from many threads at once.
+    ///
+    /// cmark-gfm keeps the characters that start an inline (its "special" characters) in one
+    /// process-wide table: a parser adds its extensions' characters (`:` and `w` for autolink)
+    /// when it starts on inlines and removes them when it is done, so a thread finishing a post
+    /// took them away from a thread still parsing one, and bare URLs went missing at random.
+    /// Here the characters are added once, for good, and the extension is left with none to add
+    /// or remove; its matcher still runs for every special character, and picks its own.
     private static let autolink: OpaquePointer? = {
         cmark_gfm_core_extensions_ensure_registered()
-        return cmark_find_syntax_extension("autolink")
+        guard let autolink = cmark_find_syntax_extension("autolink"), let parser = cmark_parser_new(CMARK_OPT_DEFAULT) else { return nil }
+        defer { cmark_parser_free(parser) }
+        cmark_parser_attach_syntax_extension(parser, autolink)
+        cmark_manage_extensions_special_characters(parser, 1)
+        cmark_syntax_extension_set_special_inline_chars(autolink, nil)
+        return autolink
     }()
 
     /// Scans `body`, whose first line is line `firstLine` of the file.
