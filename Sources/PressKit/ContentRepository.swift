@@ -45,7 +45,10 @@ public final class ContentRepository: @unchecked Sendable {
     /// file nobody added) does not change what press allows.
     /// - Throws: `WorkflowError` when it is missing, not committed, or wrong.
     public func workflow(named name: String = Workflow.defaultName) throws -> Workflow {
-        let head = try git.headCommitID()
+        try workflow(named: name, at: try git.headCommitID())
+    }
+
+    private func workflow(named name: String, at head: ObjectID?) throws -> Workflow {
         if let cached = workflowsLock.withLock({ workflowsHead == head ? workflows[name] : nil }) { return cached }
         let workflow = try committedWorkflow(named: name, at: head)
         workflowsLock.withLock {
@@ -93,12 +96,13 @@ public final class ContentRepository: @unchecked Sendable {
     /// The workflow a post names with `workflow:`, or the default one. A post may name only the
     /// default workflow or one that the default workflow lists under `workflows:`.
     public func workflow(for post: Post) throws -> Workflow {
-        let defaults = try workflow()
+        let head = try git.headCommitID()
+        let defaults = try workflow(named: Workflow.defaultName, at: head)
         guard let name = post.workflowName, name != Workflow.defaultName else { return defaults }
         guard defaults.workflows.contains(name) else {
             throw WorkflowError.unknownWorkflow(post.location(of: "workflow"), name: name, allowed: defaults.workflows, listedIn: defaults.path)
         }
-        return try workflow(named: name)
+        return try workflow(named: name, at: head)
     }
 
     // MARK: - Posts
