@@ -3,7 +3,7 @@ SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := libgit2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev pkg-config git
 
-.PHONY: deps build release demo test bench clean
+.PHONY: deps build release demo test test-tsan bench clean
 
 # Installs the Debian packages press builds against (libgit2, cmark-gfm), when pkg-config cannot find them.
 deps:
@@ -26,6 +26,12 @@ demo: build
 test: deps
 	$(SWIFT) build
 	$(SWIFT) test
+
+# The library's tests (validation's parallel scan among them) under ThreadSanitizer, in a build
+# folder of their own; CI runs it after `make test`.
+test-tsan: deps
+	$(SWIFT) build --build-tests --sanitize=thread --build-path .build-tsan
+	$(SWIFT) test --sanitize=thread --build-path .build-tsan --skip-build --filter PressKitTests
 
 bench: release
 	bash Benchmarks/run.sh
