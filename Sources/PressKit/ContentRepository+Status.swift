@@ -23,6 +23,23 @@ public struct PostSummary: Codable, Equatable, Sendable {
         case publishedAt = "published_at"
     }
 
+    /// Every key, an absent one as `null`: readers of `--json` can rely on the same fields.
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(slug, forKey: .slug)
+        try container.encode(title, forKey: .title)
+        try container.encode(state, forKey: .state)
+        try container.encode(path, forKey: .path)
+        try container.encode(author, forKey: .author)
+        try container.encode(authorEmail, forKey: .authorEmail)
+        try container.encode(publishAt, forKey: .publishAt)
+        try container.encode(publishedAt, forKey: .publishedAt)
+        try container.encode(approvals, forKey: .approvals)
+        try container.encode(categories, forKey: .categories)
+        try container.encode(tags, forKey: .tags)
+        try container.encode(summary, forKey: .summary)
+    }
+
     public init(_ post: Post) {
         slug = post.slug ?? post.fileSlug
         title = post.title ?? ""

@@ -125,9 +125,12 @@ extension ContentRepository {
         if rule.comment == .none && !comment.isEmpty { throw TransitionError.commentNotTaken(transition: rule.name) }
         if rule.at == .required && request.at == nil { throw TransitionError.timeRequired(transition: rule.name) }
         if rule.at == .none && request.at != nil { throw TransitionError.timeNotTaken(transition: rule.name) }
-        guard rule.approvals > 0 else { return }
+        guard rule.approvals > 0 || rule.recordsApproval else { return }
         // Only approvals history shows count: the front matter is text anyone can type.
         let recorded = recordedApprovals(of: post, workflow: workflow, history: try transitionHistory())
+        if rule.recordsApproval && recorded.contains(request.actor.email.lowercased()) {
+            throw TransitionError.alreadyApproved(transition: rule.name, person: request.actor.description)
+        }
         let have = Set(post.approvals.map { $0.person.email.lowercased() }).intersection(recorded).count
         if have < rule.approvals {
             throw TransitionError.approvalsNeeded(transition: rule.name, needed: rule.approvals, have: have)

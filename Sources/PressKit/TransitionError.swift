@@ -8,6 +8,7 @@ public enum TransitionError: PressError, Equatable {
     case commentRequired(transition: String)
     case commentNotTaken(transition: String)
     case approvalsNeeded(transition: String, needed: Int, have: Int)
+    case alreadyApproved(transition: String, person: String)
     case timeRequired(transition: String)
     case timeNotTaken(transition: String)
     case missingKeys(SourceLocation, state: String, keys: [String])
@@ -46,6 +47,8 @@ public enum TransitionError: PressError, Equatable {
             return "'\(transition)' takes no comment"
         case .approvalsNeeded(let transition, let needed, let have):
             return "'\(transition)' needs \(needed) approval\(needed == 1 ? "" : "s"); history shows \(have) (an approval counts when an approve commit records it)"
+        case .alreadyApproved(let transition, let person):
+            return "already approved by you (\(person)); '\(transition)' records each person's approval once"
         case .timeRequired(let transition):
             return "'\(transition)' needs a time: pass --at TIME"
         case .timeNotTaken(let transition):

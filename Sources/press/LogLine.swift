@@ -24,8 +24,8 @@ struct LogLine: LogHandler {
         let line: String
         switch format {
         case .text:
-            let pairs = fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-            line = "\(time) \(event.level) \(event.message)" + (pairs.isEmpty ? "" : " " + pairs)
+            let pairs = fields.sorted { $0.key < $1.key }.map { "\($0.key)=\(LogLine.escaped("\($0.value)"))" }.joined(separator: " ")
+            line = "\(time) \(event.level) \(LogLine.escaped("\(event.message)"))" + (pairs.isEmpty ? "" : " " + pairs)
         case .json:
             var object: [String: String] = ["time": time, "level": "\(event.level)", "message": "\(event.message)"]
             for (key, value) in fields { object[key] = "\(value)" }
@@ -33,5 +33,23 @@ struct LogLine: LogHandler {
             line = String(decoding: data, as: UTF8.self)
         }
         FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    /// One event is one line: a line break or other control character in a value (a gate's
+    /// findings in a `held` reason) is written as an escape, and so is a backslash.
+    static func escaped(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0.value < 0x20 || $0 == "\\" || $0.value == 0x7F }) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\\": out += "\\\\"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F: out += String(format: "\\u%04X", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 }

@@ -201,6 +201,21 @@ import Testing
         #expect(try git(["log", "-1", "--format=%s"], in: repository.path).stdout == "publish: hello\n")
     }
 
+    @Test func aHeldPostsReasonIsOneLogLine() throws {
+        let (repository, _) = try scheduledRepository(in: 3600)
+        let text = repository.directory.read("drafts/hello.md") ?? ""
+        try repository.directory.write("drafts/hello.md", text + "\n![a](missing-one.png) and ![b](missing-two.png)\n")
+        try makeOverdue(repository)
+        let once = try repository.press(["scheduler", "--once"])
+        #expect(once.status == 0, "\(once)")
+        let lines = once.stderr.split(separator: "\n")
+        let held = lines.filter { $0.contains(" held ") }
+        #expect(held.count == 1, "\(once.stderr)")
+        #expect(held.first?.contains("the publish gate failed:\\ndrafts/hello.md:") == true, "\(once.stderr)")
+        // Every line is an event: it starts with its time.
+        #expect(lines.allSatisfy { $0.range(of: #"^\d{4}-\d\d-\d\dT"#, options: .regularExpression) != nil }, "\(once.stderr)")
+    }
+
     @Test func theCalendarAndItsICSFeed() throws {
         let (repository, time) = try scheduledRepository(in: 3600)
         let calendar = try repository.press(["calendar"])

@@ -96,11 +96,15 @@ final class Fixture {
         #expect(try fixture.post().status == "review")
     }
 
-    @Test func approvalsBySamePersonCountOnceAndRequestChangesClearsThem() throws {
+    @Test func aSecondApprovalBySamePersonIsRefusedAndRequestChangesClearsThem() throws {
         let fixture = try Fixture()
         try fixture.perform("submit", adaPerson)
         try fixture.perform("approve", ritaPerson)
-        try fixture.perform("approve", ritaPerson, comment: "Still good.")
+        let head = try fixture.head()
+        #expect(throws: TransitionError.alreadyApproved(transition: "approve", person: "Rita Reviewer <reviewer@example.com>")) {
+            try fixture.perform("approve", ritaPerson, comment: "Still good.")
+        }
+        #expect(try fixture.head() == head)
         #expect(try fixture.post().approvals.count == 1)
         try fixture.perform("approve", eddiePerson)
         #expect(try fixture.post().approvals.count == 2)

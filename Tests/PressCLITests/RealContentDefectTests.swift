@@ -1,0 +1,34 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Defects found running press on real content (issue 11), each with the test that found it.
+@Suite struct RealContentDefectTests {
+    @Test func theSameReviewerApprovingTwiceIsRefusedAndChangesNothing() throws {
+        let repository = try CLIRepository()
+        #expect(try repository.press(["submit", "hello"], as: People.ada).status == 0)
+        #expect(try repository.press(["approve", "hello"], as: People.rita).status == 0)
+        let before = try Snapshot(repository)
+        let again = try repository.press(["approve", "hello"], as: People.rita)
+        #expect(again.status == 1, "\(again)")
+        #expect(again.stderr == "press: error: already approved by you (Rita Reviewer <reviewer@example.com>); 'approve' records each person's approval once\n", "\(again)")
+        #expect(try Snapshot(repository) == before)
+        // Sent back and resubmitted, the post may be approved again.
+        #expect(try repository.press(["request-changes", "hello", "--comment", "more"], as: People.eddie).status == 0)
+        #expect(try repository.press(["submit", "hello"], as: People.ada).status == 0)
+        #expect(try repository.press(["approve", "hello"], as: People.rita).status == 0)
+    }
+
+    @Test func showJSONHasEveryKeyWithNullForAnAbsentOne() throws {
+        let repository = try CLIRepository()
+        let text = repository.directory.read("drafts/hello.md") ?? ""
+        try repository.directory.write("drafts/hello.md", text.replacingOccurrences(of: "summary: A first post.\n", with: ""))
+        for arguments in [["show", "hello", "--json"], ["status", "--json"]] {
+            let output = try repository.press(arguments)
+            #expect(output.status == 0, "\(output)")
+            #expect(output.stdout.contains("\"summary\" : null"), "\(output)")
+            #expect(output.stdout.contains("\"publish_at\" : null"), "\(output)")
+            #expect(output.stdout.contains("\"published_at\" : null"), "\(output)")
+        }
+    }
+}
