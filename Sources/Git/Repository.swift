@@ -118,6 +118,27 @@ public final class Repository {
     }
 
     /// The reference that a commit on HEAD moves: the branch HEAD names, or HEAD itself when detached.
+    /// What git operation is half done in the working tree (a merge, a rebase, a cherry-pick,
+    /// a revert, a bisect, `git am`), with the command that finishes or abandons it; nil when none.
+    public func operationInProgress() -> (name: String, resolve: String)? {
+        switch git_repository_state(pointer) {
+        case Int32(GIT_REPOSITORY_STATE_MERGE.rawValue): return ("a merge", "git commit, or git merge --abort")
+        case Int32(GIT_REPOSITORY_STATE_REVERT.rawValue), Int32(GIT_REPOSITORY_STATE_REVERT_SEQUENCE.rawValue):
+            return ("a revert", "git revert --continue, or git revert --abort")
+        case Int32(GIT_REPOSITORY_STATE_CHERRYPICK.rawValue), Int32(GIT_REPOSITORY_STATE_CHERRYPICK_SEQUENCE.rawValue):
+            return ("a cherry-pick", "git cherry-pick --continue, or git cherry-pick --abort")
+        case Int32(GIT_REPOSITORY_STATE_BISECT.rawValue): return ("a bisect", "git bisect reset")
+        case Int32(GIT_REPOSITORY_STATE_REBASE.rawValue), Int32(GIT_REPOSITORY_STATE_REBASE_INTERACTIVE.rawValue),
+            Int32(GIT_REPOSITORY_STATE_REBASE_MERGE.rawValue), Int32(GIT_REPOSITORY_STATE_APPLY_MAILBOX_OR_REBASE.rawValue):
+            return ("a rebase", "git rebase --continue, or git rebase --abort")
+        case Int32(GIT_REPOSITORY_STATE_APPLY_MAILBOX.rawValue): return ("git am", "git am --continue, or git am --abort")
+        default: return nil
+        }
+    }
+
+    /// Whether HEAD names a commit rather than a branch.
+    public var isHeadDetached: Bool { git_repository_head_detached(pointer) == 1 }
+
     public func headReferenceName() throws -> String {
         var head: OpaquePointer?
         try check("git_reference_lookup", git_reference_lookup(&head, pointer, "HEAD"))

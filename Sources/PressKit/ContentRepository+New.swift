@@ -40,6 +40,7 @@ extension ContentRepository {
         let lock = try git.lock()
         defer { withExtendedLifetime(lock) {} }
         try git.recoverInterruptedCommit()
+        try checkNothingInProgress()
         let workflow = try workflow()
 
         let slug = try freeSlug(for: request)

@@ -6,6 +6,9 @@ public enum RepositoryError: PressError, Equatable {
     case slugTaken(String, path: String)
     case invalidSlug(String, problem: String)
     case noSlugFromTitle(String)
+    /// A merge, rebase or the like is half done: a transition would commit in the middle of it.
+    case operationInProgress(String, resolve: String)
+    case detachedHead
 
     public var location: SourceLocation? {
         switch self {
@@ -34,6 +37,10 @@ public enum RepositoryError: PressError, Equatable {
         case .slugTaken(let slug, _): return "the slug '\(slug)' is already taken by this post"
         case .invalidSlug(let slug, let problem): return "'--slug \(slug)': \(problem)"
         case .noSlugFromTitle(let title): return "cannot make a slug from the title '\(title)'; pass --slug"
+        case .operationInProgress(let name, let resolve):
+            return "\(name) is in progress in this repository; finish or abandon it first (\(resolve)), then run press again"
+        case .detachedHead:
+            return "HEAD is detached (not on a branch): a commit here would belong to no branch; check out a branch first (git switch BRANCH)"
         }
     }
 }

@@ -67,6 +67,7 @@ extension ContentRepository {
         let lock = try git.lock()
         defer { withExtendedLifetime(lock) {} }
         try git.recoverInterruptedCommit()
+        try checkNothingInProgress()
 
         let post = try post(request.slug)
         let workflow = try workflow(for: post)
@@ -107,6 +108,13 @@ extension ContentRepository {
         return TransitionResult(
             slug: request.slug, transition: rule.name, from: state, to: rule.to, path: newPath, commit: commit,
             publishAt: publishAt)
+    }
+
+    /// Refuses to commit in the middle of a merge, rebase or the like, or on a detached HEAD,
+    /// as git itself would warn: the commit would land where nobody expects it.
+    func checkNothingInProgress() throws {
+        if let (name, resolve) = git.operationInProgress() { throw RepositoryError.operationInProgress(name, resolve: resolve) }
+        if git.isHeadDetached { throw RepositoryError.detachedHead }
     }
 
     private func check(_ rule: TransitionRule, for post: Post, state: String, in workflow: Workflow, request: TransitionRequest) throws {

@@ -31,4 +31,30 @@ import Testing
             #expect(output.stdout.contains("\"published_at\" : null"), "\(output)")
         }
     }
+
+    @Test func aTransitionInTheMiddleOfAMergeOrOnADetachedHeadIsRefused() throws {
+        let repository = try CLIRepository()
+        // A merge that stopped on a conflict.
+        let main = try git(["rev-parse", "--abbrev-ref", "HEAD"], in: repository.path).stdout.trimmingCharacters(in: .newlines)
+        #expect(try git(["checkout", "-qb", "side"], in: repository.path).status == 0)
+        try repository.directory.write("notes.txt", "side\n")
+        try repository.commitAll("side notes")
+        #expect(try git(["checkout", "-q", main], in: repository.path).status == 0)
+        try repository.directory.write("notes.txt", "main\n")
+        try repository.commitAll("main notes")
+        #expect(try git(["merge", "-q", "side"], in: repository.path, environment: People.eddie).status != 0)
+        var before = try Snapshot(repository)
+        let submit = try repository.press(["submit", "hello"], as: People.ada)
+        #expect(submit.status == 1, "\(submit)")
+        #expect(submit.stderr == "press: error: a merge is in progress in this repository; finish or abandon it first (git commit, or git merge --abort), then run press again\n", "\(submit)")
+        #expect(try Snapshot(repository) == before)
+        #expect(try git(["merge", "--abort"], in: repository.path).status == 0)
+        // A detached HEAD.
+        #expect(try git(["checkout", "-q", "--detach"], in: repository.path).status == 0)
+        before = try Snapshot(repository)
+        let new = try repository.press(["new", "Another"], as: People.ada)
+        #expect(new.status == 1, "\(new)")
+        #expect(new.stderr.contains("HEAD is detached (not on a branch)"), "\(new)")
+        #expect(try Snapshot(repository) == before)
+    }
 }
