@@ -57,4 +57,16 @@ import Testing
         #expect(new.stderr.contains("HEAD is detached (not on a branch)"), "\(new)")
         #expect(try Snapshot(repository) == before)
     }
+
+    @Test func everyCategoryOutsideTheVocabularyIsReportedWithWhereTheVocabularyIsSet() throws {
+        let workflow = testWorkflow + "fields:\n  categories: { type: list, values: [news, culture] }\n"
+        let repository = try CLIRepository(workflow: workflow)
+        let text = repository.directory.read("drafts/hello.md") ?? ""
+        try repository.directory.write(
+            "drafts/hello.md", text.replacingOccurrences(of: "status: draft\n", with: "status: draft\ncategories: [news, a, b, c, d, e, f]\n"))
+        let validate = try repository.press(["validate"])
+        #expect(validate.status == 1)
+        #expect(validate.stdout.contains(
+            "error: 'categories' has 'a', 'b', 'c', 'd', 'e', 'f', which are not among: news, culture (the values are set under 'fields: categories' in workflows/default.yml) [values]"), "\(validate)")
+    }
 }

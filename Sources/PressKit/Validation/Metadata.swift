@@ -26,7 +26,9 @@ struct MetadataCheck {
                 continue
             }
             if let (name, problem) = MetadataCheck.problem(entry.value, rule) {
-                report(entry.key, .error, name, "'\(entry.key)' \(problem)")
+                // Say where a vocabulary is set, so the fix (the post, or the list) is one step away.
+                let source = name == "values" ? " (the values are set under 'fields: \(entry.key)' in \(workflow.path))" : ""
+                report(entry.key, .error, name, "'\(entry.key)' \(problem)\(source)")
             }
         }
 
@@ -86,15 +88,18 @@ struct MetadataCheck {
         case .list:
             let items = value.items ?? (value.isScalar ? [value] : nil)
             guard let items else { return ("type", "must be a list of strings") }
+            var outside: [String] = []
             for item in items {
                 guard let text = item.string else { return ("type", "must be a list of strings") }
                 if let problem = controlCharacterProblem(text) { return ("control-character", problem) }
-                if !rule.values.isEmpty && !rule.values.contains(text) {
-                    return ("values", "has '\(text)', which is not one of: \(rule.values.joined(separator: ", "))")
-                }
+                if !rule.values.isEmpty && !rule.values.contains(text) && !outside.contains(text) { outside.append(text) }
                 if let max = rule.maxLength, text.utf8.count > max, text.count > max { return ("max-length", "has an item longer than \(max) characters") }
             }
-            return nil
+            // Every value outside the vocabulary, not only the first.
+            guard !outside.isEmpty else { return nil }
+            let named = outside.map { "'\($0)'" }.joined(separator: ", ")
+            let verb = outside.count == 1 ? "which is not one of" : "which are not among"
+            return ("values", "has \(named), \(verb): \(rule.values.joined(separator: ", "))")
         case .person:
             if let pairs = value.pairs {
                 guard let email = value["email"]?.string else { return ("type", "needs an 'email'") }
