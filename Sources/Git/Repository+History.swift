@@ -10,15 +10,31 @@ public struct CommitInfo: Equatable, Sendable {
     public var parents: [ObjectID]
 
     public var subject: String {
-        message.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        String(message[..<(message.utf8.firstIndex(of: 0x0A) ?? message.endIndex)])
     }
 
     /// The values of `Key: value` trailer lines in the message's last paragraph.
+    ///
+    /// Read over the message's bytes: history walks ask this of every commit.
     public func trailer(_ key: String) -> String? {
-        let paragraphs = message.trimmingCharacters(in: .whitespacesAndNewlines).components(separatedBy: "\n\n")
-        guard paragraphs.count > 1, let last = paragraphs.last else { return nil }
-        for line in last.split(separator: "\n") where line.hasPrefix(key + ": ") {
-            return String(line.dropFirst(key.count + 2))
+        let bytes = message.utf8
+        var end = bytes.endIndex
+        while end > bytes.startIndex, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[bytes.index(before: end)]) { end = bytes.index(before: end) }
+        // The last paragraph starts after the last blank line; a message of one paragraph has none.
+        var start: String.Index?
+        var index = end
+        while index > bytes.startIndex {
+            let before = bytes.index(before: index)
+            if bytes[before] == 0x0A, before > bytes.startIndex, bytes[bytes.index(before: before)] == 0x0A {
+                start = index
+                break
+            }
+            index = before
+        }
+        guard let start else { return nil }
+        let prefix = Array((key + ": ").utf8)
+        for line in bytes[start..<end].split(separator: 0x0A) where line.starts(with: prefix) {
+            return String(Substring(line.dropFirst(prefix.count)))
         }
         return nil
     }
