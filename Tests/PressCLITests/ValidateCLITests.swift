@@ -16,7 +16,7 @@ import Testing
         let output = try repository.press(["validate"])
         #expect(output.status == 1)
         #expect(output.stdout == """
-            drafts/hello.md:12:19: error: no post at published/archive.md [link-post]
+            drafts/hello.md:12:5: error: no post at published/archive.md [link-post]
             1 post, 1 link (0 external), 1 error, 0 warnings
 
             """)
@@ -29,11 +29,11 @@ import Testing
         let diagnostics = object?["diagnostics"] as? [[String: Any]]
         #expect(diagnostics?.first?["path"] as? String == "drafts/hello.md")
         #expect(diagnostics?.first?["line"] as? Int == 12)
-        #expect(diagnostics?.first?["column"] as? Int == 19)
+        #expect(diagnostics?.first?["column"] as? Int == 5)
         #expect(diagnostics?.first?["severity"] as? String == "error")
         #expect(diagnostics?.first?["rule"] as? String == "link-post")
         let github = try repository.press(["validate", "--format", "github"])
-        #expect(github.stdout.hasPrefix("::error file=drafts/hello.md,line=12,col=19,title=link-post::no post at published/archive.md\n"))
+        #expect(github.stdout.hasPrefix("::error file=drafts/hello.md,line=12,col=5,title=link-post::no post at published/archive.md\n"))
     }
 
     @Test func aCleanRepositoryExitsZeroAndABadFlagTwo() throws {
@@ -48,7 +48,7 @@ import Testing
         let before = try Snapshot(repository)
         let output = try repository.press(["submit", "hello"], as: People.ada)
         #expect(output.status == 1)
-        #expect(output.stderr.contains("drafts/hello.md:12:19: error: no post at published/archive.md [link-post]"))
+        #expect(output.stderr.contains("drafts/hello.md:12:5: error: no post at published/archive.md [link-post]"))
         #expect(output.stderr.contains("'submit' refused"))
         #expect(try Snapshot(repository) == before)
     }

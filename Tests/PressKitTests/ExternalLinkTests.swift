@@ -1,6 +1,7 @@
 import Foundation
 @testable import PressKit
 import TestSupport
+import Synchronization
 import Testing
 
 /// External links against a server this test starts on 127.0.0.1; nothing reaches the internet.
@@ -58,6 +59,25 @@ import Testing
         #expect(results["/hang"] == .timedOut)
         // The head arrives at once; the body that never ends is not read.
         #expect(results["/trickle"] == .ok)
+    }
+
+    /// Issue 11, item 5: a name that does not exist is looked up once and fails at once; a
+    /// failing name service is asked once more. The HTTP client, which would try the name again
+    /// until its connect timeout (here a minute), is never reached.
+    @Test(arguments: [
+        (HostResolution.noSuchName("Name or service not known"), 1, "DNS: no host named missing.example (Name or service not known)"),
+        (HostResolution.failed("Temporary failure in name resolution"), 2, "DNS: missing.example could not be looked up, twice (Temporary failure in name resolution)"),
+    ])
+    func aHostThatDoesNotResolveFailsAtOnce(answer: HostResolution, lookups: Int, message: String) async throws {
+        let asked = Counter()
+        let checker = HTTPLinkChecker(cacheDirectory: nil) { name in
+            asked.add(name)
+            return answer
+        }
+        let url = "http://missing.example/x"
+        let results = await checker.check([url], policy: Self.policy(timeout: 60))
+        #expect(results[url] == .failed(message))
+        #expect(asked.names == Array(repeating: "missing.example", count: lookups))
     }
 
     @Test func aClosedPortFailsWithoutHanging() async throws {
@@ -177,4 +197,11 @@ import Testing
         #expect(report.sorted.map(\.rule) == ["link-external", "link-syntax", "link-syntax", "link-syntax"])
         #expect(report.diagnostics.first { $0.rule == "link-external" }?.message.contains("xn--bcher-kva.invalid") == true)
     }
+}
+
+/// The host names a test resolver was asked for, in order.
+final class Counter: Sendable {
+    private let state = Mutex<[String]>([])
+    func add(_ name: String) { state.withLock { $0.append(name) } }
+    var names: [String] { state.withLock { $0 } }
 }

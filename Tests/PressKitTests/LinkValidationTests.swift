@@ -19,8 +19,8 @@ import Testing
         let scan = Markdown.scan(Array(body.utf8), firstLine: 10)
         let found = scan.links.map { "\($0.kind.rawValue) \($0.destination) \($0.line):\($0.column)" }
         #expect(found == [
-            "link other.md 12:20", "image ../img/a.png 12:46", "link http://example.com/x 13:21",
-            "autolink https://auto.example/y 13:48", "html raw.md 15:10", "link ref-target.md 17:8",
+            "link other.md 12:11", "image ../img/a.png 12:34", "link http://example.com/x 13:12",
+            "autolink https://auto.example/y 13:48", "html raw.md 15:10", "link ref-target.md 18:5",
         ])
         #expect(scan.anchors == ["heading", "here"])
     }
@@ -41,8 +41,8 @@ import Testing
             [site missing](/posts/nothing/) [self](#nowhere)
             """)
         #expect(try await fixture.findings(["drafts/source.md"]) == [
-            "drafts/source.md:12:11 link-post", "drafts/source.md:12:51 link-post", "drafts/source.md:12:75 link-anchor",
-            "drafts/source.md:13:16 link-post", "drafts/source.md:13:40 link-anchor",
+            "drafts/source.md:12:1 link-post", "drafts/source.md:12:36 link-post", "drafts/source.md:12:62 link-anchor",
+            "drafts/source.md:13:1 link-post", "drafts/source.md:13:33 link-anchor",
         ])
         let report = try await fixture.validate(["drafts/source.md"])
         #expect(report.diagnostics.contains { $0.message == "no post at drafts/target.md: 'target' is in published/target.md (state published)" })
@@ -63,7 +63,7 @@ import Testing
         try fixture.post("later", state: "scheduled", extra: "publish_at: 2027-03-01T09:00:00+00:00")
         try fixture.post("middle", state: "scheduled", extra: "publish_at: 2027-02-15T09:00:00+00:00", body: "[a](earlier.md) [b](later.md)\n")
         let report = try await fixture.validate(["drafts/middle.md"])
-        #expect(report.diagnostics.map { "\($0.rule) \($0.column)" } == ["link-order 21"])
+        #expect(report.diagnostics.map { "\($0.rule) \($0.column)" } == ["link-order 17"])
         #expect(report.diagnostics.first?.message.contains("drafts/middle.md is out at 2027-02-15T09:00:00+00:00 but links to drafts/later.md, which is scheduled for 2027-03-01T09:00:00+00:00") == true)
     }
 
@@ -78,8 +78,8 @@ import Testing
             ![up](../../../etc/passwd) ![link](../images/escape.jpg) ![root](/images/photo.jpg)
             """)
         #expect(try await fixture.findings() == [
-            "drafts/pictures.md:11:36 link-asset", "drafts/pictures.md:11:65 link-asset",
-            "drafts/pictures.md:12:7 link-outside", "drafts/pictures.md:12:36 link-outside",
+            "drafts/pictures.md:11:28 link-asset", "drafts/pictures.md:11:57 link-asset",
+            "drafts/pictures.md:12:1 link-outside", "drafts/pictures.md:12:28 link-outside",
         ])
     }
 

@@ -5,18 +5,50 @@ import NIOPosix
     import Glibc
 #endif
 
+/// What looking up a host name gave.
+package enum HostResolution: Sendable, Equatable {
+    case addresses([String])
+    /// The name does not exist (or has no address): asking again will not change that.
+    case noSuchName(String)
+    /// The name service failed, perhaps for a moment.
+    case failed(String)
+}
+
 /// Which addresses press may send a request to, for links and webhooks alike. Link-local
 /// addresses (169.254.0.0/16, fe80::/10: where clouds serve instance metadata and credentials)
 /// are always refused; with `links.private: deny`, so are loopback, private and shared ranges.
+///
+/// The host's name is looked up here, once, before any request: a name that does not exist fails
+/// at once (an HTTP client would try it again and again until its connect timeout), and a
+/// temporary failure of the name service is tried once more.
 struct AddressCheck: Sendable {
     var rule: LinkPolicy.AddressRule
+    /// How host names are looked up; `AddressCheck.resolve` but in tests.
+    var resolver: @Sendable (String) -> HostResolution = AddressCheck.resolve
 
-    /// Why `url` may not be requested, or nil. The host's addresses are looked up on a thread
-    /// of NIO's pool, never on a task's.
+    init(rule: LinkPolicy.AddressRule, resolver: (@Sendable (String) -> HostResolution)? = nil) {
+        self.rule = rule
+        if let resolver { self.resolver = resolver }
+    }
+
+    /// Why `url` may not be requested, or nil: its host's name does not resolve, or it resolves
+    /// to an address in a refused range. The name is looked up on a thread of NIO's pool, never
+    /// on a task's.
     func refusal(for url: String) async -> String? {
         guard let host = URLComponents(string: url)?.host, !host.isEmpty else { return nil }
         let name = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
-        let addresses = (try? await NIOThreadPool.singleton.runIfActive { AddressCheck.resolve(name) }) ?? []
+        let resolver = self.resolver
+        var resolution = HostResolution.failed("the lookup could not start")
+        for attempt in 0..<2 {
+            resolution = (try? await NIOThreadPool.singleton.runIfActive { resolver(name) }) ?? .failed("the lookup could not start")
+            guard case .failed = resolution, attempt == 0 else { break }
+        }
+        let addresses: [String]
+        switch resolution {
+        case .addresses(let found): addresses = found
+        case .noSuchName(let reason): return "DNS: no host named \(host) (\(reason))"
+        case .failed(let reason): return "DNS: \(host) could not be looked up, twice (\(reason))"
+        }
         for address in addresses {
             if let range = refusedRange(address) {
                 return "refused: \(host) is \(address), \(range); press does not send requests there"
@@ -59,13 +91,16 @@ struct AddressCheck: Sendable {
         return UInt32(bigEndian: raw.s_addr)
     }
 
-    /// Every address `host` resolves to, as text; empty when it does not resolve (the request
-    /// itself then reports that).
-    static func resolve(_ host: String) -> [String] {
+    /// Every address `host` resolves to, as text, or why there is none.
+    @Sendable static func resolve(_ host: String) -> HostResolution {
         var hints = addrinfo()
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         var list: UnsafeMutablePointer<addrinfo>?
-        guard getaddrinfo(host, nil, &hints, &list) == 0 else { return [] }
+        let status = getaddrinfo(host, nil, &hints, &list)
+        guard status == 0 else {
+            let reason = String(cString: gai_strerror(status))
+            return status == EAI_NONAME || status == -5 /* EAI_NODATA, glibc's */ || status == EAI_FAIL ? .noSuchName(reason) : .failed(reason)
+        }
         defer { freeaddrinfo(list) }
         var result: [String] = []
         var entry = list
@@ -76,6 +111,6 @@ struct AddressCheck: Sendable {
             }
             entry = current.pointee.ai_next
         }
-        return result
+        return .addresses(result)
     }
 }

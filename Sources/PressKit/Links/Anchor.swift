@@ -1,18 +1,30 @@
 /// Heading ids as GitHub makes them.
 public enum Anchor {
-    /// Lowercase; letters, digits, spaces, hyphens and underscores kept, everything else dropped;
-    /// each space becomes a hyphen. ("What's New?" → "whats-new").
+    /// Lowercase; letters, marks, decimal digits, connector punctuation (`_`), spaces and hyphens
+    /// kept, everything else dropped; each space becomes a hyphen. ("What's New?" → "whats-new";
+    /// "Builds 🛠️" → "builds-" followed by U+FE0F, the emoji's variation selector, a mark.)
     public static func githubID(_ heading: String) -> String {
         if heading.utf8.allSatisfy({ $0 < 0x80 }) { return asciiID(heading) }
-        var out = ""
-        for character in heading.lowercased() {
-            if character == " " {
+        var out = String.UnicodeScalarView()
+        for scalar in heading.lowercased().unicodeScalars {
+            if scalar == " " {
                 out.append("-")
-            } else if character == "-" || character == "_" || character.isLetter || character.isNumber {
-                out.append(character)
+            } else if scalar == "-" || isWord(scalar) {
+                out.append(scalar)
             }
         }
-        return out
+        return String(out)
+    }
+
+    /// A letter, a mark, a decimal digit or connector punctuation: what GitHub's `\p{Word}` keeps.
+    private static func isWord(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+            .nonspacingMark, .spacingMark, .enclosingMark, .decimalNumber, .connectorPunctuation:
+            return true
+        default:
+            return false
+        }
     }
 
     /// The same rules over ASCII bytes, without Unicode property lookups.
@@ -45,6 +57,13 @@ enum HTMLAttributes {
         while index < scalars.count {
             let scalar = scalars[index]
             if !inTag {
+                // A comment holds no links: skip to its end (`-->`), or to the end of the text.
+                if scalar == "<", index + 3 < scalars.count, scalars[index + 1] == "!", scalars[index + 2] == "-", scalars[index + 3] == "-" {
+                    index += 4
+                    while index < scalars.count, !(scalars[index] == ">" && index >= 2 && scalars[index - 1] == "-" && scalars[index - 2] == "-") { index += 1 }
+                    index += 1
+                    continue
+                }
                 if scalar == "<" {
                     inTag = true
                     index += 1

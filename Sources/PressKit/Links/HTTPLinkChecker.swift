@@ -11,6 +11,7 @@ public final class HTTPLinkChecker: ExternalChecking {
     private let cache: LinkCache?
     private let progress: (@Sendable (Int, Int) -> Void)?
     private let now: @Sendable () -> Date
+    private let resolver: (@Sendable (String) -> HostResolution)?
 
     /// - Parameters:
     ///   - cacheDirectory: where successes are remembered (`.press/cache`); nil for no cache.
@@ -19,6 +20,15 @@ public final class HTTPLinkChecker: ExternalChecking {
         cache = cacheDirectory.flatMap { LinkCache.isPlainDirectoryPath($0) ? LinkCache(directory: $0) : nil }
         self.progress = progress
         self.now = now
+        resolver = nil
+    }
+
+    /// A checker whose host names are looked up by `resolver` (tests: a name service that fails).
+    package init(cacheDirectory: String?, resolver: @escaping @Sendable (String) -> HostResolution) {
+        cache = cacheDirectory.flatMap { LinkCache.isPlainDirectoryPath($0) ? LinkCache(directory: $0) : nil }
+        progress = nil
+        now = Date.init
+        self.resolver = resolver
     }
 
     public func check(_ urls: [String], policy: LinkPolicy) async -> [String: ExternalResult] {
@@ -46,6 +56,7 @@ public final class HTTPLinkChecker: ExternalChecking {
         configuration.decompression = .disabled
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         let slots = Slots(global: policy.concurrency, perHost: policy.perHost)
+        let addresses = AddressCheck(rule: policy.privateAddresses, resolver: resolver)
         let total = pending.count
         let progress = self.progress
 
@@ -54,7 +65,7 @@ public final class HTTPLinkChecker: ExternalChecking {
                 group.addTask {
                     let host = URLComponents(string: url)?.host?.lowercased() ?? url
                     await slots.acquire(host)
-                    let result = await Probe(client: client, policy: policy).run(url)
+                    let result = await Probe(client: client, policy: policy, addresses: addresses).run(url)
                     await slots.release(host)
                     return (url, result)
                 }
@@ -77,13 +88,13 @@ public final class HTTPLinkChecker: ExternalChecking {
 struct Probe {
     let client: HTTPClient
     let policy: LinkPolicy
+    let addresses: AddressCheck
     static let maxRedirects = 10
 
     func run(_ url: String) async -> ExternalResult {
         var current = url
         var visited: Set<String> = [url]
         var allPermanent = true
-        let addresses = AddressCheck(rule: policy.privateAddresses)
         for _ in 0...Probe.maxRedirects {
             if let refusal = await addresses.refusal(for: current) { return .failed(refusal) }
             let answer: Answer

@@ -22,11 +22,18 @@ public struct MarkdownScan: Sendable {
     public var anchors: Set<String> = []
 }
 
-/// Parses Markdown with cmark-gfm (with the autolink extension) and source positions.
+/// Parses Markdown with cmark-gfm (with the autolink extension and footnotes) and source positions.
 ///
-/// cmark's positions for inline nodes drift (an indented continuation line, an autolink), so a
-/// link is placed by finding its destination in the lines of the block that holds it, in
-/// document order; cmark's own position is the fallback.
+/// A link is placed where it begins in the file: the `[` of a link (inline, reference, collapsed
+/// or shortcut), the `!` of an image, the first character of an autolink's URL (`<…>` or bare),
+/// the value of an `href` or `src` in raw HTML. Lines are the file's lines; columns count
+/// characters (Unicode scalars; a tab is one).
+///
+/// cmark's positions for inline nodes drift: a link whose text spans lines is placed on its last
+/// line, a continuation line's indentation is not counted, a lazy line is counted as if it had
+/// its block's indentation, and the autolink extension gives none. So a link or image is placed
+/// from cmark's position corrected for those and checked against the bytes (a `[` or `!` must be
+/// there); autolinks and HTML values are found by their text in the block, in document order.
 public enum Markdown {
     /// cmark-gfm's autolink extension, made safe to use from many threads at once.
     ///
@@ -53,7 +60,8 @@ public enum Markdown {
 
     /// Scans a body held as a slice of a larger buffer (the file as read).
     public static func scan(_ body: ArraySlice<UInt8>, firstLine: Int) -> MarkdownScan {
-        guard let parser = cmark_parser_new(CMARK_OPT_SOURCEPOS) else { return MarkdownScan() }
+        // Footnotes on, so that `[^1]: Citation.` is a footnote, not a link to `Citation.`.
+        guard let parser = cmark_parser_new(CMARK_OPT_SOURCEPOS | CMARK_OPT_FOOTNOTES) else { return MarkdownScan() }
         defer { cmark_parser_free(parser) }
         if let autolink { cmark_parser_attach_syntax_extension(parser, autolink) }
         return body.withUnsafeBufferPointer { buffer in
@@ -80,6 +88,8 @@ public enum Markdown {
         /// Where the next search in the current block starts: (line index, byte offset).
         var cursor = (line: 0, offset: 0)
         var currentBlock: OpaquePointer?
+        /// How many lines cmark's count is short in the current block, as the last link placed found.
+        var blockShift = 0
         /// The last column worked out: (byte offset in `body`, its column), so that many links on
         /// one long line are counted from the last one, not each from the line's start.
         var lastColumn = (offset: -1, column: 1)
@@ -114,8 +124,11 @@ public enum Markdown {
             case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
                 guard let url = cmark_node_get_url(node).map({ String(cString: $0) }) else { return }
                 let kind: Link.Kind = cmark_node_get_type(node) == CMARK_NODE_IMAGE ? .image : (isAutolink(node, url) ? .autolink : .link)
-                let needle = kind == .autolink ? Walker.text(of: node) : url
-                add(kind, url, at: place(needle, fallback: node))
+                if kind == .autolink {
+                    add(kind, url, at: place(Walker.text(of: node), fallback: node))
+                } else {
+                    add(kind, url, at: start(of: node, marker: UInt8(ascii: kind == .image ? "!" : "[")))
+                }
             case CMARK_NODE_HTML_INLINE:
                 addHTML(node)
             default:
@@ -125,6 +138,7 @@ public enum Markdown {
 
         mutating func enterBlock(_ node: OpaquePointer) {
             currentBlock = node
+            blockShift = 0
             let start = Int(cmark_node_get_start_line(node)) - 1
             cursor = (max(0, start), 0)
         }
@@ -159,6 +173,100 @@ public enum Markdown {
             return text == url || "http://" + text == url || "mailto:" + text == url
         }
 
+        /// Where a link or image begins: cmark's position, corrected, at a byte that is `marker`.
+        ///
+        /// cmark counts the line breaks inside the link into its start line, so the lines above
+        /// are tried too (up to the block's first). On a line after the block's first, cmark's
+        /// column leaves out the line's indentation (an indented continuation line) or counts the
+        /// block's indentation that a lazy line does not have: each reading is tried, then the
+        /// nearest `marker` on the line. Moves the cursor past the place found.
+        mutating func start(of node: OpaquePointer, marker: UInt8) -> (line: Int, column: Int) {
+            let lineCount = lineStarts.count
+            let reported = Int(cmark_node_get_start_line(node)) - 1
+            let column = Int(cmark_node_get_start_column(node))
+            let blockLine = currentBlock.map { max(0, Int(cmark_node_get_start_line($0)) - 1) } ?? 0
+            let blockColumn = currentBlock.map { max(1, Int(cmark_node_get_start_column($0))) } ?? 1
+            guard reported >= 0, reported < lineCount, column >= 1 else { return place("", fallback: node) }
+            let counted = reported - Walker.lineBreaks(in: node)
+            let estimate = min(max(blockLine, counted + blockShift), lineCount - 1)
+            // The estimate, the few lines above it, then those below it in the block (reference
+            // definitions at the start of a paragraph are left out of cmark's count of its lines).
+            let blockEnd = min(lineCount - 1, currentBlock.map { Int(cmark_node_get_end_line($0)) - 1 } ?? lineCount - 1, estimate + 200)
+            let above = stride(from: estimate, through: max(blockLine, estimate - 8), by: -1)
+            let below = stride(from: estimate + 1, through: blockEnd, by: 1)
+            for candidates in [above, below] as [StrideThrough<Int>] {
+                for candidate in candidates {
+                    if let offset = offset(onLine: candidate, column: column, blockLine: blockLine, blockColumn: blockColumn, marker: marker) {
+                        blockShift = candidate - counted
+                        return located(at: offset, line: candidate)
+                    }
+                }
+            }
+            let line = estimate
+            let lineStart = lineStarts[line]
+            let lineEnd = line + 1 < lineCount ? lineStarts[line + 1] : body.count
+            let guess = min(max(lineStart, lineStart + column - 1), lineEnd)
+            // The nearest marker on the line, else cmark's column as it stands.
+            var best: Int?
+            for index in lineStart..<lineEnd where body[index] == marker {
+                if best.map({ abs($0 - guess) > abs(index - guess) }) ?? true { best = index }
+            }
+            return located(at: best ?? min(guess, max(lineStart, lineEnd - 1)), line: line)
+        }
+
+        /// The byte offset of `marker` on `line` by one of cmark's ways of counting `column`.
+        func offset(onLine line: Int, column: Int, blockLine: Int, blockColumn: Int, marker: UInt8) -> Int? {
+            let lineStart = lineStarts[line]
+            let lineEnd = line + 1 < lineStarts.count ? lineStarts[line + 1] : body.count
+            func indentation(from start: Int) -> Int {
+                var index = start
+                while index < lineEnd, body[index] == 0x20 || body[index] == 0x09 { index += 1 }
+                return index - start
+            }
+            let readings = line > blockLine ? [
+                column, column + indentation(from: min(lineStart + blockColumn - 1, lineEnd)),
+                column - (blockColumn - 1), column - (blockColumn - 1) + indentation(from: lineStart),
+            ] : [column]
+            for reading in readings where reading >= 1 {
+                let offset = lineStart + reading - 1
+                if offset < lineEnd, body[offset] == marker { return offset }
+            }
+            return nil
+        }
+
+        /// The file position of byte `offset` on `line` (0-based), moving the cursor past it.
+        mutating func located(at offset: Int, line: Int) -> (line: Int, column: Int) {
+            let lineStart = lineStarts[line]
+            if line > cursor.line || (line == cursor.line && offset + 1 - lineStart > cursor.offset) {
+                cursor = (line, offset + 1 - lineStart)
+            }
+            return (firstLine + line, column(of: offset, onLineStarting: lineStart))
+        }
+
+        /// The column of byte `offset` counted in characters (Unicode scalars: every byte but
+        /// UTF-8 continuation bytes), from the last column worked out when it is on this line.
+        mutating func column(of offset: Int, onLineStarting lineStart: Int) -> Int {
+            let from = lastColumn.offset >= lineStart && lastColumn.offset <= offset ? lastColumn : (lineStart, 1)
+            let column = body[from.0..<offset].reduce(from.1) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
+            lastColumn = (offset, column)
+            return column
+        }
+
+        /// The soft and hard line breaks in a node's text.
+        static func lineBreaks(in node: OpaquePointer) -> Int {
+            var count = 0
+            guard let iterator = cmark_iter_new(node) else { return 0 }
+            defer { cmark_iter_free(iterator) }
+            while true {
+                let event = cmark_iter_next(iterator)
+                if event == CMARK_EVENT_DONE { break }
+                guard event == CMARK_EVENT_ENTER, let child = cmark_iter_get_node(iterator) else { continue }
+                let type = cmark_node_get_type(child)
+                if type == CMARK_NODE_SOFTBREAK || type == CMARK_NODE_LINEBREAK { count += 1 }
+            }
+            return count
+        }
+
         /// The file position of `needle` at or after the cursor within the current block, moving
         /// the cursor past it; else cmark's position of `fallback`.
         mutating func place(_ needle: String, fallback node: OpaquePointer) -> (line: Int, column: Int) {
@@ -172,11 +280,7 @@ public enum Markdown {
                     var line = cursor.line
                     while line + 1 < lineCount && lineStarts[line + 1] <= found { line += 1 }
                     cursor = (line, found + bytes.count - lineStarts[line])
-                    // Columns count characters (Unicode scalars): every byte but UTF-8 continuation bytes.
-                    let from = lastColumn.offset >= lineStarts[line] && lastColumn.offset <= found ? lastColumn : (lineStarts[line], 1)
-                    let column = body[from.0..<found].reduce(from.1) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
-                    lastColumn = (found, column)
-                    return (firstLine + line, column)
+                    return (firstLine + line, column(of: found, onLineStarting: lineStarts[line]))
                 }
             }
             let line = Int(cmark_node_get_start_line(node))

@@ -45,18 +45,18 @@ struct LinkCheck {
     mutating func check(_ link: Link, in post: Post, anchors: Set<String>) -> Outcome {
         let destination = link.destination
         if destination.isEmpty { return .finding(.error, "link-syntax", "the link has no destination") }
-        if destination.utf8.contains(where: { $0 == 0x20 || $0 == 0x09 }) {
+        // Markdown writes a destination with spaces in `<…>`, a valid form; HTML has no such form.
+        if link.kind == .html, destination.utf8.contains(where: { $0 == 0x20 || $0 == 0x09 }) {
             return .finding(.error, "link-syntax", "the link '\(destination)' contains spaces; write them as %20")
+        }
+        // A protocol-relative link (`//host/path`) is external, reached as the site is: by https.
+        if destination.utf8.starts(with: "//".utf8) {
+            return check(external: "https:" + destination, written: destination)
         }
         if let scheme = LinkCheck.scheme(of: destination) {
             switch scheme {
             case "http", "https":
-                if LinkCheck.isPlainURL(destination) { return .external(destination) }
-                let ascii = Punycode.asciiURL(destination) ?? destination
-                guard let components = URLComponents(string: ascii), let host = components.host, !host.isEmpty else {
-                    return .finding(.error, "link-syntax", "'\(destination)' is not a well-formed URL")
-                }
-                return .external(ascii)
+                return check(external: destination, written: destination)
             case "mailto":
                 let address = String(destination.dropFirst(7).prefix { $0 != "?" })
                 return MetadataCheck.isEmail(address.removingPercentEncoding ?? address)
@@ -93,6 +93,16 @@ struct LinkCheck {
             return checkPost(path: relative, fragment: fragment, from: post, written: destination)
         }
         return checkAsset(relative, written: destination)
+    }
+
+    /// An http(s) URL to check on the network, if it is well formed.
+    private func check(external url: String, written: String) -> Outcome {
+        if LinkCheck.isPlainURL(url) { return .external(url) }
+        let ascii = Punycode.asciiURL(url) ?? url
+        guard let components = URLComponents(string: ascii), let host = components.host, !host.isEmpty else {
+            return .finding(.error, "link-syntax", "'\(written)' is not a well-formed URL")
+        }
+        return .external(ascii)
     }
 
     // MARK: - Posts
