@@ -7,6 +7,8 @@ public struct TransitionHistory: Sendable {
     struct Entry: Sendable {
         var transition: String
         var author: Person
+        /// The gate's external-link part was skipped (`Press-Skipped: external-links`).
+        var skippedExternal = false
     }
 
     /// Per slug, newest first.
@@ -70,7 +72,8 @@ extension ContentRepository {
         let prefix = transition + ": "
         guard commit.subject.hasPrefix(prefix) else { return true }
         let slug = String(commit.subject.dropFirst(prefix.count))
-        history.entries[slug, default: []].append(TransitionHistory.Entry(transition: transition, author: author))
+        let skipped = commit.trailer("Press-Skipped")?.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == "external-links" } ?? false
+        history.entries[slug, default: []].append(TransitionHistory.Entry(transition: transition, author: author, skippedExternal: skipped))
         return true
     }
 
@@ -106,6 +109,17 @@ extension ContentRepository {
             approvers.formUnion(then?.approvals.map { $0.person.email.lowercased() } ?? [])
         }
         return approvers
+    }
+
+    /// Whether the transition that put `post` in its present state skipped the external-link
+    /// part of its gate, made by someone the workflow allows to make it: an editor's
+    /// `schedule --skip-external` carries over to the scheduler's publish.
+    public func skippedExternalLinks(of post: Post, workflow: Workflow, history: TransitionHistory) -> Bool {
+        guard let last = history.entries[post.fileSlug]?.first, last.skippedExternal,
+            let rule = workflow.transition(named: last.transition), rule.to == post.status
+        else { return false }
+        let roles = workflow.roles(of: last.author, author: post.author)
+        return !roles.isDisjoint(with: rule.by) && !(rule.notAuthor && roles.contains("author"))
     }
 
     /// The entries of the post's `approvals:` that history does not show.

@@ -105,6 +105,30 @@ import Testing
         #expect(repository.directory.read("drafts/hello.md")?.contains("status: review") == true)
     }
 
+    /// Issue 11, item 8: an editor's `schedule --skip-external` holds for the scheduler's publish,
+    /// which records the skip too; a schedule without it is checked at the due time.
+    @Test func aScheduleThatSkippedExternalLinksIsPublishedWithTheSkip() throws {
+        let server = try TestHTTPServer()
+        let repository = try CLIRepository()
+        let text = repository.directory.read("drafts/hello.md") ?? ""
+        try repository.directory.write("drafts/hello.md", text + "[source](\(server.url("/missing")))\n")
+        #expect(try repository.press(["submit", "hello"], as: People.ada).status == 0)
+        #expect(try repository.press(["approve", "hello"], as: People.rita).status == 0)
+        let at = ISO8601DateFormatter().string(from: Date().addingTimeInterval(3600))
+        #expect(try repository.press(["schedule", "hello", "--at", at]).status == 1)
+        let schedule = try repository.press(["schedule", "hello", "--at", at, "--skip-external"])
+        #expect(schedule.status == 0, "\(schedule)")
+        let asked = server.requests("/missing").count
+        try makeOverdue(repository)
+        let once = try repository.press(["scheduler", "--once"])
+        #expect(once.status == 0, "\(once)")
+        #expect(repository.directory.exists("published/hello.md"), "\(once)")
+        let message = try git(["log", "-1", "--format=%B"], in: repository.path).stdout
+        #expect(message.hasPrefix("publish: hello"), "\(message)")
+        #expect(message.contains("Press-Skipped: external-links"), "\(message)")
+        #expect(server.requests("/missing").count == asked)
+    }
+
     @Test func aSecondSchedulerExitsTwoNamingTheFirstAndAStaleLockIsTakenOver() throws {
         let repository = try CLIRepository()
         try repository.directory.write(".git/press/scheduler.lock", "999999\n")

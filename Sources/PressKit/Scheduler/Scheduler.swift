@@ -71,8 +71,10 @@ public struct Scheduler: Sendable {
 
     private func handle(_ post: ScheduledPost, now: () -> Date, catchingUp: Bool) async -> SchedulerEvent? {
         let workflow: Workflow
+        let current: Post
         do {
-            workflow = try repository.workflow(for: repository.post(post.slug))
+            current = try repository.post(post.slug)
+            workflow = try repository.workflow(for: current)
         } catch RepositoryError.unknownSlug {
             return nil  // removed since the scan: nothing to publish
         } catch {
@@ -94,10 +96,13 @@ public struct Scheduler: Sendable {
             return hold(post, workflow: workflow, reason: "the workflow has no transition by which the scheduler may publish from '\(post.state)'", trailer: "refused", now: now)
         }
         let time = now()
+        // An editor who scheduled with --skip-external skipped it for the publish too.
+        let skipped = (try? repository.transitionHistory()).map { repository.skippedExternalLinks(of: current, workflow: workflow, history: $0) } ?? false
         let request = TransitionRequest(
             name: rule.name, slug: post.slug, actor: scheduler, now: time,
             trailers: [("Press-Scheduled-For", PressTime.format(post.publishAt, zone: workflow.timeZone)),
-                       ("Press-Lateness", Scheduler.seconds(time.timeIntervalSince(post.publishAt)))])
+                       ("Press-Lateness", Scheduler.seconds(time.timeIntervalSince(post.publishAt)))],
+            skipExternal: skipped)
         do {
             let result = try await repository.transition(request, checker: checker)
             return SchedulerEvent(
