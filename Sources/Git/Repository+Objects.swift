@@ -74,6 +74,21 @@ extension Repository {
         }
     }
 
+    /// The files the index holds (what the next `git commit` records), by path: their blob ids.
+    /// Entries in conflict (stages 1–3) are left out.
+    public func stagedFiles() throws -> [String: ObjectID] {
+        var index: OpaquePointer?
+        try check("git_index_open", git_index_open(&index, gitDirectory + "/index"))
+        guard let index else { return [:] }
+        defer { git_index_free(index) }
+        var files: [String: ObjectID] = [:]
+        for position in 0..<git_index_entrycount(index) {
+            guard let entry = git_index_get_byindex(index, position), git_index_entry_stage(entry) == 0 else { continue }
+            files[String(cString: entry.pointee.path)] = ObjectID(entry.pointee.id)
+        }
+        return files
+    }
+
     /// The bytes of the file at `path` in a commit, or nil when it is not there.
     public func contents(atPath path: String, in commit: ObjectID) throws -> [UInt8]? {
         guard let id = try blobID(atPath: path, in: commit) else { return nil }

@@ -69,4 +69,88 @@ import Testing
         #expect(validate.stdout.contains(
             "error: 'categories' has 'a', 'b', 'c', 'd', 'e', 'f', which are not among: news, culture (the values are set under 'fields: categories' in workflows/default.yml) [values]"), "\(validate)")
     }
+
+    /// Item 7: the pre-commit hook checks the staged blobs, not the working files, and runs
+    /// `press` from PATH when there is one.
+    @Test func thePreCommitHookChecksWhatIsStaged() throws {
+        let repository = try CLIRepository()
+        #expect(try repository.press(["hook", "install"]).status == 0)
+        let env = People.ada.merging(["GIT_COMMITTER_NAME": "Ada", "GIT_COMMITTER_EMAIL": "ada@example.com"]) { $1 }
+        let clean = repository.directory.read("drafts/hello.md") ?? ""
+        // A broken link staged, then taken out of the working file only: the commit is stopped.
+        try repository.directory.write("drafts/hello.md", clean + "See [the archive](../published/archive.md).\n")
+        #expect(try git(["add", "drafts/hello.md"], in: repository.path).status == 0)
+        try repository.directory.write("drafts/hello.md", clean + "Fixed in the working file only.\n")
+        let blocked = try git(["commit", "-m", "edit"], in: repository.path, environment: env)
+        #expect(blocked.status != 0, "\(blocked)")
+        #expect(blocked.stderr.contains("drafts/hello.md:"), "\(blocked)")
+        #expect(blocked.stderr.contains("[link-post]"), "\(blocked)")
+        // The other way round: broken in the working file, clean as staged. The commit goes in.
+        try repository.directory.write("drafts/hello.md", clean + "Staged and clean.\n")
+        #expect(try git(["add", "drafts/hello.md"], in: repository.path).status == 0)
+        try repository.directory.write("drafts/hello.md", clean + "[gone](../published/archive.md)\n")
+        let passed = try git(["commit", "-qm", "edit"], in: repository.path, environment: env)
+        #expect(passed.status == 0, "\(passed)")
+        // An image that is in the working tree but not staged would be missing from the commit.
+        try repository.directory.write("images/new.png", "png")
+        try repository.directory.write("drafts/hello.md", clean + "![new](../images/new.png)\n")
+        #expect(try git(["add", "drafts/hello.md"], in: repository.path).status == 0)
+        let unstaged = try git(["commit", "-m", "picture"], in: repository.path, environment: env)
+        #expect(unstaged.status != 0, "\(unstaged)")
+        #expect(unstaged.stderr.contains("images/new.png, which is not staged"), "\(unstaged)")
+        // press from PATH comes first.
+        let bin = TemporaryDirectory()
+        try bin.write("press", "#!/bin/sh\necho \"$@\" > '\(bin.file("called"))'\nexec '\(pressBinary)' \"$@\"\n")
+        chmod(bin.file("press"), 0o755)
+        #expect(try git(["add", "images/new.png"], in: repository.path).status == 0)
+        let path = bin.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        let committed = try git(["commit", "-qm", "picture"], in: repository.path, environment: env.merging(["PATH": path]) { $1 })
+        #expect(committed.status == 0, "\(committed)")
+        #expect(bin.read("called") == "validate --staged\n")
+    }
+
+    /// Item 9: a gate checks the post from the folder it is going to. A same-folder image works
+    /// in drafts/ and is gone once the post moves to published/.
+    @Test func aGateChecksThePostFromWhereItWillBe() throws {
+        let repository = try CLIRepository()
+        try repository.directory.write("drafts/img.png", "png")
+        let text = repository.directory.read("drafts/hello.md") ?? ""
+        try repository.directory.write("drafts/hello.md", text + "![x](img.png)\n")
+        try repository.commitAll("picture beside the post", as: People.ada)
+        #expect(try repository.press(["validate"]).status == 0)
+        #expect(try repository.press(["submit", "hello"], as: People.ada).status == 0)
+        #expect(try repository.press(["approve", "hello"], as: People.rita).status == 0)
+        let before = try Snapshot(repository)
+        let at = ISO8601DateFormatter().string(from: Date().addingTimeInterval(3600))
+        for arguments in [["publish", "hello"], ["schedule", "hello", "--at", at]] {
+            let refused = try repository.press(arguments)
+            #expect(refused.status == 1, "\(refused)")
+            #expect(refused.stderr.contains("drafts/hello.md:"), "\(refused)")
+            #expect(refused.stderr.contains("'img.png' points to published/img.png, which does not exist once the post is in published/ (it is drafts/img.png from drafts/); write a path that works from both folders, such as /drafts/img.png"), "\(refused)")
+            #expect(try Snapshot(repository) == before)
+        }
+        let current = repository.directory.read("drafts/hello.md") ?? ""
+        try repository.directory.write("drafts/hello.md", current.replacingOccurrences(of: "![x](img.png)", with: "![x](/drafts/img.png)"))
+        let published = try repository.press(["publish", "hello"])
+        #expect(published.status == 0, "\(published)")
+        #expect(try repository.press(["validate"]).status == 0)
+    }
+
+    /// Item 10: an asset that exists only as an untracked file does not pass a gate: the commit
+    /// would go out without it.
+    @Test func aGateRefusesAnAssetThatIsNotCommitted() throws {
+        let repository = try CLIRepository()
+        try repository.directory.write("images/late.png", "png")
+        let text = repository.directory.read("drafts/hello.md") ?? ""
+        try repository.directory.write("drafts/hello.md", text + "![late](../images/late.png)\n")
+        let before = try Snapshot(repository)
+        let refused = try repository.press(["submit", "hello"], as: People.ada)
+        #expect(refused.status == 1, "\(refused)")
+        #expect(refused.stderr.contains("'../images/late.png' points to images/late.png, which is not committed"), "\(refused)")
+        #expect(refused.stderr.contains("[link-uncommitted]"), "\(refused)")
+        #expect(try Snapshot(repository) == before)
+        try repository.commitAll("the picture", as: People.ada)
+        let submitted = try repository.press(["submit", "hello"], as: People.ada)
+        #expect(submitted.status == 0, "\(submitted)")
+    }
 }

@@ -58,10 +58,12 @@ extension ContentRepository {
                 time = workflow.folder(of: rule.to) == Workflow.publishedFolder ? request.now : nil
             }
             let external = level == .full && !request.skipExternal && checker != nil
+            // Where the post will be once it is out: published/ for a publish, and for a schedule too.
+            let destination = rule.at != .none ? Workflow.publishedFolder : workflow.folder(of: rule.to)
             let report = try await Validator(repository: self).validate(
                 ValidationRequest(
                     paths: [post.path], external: external, now: request.now,
-                    pending: .init(slug: request.slug, state: rule.to, time: time)),
+                    pending: .init(slug: request.slug, state: rule.to, time: time, folder: destination)),
                 checker: checker)
             if report.errors > 0 { throw GateError(transition: rule.name, report: report) }
             if level == .full && !external { request.trailers.append(("Press-Skipped", "external-links")) }

@@ -1,4 +1,5 @@
 import Foundation
+import Git
 
 /// The rules for one link: other posts (existence and publication order), assets, anchors,
 /// and which links are external.
@@ -15,7 +16,13 @@ struct LinkCheck {
     /// ones, and others read when a link names them (`loadsMissing`).
     var records: [String: [PostRecord]]
     let loadsMissing: Bool
-    let repository: ContentRepository
+    let content: ContentSource
+    var repository: ContentRepository { content.repository }
+    /// For a gate: the post's paths and the folder it will be in once it is out; its relative
+    /// links are resolved from there.
+    var moving: (paths: [String], folder: String)?
+    /// For a gate: the commit whose tree the files a post links to must be in.
+    var committed: ObjectID?
     /// Anchors of posts that are link targets, read when first needed.
     var anchorCache: [String: Set<String>] = [:]
     /// Folder listings (relative path → names), for the exact-case check of assets.
@@ -29,13 +36,13 @@ struct LinkCheck {
     ///   a link needs them.
     init(
         root: String, workflow: Workflow, records: [String: [PostRecord]], loadsMissing: Bool = false,
-        repository: ContentRepository, anchors: [String: Set<String>] = [:]
+        source: ContentSource, anchors: [String: Set<String>] = [:]
     ) {
         self.root = root
         self.workflow = workflow
         self.records = records
         self.loadsMissing = loadsMissing
-        self.repository = repository
+        content = source
         anchorCache = anchors
         sitePath = workflow.postPathPattern.flatMap { pattern in
             pattern.range(of: "{slug}").map { (String(pattern[..<$0.lowerBound]), String(pattern[$0.upperBound...])) }
@@ -81,8 +88,10 @@ struct LinkCheck {
         if let slug = sitePathSlug(path) {
             return checkPost(slug: slug, fragment: fragment, from: post, written: destination)
         }
-        // A path in the repository, relative to the post, or to the root when it starts with '/'.
-        let base = path.hasPrefix("/") ? "" : post.folder
+        // A path in the repository, relative to the post (in the folder it is moving to, for a
+        // gate), or to the root when it starts with '/'.
+        let folder = moving.flatMap { $0.paths.contains(post.path) ? $0.folder : nil } ?? post.folder
+        let base = path.hasPrefix("/") ? "" : folder
         guard let relative = LinkCheck.normalise(base.isEmpty ? String(path.dropFirst()) : "\(base)/\(path)") else {
             return .finding(.error, "link-outside", "'\(destination)' points outside the repository")
         }
@@ -90,9 +99,21 @@ struct LinkCheck {
             ContentRepository.postFolders.contains(String(relative[..<slash])),
             !relative[relative.index(after: slash)...].utf8.contains(UInt8(ascii: "/"))
         {
+            // A post beside this one is where this one goes once it is out too: the order decides.
+            if folder != post.folder, !path.hasPrefix("/"), let here = LinkCheck.normalise("\(post.folder)/\(path)"),
+                here != relative, !posts(LinkCheck.slug(ofPostPath: relative)).contains(where: { $0.path == relative })
+            {
+                return checkPost(path: here, fragment: fragment, from: post, written: destination)
+            }
             return checkPost(path: relative, fragment: fragment, from: post, written: destination)
         }
-        return checkAsset(relative, written: destination)
+        let outcome = checkAsset(relative, written: destination)
+        guard folder != post.folder, !path.hasPrefix("/"), case .finding(_, "link-asset", let message) = outcome,
+            let here = LinkCheck.normalise("\(post.folder)/\(path)"), case .fine = checkAsset(here, written: destination)
+        else { return outcome }
+        // Fine where the post is, broken where it is going.
+        let name = here.split(separator: "/").last.map(String.init) ?? here
+        return .finding(.error, "link-asset", "\(message) once the post is in \(folder)/ (it is \(here) from \(post.folder)/); write a path that works from both folders, such as /\(here), or keep assets outside \(post.folder)/ and \(folder)/ (/assets/\(name))")
     }
 
     /// An http(s) URL to check on the network, if it is well formed.
@@ -107,9 +128,14 @@ struct LinkCheck {
 
     // MARK: - Posts
 
-    private mutating func checkPost(path: String, fragment: String?, from post: Post, written: String) -> Outcome {
+    /// `x` for `folder/x.md`.
+    static func slug(ofPostPath path: String) -> String {
         let name = path.utf8.lastIndex(of: UInt8(ascii: "/")).map { path.utf8[path.utf8.index(after: $0)...] } ?? path.utf8[...]
-        let slug = String(decoding: name.dropLast(3), as: UTF8.self)
+        return String(decoding: name.dropLast(3), as: UTF8.self)
+    }
+
+    private mutating func checkPost(path: String, fragment: String?, from post: Post, written: String) -> Outcome {
+        let slug = LinkCheck.slug(ofPostPath: path)
         let candidates = posts(slug)
         guard let target = candidates.first(where: { $0.path == path }) else {
             if let elsewhere = candidates.first {
@@ -162,7 +188,7 @@ struct LinkCheck {
         if let known = records[slug] { return known }
         guard loadsMissing else { return [] }
         let found = ContentRepository.postFolders.compactMap { folder -> PostRecord? in
-            guard let post = try? repository.readPost(at: "\(folder)/\(slug).md") else { return nil }
+            guard let post = try? content.readPost(at: "\(folder)/\(slug).md") else { return nil }
             return PostRecord(post: post, workflow: workflow)
         }
         records[slug] = found
@@ -171,7 +197,7 @@ struct LinkCheck {
 
     private mutating func anchorsOf(_ path: String) -> Set<String> {
         if let cached = anchorCache[path] { return cached }
-        let anchors = (try? repository.readPost(at: path)).map {
+        let anchors = (try? content.readPost(at: path)).map {
             Markdown.scan($0.frontMatter.bodySlice, firstLine: $0.frontMatter.bodyStartLine).anchors
         } ?? []
         anchorCache[path] = anchors
@@ -195,6 +221,15 @@ struct LinkCheck {
     // MARK: - Assets
 
     private mutating func checkAsset(_ relative: String, written: String) -> Outcome {
+        if let staged = content.staged {
+            guard staged[relative] != nil else {
+                let present = FileManager.default.fileExists(atPath: root + "/" + relative)
+                return .finding(.error, "link-asset", present
+                    ? "'\(written)' points to \(relative), which is not staged: the commit would not hold it (git add \(relative))"
+                    : "'\(written)' points to \(relative), which does not exist")
+            }
+            return .fine
+        }
         let absolute = root + "/" + relative
         var info = stat()
         guard lstat(absolute, &info) == 0, existsWithExactCase(relative) else {
@@ -209,6 +244,9 @@ struct LinkCheck {
             guard FileManager.default.fileExists(atPath: target) else {
                 return .finding(.error, "link-asset", "'\(written)' is a symbolic link to \(target), which does not exist")
             }
+        }
+        if let committed, (try? repository.git.blobID(atPath: relative, in: committed)) == nil {
+            return .finding(.error, "link-uncommitted", "'\(written)' points to \(relative), which is not committed: the transition's commit would go out without it; commit it first (git add \(relative) && git commit)")
         }
         return .fine
     }

@@ -9,24 +9,32 @@ public struct ValidationRequest: Sendable {
     public var now: Date
     /// For a transition's gate: the state and publish time the post `slug` is about to have.
     public var pending: PendingState?
+    /// Whether to check what the index holds (the commit being made) instead of the working
+    /// tree; with no `paths`, the posts staged.
+    public var staged: Bool
 
     public struct PendingState: Sendable {
         public var slug: String
         public var state: String
         public var time: Date?
+        /// The folder the post will be in when it is out (`published` for a post being
+        /// published or scheduled): its relative links are checked from there.
+        public var folder: String?
 
-        public init(slug: String, state: String, time: Date?) {
+        public init(slug: String, state: String, time: Date?, folder: String? = nil) {
             self.slug = slug
             self.state = state
             self.time = time
+            self.folder = folder
         }
     }
 
-    public init(paths: [String]? = nil, external: Bool = false, now: Date, pending: PendingState? = nil) {
+    public init(paths: [String]? = nil, external: Bool = false, now: Date, pending: PendingState? = nil, staged: Bool = false) {
         self.paths = paths
         self.external = external
         self.now = now
         self.pending = pending
+        self.staged = staged
     }
 }
 
@@ -55,16 +63,18 @@ public struct Validator {
     public func validate(_ request: ValidationRequest, checker: ExternalChecking? = nil) async throws -> ValidationReport {
         let workflow = try repository.workflow()
         let root = repository.root
-        let partial = request.paths != nil
+        let source = try ContentSource(repository: repository, staged: request.staged)
+        let requested = try request.paths ?? (request.staged ? repository.stagedPostPaths() : nil)
+        let partial = requested != nil
         // Listing 10,000 files is a cost a gate on one post need not pay.
         let allPaths = partial ? [] : repository.postPaths()
-        let checked = Set(request.paths ?? allPaths)
+        let checked = Set(requested ?? allPaths)
 
         // Read the posts to check (scanning their Markdown), and when the whole repository is
         // checked every other post's front matter too (for slugs, states and times); a check of
         // some posts reads the posts they link to when it meets them, and skips duplicate titles.
         let toRead = partial ? checked.sorted() : allPaths
-        let scanned = repository.readAll(paths: toRead) { post in
+        let scanned = source.readAll(paths: toRead) { post in
             (post, PostRecord(post: post, workflow: workflow),
              checked.contains(post.path) ? Markdown.scan(post.frontMatter.bodySlice, firstLine: post.frontMatter.bodyStartLine) : nil)
         }
@@ -108,18 +118,26 @@ public struct Validator {
             }
         }
 
+        // A gate checks that the files a post links to are committed: a transition commits the
+        // post, and a file left out of history would be missing wherever the commit goes.
+        let committed = request.pending != nil ? try repository.git.headCommitID() : nil
+
         // The rules for each post, on both cores; each chunk keeps its own cache of anchors.
         let metadata = MetadataCheck(workflow: workflow)
         let anchors = Dictionary(posts.map { ($0.0.path, $0.1.anchors) }, uniquingKeysWith: { a, _ in a })
         let perPost = posts.parallelMap { () -> ((Post, MarkdownScan)) -> PostFindings in
-            var links = LinkCheck(root: root, workflow: workflow, records: records, loadsMissing: partial, repository: repository, anchors: anchors)
+            var links = LinkCheck(root: root, workflow: workflow, records: records, loadsMissing: partial, source: source, anchors: anchors)
+            if let pending = request.pending {
+                links.moving = pending.folder.map { (ContentRepository.postFolders.map { "\($0)/\(pending.slug).md" }, $0) }
+                links.committed = committed
+            }
             return { item in
                 let (post, scan) = item
                 var found = PostFindings()
                 found.diagnostics = metadata.check(post) + (forged[post.path] ?? [])
                 let slug = post.slug ?? post.fileSlug
                 let same = partial
-                    ? ContentRepository.postFolders.map { "\($0)/\(slug).md" }.filter { repository.isFile($0) }
+                    ? ContentRepository.postFolders.map { "\($0)/\(slug).md" }.filter { source.isFile($0) }
                     : (records[slug] ?? []).map(\.path)
                 if same.count > 1 {
                     let others = same.filter { $0 != post.path }

@@ -26,15 +26,17 @@ extension Press {
                 {
                     throw ValidationError("\(path) exists and was not written by press; pass --force to replace it")
                 }
-                let press = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
-                let binary = FileManager.default.isExecutableFile(atPath: press) ? press : "press"
+                let installer = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
+                let fallback = FileManager.default.isExecutableFile(atPath: installer) ? installer : "press"
+                let quoted = "'" + fallback.replacingOccurrences(of: "'", with: "'\\''") + "'"
                 let script = """
                     #!/bin/sh
                     \(Install.marker)
-                    # Validates the posts this commit adds or changes; a finding stops the commit.
-                    posts=$(git diff --cached --name-only --diff-filter=ACMR -- 'drafts/*.md' 'published/*.md')
-                    [ -z "$posts" ] && exit 0
-                    exec '\(binary)' validate $posts
+                    # Validates the posts this commit adds or changes, as they are staged (not as
+                    # the working files are); a finding stops the commit. press is taken from PATH,
+                    # else from where it was when the hook was installed.
+                    if command -v press >/dev/null 2>&1; then exec press validate --staged; fi
+                    exec \(quoted) validate --staged
 
                     """
                 try FileManager.default.createDirectory(atPath: hooks, withIntermediateDirectories: true)

@@ -15,6 +15,8 @@ extension Press {
         @OptionGroup var options: RepositoryOptions
         @Argument(help: "Posts to check (default: every post).") var paths: [String] = []
         @Flag(help: "Also check external http(s) links.") var external = false
+        @Flag(help: "Check what is staged (the commit being made) instead of the working tree; with no paths, the posts staged.")
+        var staged = false
         @Option(help: "text, json or github (GitHub Actions annotations).") var format: Format = .text
 
         func run() async throws {
@@ -22,7 +24,7 @@ extension Press {
             let relative = try paths.map { try repositoryPath($0, in: repository) }
             let checker = external ? HTTPLinkChecker(cacheDirectory: repository.root + "/.press/cache", progress: Progress.onTerminal()) : nil
             let report = try await Validator(repository: repository).validate(
-                ValidationRequest(paths: relative.isEmpty ? nil : relative, external: external, now: Date()), checker: checker)
+                ValidationRequest(paths: relative.isEmpty ? nil : relative, external: external, now: Date(), staged: staged), checker: checker)
             try Report(report).print(format)
             if report.errors > 0 { throw ExitCode(1) }
         }

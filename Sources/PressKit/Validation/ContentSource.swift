@@ -1,0 +1,62 @@
+import Foundation
+import Git
+
+/// Where validation reads posts and files: the working tree, or the index — what the commit
+/// being made will hold (`press validate --staged`, the pre-commit hook).
+struct ContentSource: Sendable {
+    let repository: ContentRepository
+    /// The index's files by path, when validating what is staged.
+    let staged: [String: ObjectID]?
+
+    init(repository: ContentRepository, staged: Bool) throws {
+        self.repository = repository
+        self.staged = staged ? try repository.git.stagedFiles() : nil
+    }
+
+    /// The post at `path` as the source holds it.
+    func readPost(at path: String) throws -> Post {
+        guard let staged else { return try repository.readPost(at: path) }
+        guard let blob = staged[path] else {
+            throw FrontMatterError.unreadable(SourceLocation(path: path), reason: "not in the index (not staged)")
+        }
+        let post = try Post(path: path, bytes: try repository.git.blob(blob))
+        try post.checkShape()
+        return post
+    }
+
+    /// Whether a file is at `path`.
+    func isFile(_ path: String) -> Bool {
+        guard let staged else { return repository.isFile(path) }
+        return staged[path] != nil
+    }
+
+    /// Reads the posts at `paths` on both cores, as `ContentRepository.readAll` does.
+    func readAll<T>(paths: [String], _ transform: @escaping (Post) -> T) -> [(path: String, post: Result<T, Error>)] {
+        guard staged != nil else { return repository.readAll(paths: paths, transform) }
+        let results = paths.parallelMap { path in Result { transform(try self.readPost(at: path)) } }
+        return Array(zip(paths, results))
+    }
+}
+
+extension ContentRepository {
+    /// The posts the index holds that differ from HEAD's (added or changed; not deleted): what a
+    /// commit made now would change.
+    public func stagedPostPaths() throws -> [String] {
+        let staged = try git.stagedFiles()
+        var committed: [String: ObjectID] = [:]
+        if let head = try git.headCommitID() {
+            for folder in ContentRepository.postFolders {
+                for entry in try git.entries(under: folder, in: head) where entry.isBlob {
+                    committed["\(folder)/\(entry.name)"] = entry.id
+                }
+            }
+        }
+        return staged.filter { path, blob in
+            guard path.hasSuffix(".md"), let slash = path.firstIndex(of: "/"),
+                ContentRepository.postFolders.contains(String(path[..<slash])),
+                !path[path.index(after: slash)...].contains("/")
+            else { return false }
+            return committed[path] != blob
+        }.keys.sorted()
+    }
+}
