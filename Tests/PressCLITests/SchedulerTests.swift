@@ -129,6 +129,27 @@ import Testing
         #expect(server.requests("/missing").count == asked)
     }
 
+    /// Issue 11, item 11: a running scheduler follows a workflow committed after it started. A
+    /// `links: exclude` for a host lets `press schedule` pass; the scheduler must publish with it.
+    @Test func aRunningSchedulerUsesTheWorkflowAsCommittedNow() throws {
+        let server = try TestHTTPServer()
+        let repository = try CLIRepository()
+        let logs = TemporaryDirectory()
+        let scheduler = try startScheduler(repository, log: logs.file("scheduler.log"))
+        defer { scheduler.terminate() }
+        #expect(try waitFor(10) { logs.read("scheduler.log")?.contains("started") == true }, "\(logs.read("scheduler.log") ?? "")")
+        try repository.commitWorkflow(testWorkflow + "links:\n  exclude: ['^http://127\\.0\\.0\\.1:']\n")
+        let text = repository.directory.read("drafts/hello.md") ?? ""
+        try repository.directory.write("drafts/hello.md", text + "[source](\(server.url("/missing")))\n")
+        #expect(try repository.press(["submit", "hello"], as: People.ada).status == 0)
+        #expect(try repository.press(["approve", "hello"], as: People.rita).status == 0)
+        let at = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: (Date().timeIntervalSince1970 + 3).rounded(.up)))
+        let schedule = try repository.press(["schedule", "hello", "--at", at])
+        #expect(schedule.status == 0, "\(schedule)")
+        #expect(try waitFor(20) { repository.directory.exists("published/hello.md") }, "\(logs.read("scheduler.log") ?? "")")
+        #expect(server.requests("/missing").isEmpty)
+    }
+
     @Test func aSecondSchedulerExitsTwoNamingTheFirstAndAStaleLockIsTakenOver() throws {
         let repository = try CLIRepository()
         try repository.directory.write(".git/press/scheduler.lock", "999999\n")
