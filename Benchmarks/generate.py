@@ -3,7 +3,7 @@
 bodies full of links (other posts, images, anchors, external URLs), and a history of N commits,
 one post added per commit, written with `git fast-import` so that 100,000 commits take seconds.
 
-usage: generate.py DIR --posts N [--seed S]
+usage: generate.py DIR --posts N [--commits C] [--edits E] [--seed S]
 """
 import argparse
 import bisect
@@ -83,6 +83,8 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--commits", type=int, default=0,
                         help="history length (default: one commit per post; fewer adds posts in batches)")
+    parser.add_argument("--edits", type=int, default=0,
+                        help="then this many commits, each an edit of one post chosen at random (a long history)")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     n = args.posts
@@ -153,6 +155,13 @@ def main():
         # approvals included, as they are (see README, Workflows).
         commit("init: press content repository\n\nPress-Transition: init\n", [(".gitignore", ".press/\n# imported\n")],
                -(-n // batch) + 1)
+    # Edits: one post's text changed per commit, as a newsroom's day of fixes would.
+    texts = {i: re.sub(r"POST(\d+)\)", lambda m, i=i: link(i, int(m.group(1))) + ")", posts[i][3]) for i in range(n)} if args.edits else {}
+    base = (-(-n // batch) + 2) if batch > 1 else 2 * n + 1
+    for e in range(args.edits):
+        i = rng.randrange(n)
+        texts[i] += f"\nCorrection {e}.\n"
+        commit(f"fix: {posts[i][0]}\n", [(paths[i], texts[i])], base + e, author="Ada Author <ada@example.com>")
     out.close()
     if importer.wait() != 0:
         sys.exit("git fast-import failed")

@@ -81,19 +81,6 @@ extension Repository {
         try withCommit(id, parsed: { ObjectID(git_commit_tree_id($0).pointee) }, raw: { $0.tree })
     }
 
-    /// The commits reachable from HEAD, newest first, that changed any of `paths`
-    /// (added, modified or removed it compared with their first parent).
-    public func history(touching paths: [String]) throws -> [CommitInfo] {
-        guard try headCommitID() != nil else { return [] }
-        var result: [CommitInfo] = []
-        try walkFromHead { id in
-            let commit = try commitInfo(id)
-            if try changes(commit, paths) { result.append(commit) }
-            return true
-        }
-        return result
-    }
-
     /// Every commit reachable from HEAD, newest first (topological, then by time), until `body`
     /// returns false. libgit2's walk stops at a commit it cannot parse; then the walk is redone
     /// here from the raw objects, in the same order.
@@ -162,20 +149,6 @@ extension Repository {
             if step == GIT_ITEROVER.rawValue { break }
             try check("git_revwalk_next", step)
             try each(ObjectID(oid))
-        }
-    }
-
-    /// Whether `commit` added, changed or removed any of `paths`, against its first parent.
-    public func changes(_ commit: CommitInfo, _ paths: [String]) throws -> Bool {
-        try withTree(of: commit.id) { tree in
-            try withOptionalTree(commit.parents.first) { parentTree in
-                for path in paths {
-                    let now = try blobID(atPath: path, inTree: tree)
-                    let before = parentTree == nil ? nil : try blobID(atPath: path, inTree: parentTree)
-                    if now != before { return true }
-                }
-                return false
-            }
         }
     }
 

@@ -23,9 +23,12 @@ struct PathUpdate: Equatable {
         self.blob = blob
     }
 
+    /// A file's contents are stored as `git add` stores them: through the repository's filters.
     init(_ change: FileChange, in repository: Repository) throws {
         path = change.path
-        if case .write(_, let contents) = change { blob = try repository.writeBlob(contents) }
+        if case .write(_, let contents) = change {
+            blob = try repository.writeBlob(repository.filtered(contents, path: path, toWorkingTree: false))
+        }
     }
 }
 
@@ -44,6 +47,28 @@ extension Repository {
             try check("git_blob_create_from_buffer", git_blob_create_from_buffer(&oid, pointer, buffer.baseAddress, buffer.count))
         }
         return ObjectID(oid)
+    }
+
+    /// `bytes` converted as git converts the file at `path` between the working tree and the
+    /// object database: `core.autocrlf`, `.gitattributes` `text`/`eol`/`ident` (libgit2's filters).
+    /// - Parameter toWorkingTree: true for a blob being written out as a file, false for a file's
+    ///   contents being stored.
+    public func filtered(_ bytes: [UInt8], path: String, toWorkingTree: Bool) throws -> [UInt8] {
+        var filters: OpaquePointer?
+        let mode = toWorkingTree ? GIT_FILTER_TO_WORKTREE : GIT_FILTER_TO_ODB
+        try check("git_filter_list_load", git_filter_list_load(&filters, pointer, nil, path, mode, GIT_FILTER_DEFAULT.rawValue))
+        guard let filters else { return bytes }
+        defer { git_filter_list_free(filters) }
+        var out = git_buf()
+        defer { git_buf_dispose(&out) }
+        var input = bytes
+        input.append(0)  // a valid pointer even for no bytes
+        try input.withUnsafeBytes { buffer in
+            try check("git_filter_list_apply_to_buffer", git_filter_list_apply_to_buffer(
+                &out, filters, buffer.baseAddress?.assumingMemoryBound(to: CChar.self), bytes.count))
+        }
+        guard let data = out.ptr else { return [] }
+        return Array(UnsafeRawBufferPointer(start: data, count: out.size))
     }
 
     /// The id `bytes` would have as a blob, without storing it.

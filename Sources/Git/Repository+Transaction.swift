@@ -76,8 +76,10 @@ extension Repository {
         guard lstat(absolutePath(path), &info) == 0, (info.st_mode & S_IFMT) == S_IFREG,
             let data = FileManager.default.contents(atPath: absolutePath(path))
         else { return nil }
+        // As git sees the file: through the filters (a CRLF checkout of an LF blob is unchanged).
+        let stored = try filtered([UInt8](data), path: path, toWorkingTree: false)
         var oid = git_oid()
-        try data.withUnsafeBytes { buffer in
+        try stored.withUnsafeBytes { buffer in
             try check("git_odb_hash", git_odb_hash(&oid, buffer.baseAddress, buffer.count, GIT_OBJECT_BLOB))
         }
         return ObjectID(oid)
@@ -202,8 +204,10 @@ extension Repository {
     /// Brings the working tree to the journal's new state (or back to its old one).
     private func applyToWorkingTree(_ journal: Journal, forward: Bool) throws {
         for entry in journal.entries {
+            // Forward, a blob is written out as git checks it out (filters applied); back, the
+            // file's own bytes, kept as they were.
             let id = forward ? entry.new : entry.oldWorkdir
-            try writeWorkingFile(entry.path, blob: id)
+            try writeWorkingFile(entry.path, blob: id, checkingOut: forward)
         }
     }
 
@@ -214,7 +218,9 @@ extension Repository {
             }
             return
         }
-        let size = try blob(id).count
+        // The size the working file has (git takes a different size for a change without
+        // reading the file): the blob's, as checked out through the filters.
+        let size = try filtered(blob(id), path: path, toWorkingTree: true).count
         try path.withCString { cPath in
             var entry = git_index_entry()
             entry.mode = mode
@@ -225,7 +231,7 @@ extension Repository {
         }
     }
 
-    private func writeWorkingFile(_ path: String, blob id: ObjectID?) throws {
+    private func writeWorkingFile(_ path: String, blob id: ObjectID?, checkingOut: Bool) throws {
         let absolute = absolutePath(path)
         guard let id else {
             if unlink(absolute) != 0 && errno != ENOENT {
@@ -239,7 +245,8 @@ extension Repository {
         } catch {
             throw GitError.io(path: path, message: "cannot create its folder")
         }
-        let bytes = try blob(id)
+        let stored = try blob(id)
+        let bytes = checkingOut ? try filtered(stored, path: path, toWorkingTree: true) : stored
         let temporary = pressDirectory + "/tmp-\(getpid())"
         guard FileManager.default.createFile(atPath: temporary, contents: Data(bytes)) else {
             throw GitError.io(path: path, message: "cannot write a temporary copy")

@@ -72,6 +72,30 @@ func status(_ directory: TemporaryDirectory) throws -> String {
         #expect(history.first?.trailer("Press-Transition") == "publish")
     }
 
+    /// The raw tree search finds a name among neighbours that share its beginning, files and
+    /// folders alike, and agrees with `git log -- PATH` commit for commit.
+    @Test func historyAgreesWithGitForNamesThatShareABeginning() throws {
+        let (directory, repository) = try seeded()
+        defer { withExtendedLifetime(directory) {} }
+        let paths = ["drafts/a.md", "drafts/a.md.bak", "drafts/a", "drafts/a.m", "drafts/ab.md", "drafts/a/b.md", "drafts.md", "published/a.md"]
+        for step in 0..<60 {
+            let path = paths[(step * 5 + step / 4) % paths.count]
+            // "drafts/a" is a file some of the time and a folder (drafts/a/b.md) at others.
+            var changes: [FileChange] = [.write(path: path, contents: Array("\(step)\n".utf8))]
+            if path == "drafts/a" { changes.insert(.delete(path: "drafts/a/b.md"), at: 0) }
+            if path == "drafts/a/b.md" { changes.insert(.delete(path: "drafts/a"), at: 0) }
+            if step % 7 == 3 { changes = [.delete(path: path)] }
+            _ = try? repository.commit(changes, message: "step \(step)\n", author: ada)
+        }
+        for path in paths + ["drafts/b.md", "nothing/a.md"] {
+            let ours = try repository.history(touching: [path]).map(\.id.description)
+            let theirs = try git(["log", "--format=%H", "--", path], in: directory.path).stdout.split(separator: "\n").map(String.init)
+            // git follows a path that is a folder into it; press follows files only.
+            if path == "drafts/a" { continue }
+            #expect(ours == theirs, "\(path)")
+        }
+    }
+
     @Test func configIsReadFromTheRepository() throws {
         let (directory, repository) = try seeded()
         #expect(try git(["config", "press.test", "from-repo"], in: directory.path).status == 0)

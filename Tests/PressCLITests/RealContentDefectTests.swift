@@ -153,4 +153,25 @@ import Testing
         let submitted = try repository.press(["submit", "hello"], as: People.ada)
         #expect(submitted.status == 0, "\(submitted)")
     }
+
+    /// Item 15: with `core.autocrlf=true` a transition stores what `git add` would (LF in the
+    /// index, the one changed line in the diff) and leaves a CRLF checkout as git leaves it.
+    @Test func crlfCheckoutsAreStoredAsGitStoresThem() throws {
+        let repository = try CLIRepository()
+        #expect(try git(["config", "core.autocrlf", "true"], in: repository.path).status == 0)
+        // Checked out again, as git checks it out with autocrlf: CRLF line endings.
+        try FileManager.default.removeItem(atPath: repository.directory.file("drafts/hello.md"))
+        #expect(try git(["checkout", "--", "drafts/hello.md"], in: repository.path).status == 0)
+        #expect(repository.directory.read("drafts/hello.md")?.contains("status: draft\r\n") == true)
+        #expect(try repository.status() == "")
+        let submit = try repository.press(["submit", "hello"], as: People.ada)
+        #expect(submit.status == 0, "\(submit)")
+        #expect(try git(["ls-files", "--eol", "drafts/hello.md"], in: repository.path).stdout.hasPrefix("i/lf "))
+        #expect(try git(["diff", "--numstat", "HEAD~1", "HEAD", "--", "drafts/hello.md"], in: repository.path).stdout == "1\t1\tdrafts/hello.md\n")
+        #expect(try repository.status() == "")
+        let written = repository.directory.read("drafts/hello.md") ?? ""
+        #expect(written.contains("status: review\r\n"), "\(written.debugDescription)")
+        #expect(!written.replacingOccurrences(of: "\r\n", with: "").contains("\n"), "every line ends in CRLF, as git checks it out")
+        #expect(try repository.fsck().status == 0)
+    }
 }
