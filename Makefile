@@ -3,7 +3,7 @@ SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := libgit2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev pkg-config git
 
-.PHONY: deps build release demo test test-tsan bench clean
+.PHONY: deps build release demo test test-tsan test-asan bench clean
 
 # Installs the Debian packages press builds against (libgit2, cmark-gfm), when pkg-config cannot find them.
 deps:
@@ -33,8 +33,16 @@ test-tsan: deps
 	$(SWIFT) build --build-tests --sanitize=thread --build-path .build-tsan
 	$(SWIFT) test --sanitize=thread --build-path .build-tsan --skip-build --filter PressKitTests
 
+# The git layer's and the library's tests under AddressSanitizer and LeakSanitizer (use after
+# free, double free, overflows, leaks), in a build folder of their own; CI runs it too. Full
+# stacks (slow unwinding) so that the suppressions in Tests/lsan.supp match by function.
+test-asan: deps
+	$(SWIFT) build --build-tests --sanitize=address --build-path .build-asan
+	ASAN_OPTIONS=fast_unwind_on_malloc=0:detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/lsan.supp:print_suppressions=0 \
+		$(SWIFT) test --sanitize=address --build-path .build-asan --skip-build --filter 'GitTests|PressKitTests'
+
 bench: release
 	bash Benchmarks/run.sh
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-tsan .build-asan

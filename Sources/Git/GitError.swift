@@ -6,6 +6,8 @@ public enum GitError: Error, Equatable, CustomStringConvertible {
     case libgit2(function: String, code: Int32, message: String)
     /// No repository was found at or above the path.
     case notARepository(path: String)
+    /// A bare repository: history without a working tree to hold posts.
+    case bareRepository(path: String)
     /// Another process holds a lock file that this operation needs.
     case locked(path: String)
     /// HEAD moved while the change was being made; nothing was changed.
@@ -16,10 +18,13 @@ public enum GitError: Error, Equatable, CustomStringConvertible {
     case io(path: String, message: String)
     /// A path that a branch move would change has changes not yet committed.
     case localChanges(path: String)
-    /// A deliberately injected failure (PRESS_FAILPOINT), used by tests.
-    case injectedFailure(point: String)
-    /// A deliberately injected crash: the operation stopped where it was, as if killed; for tests.
-    case injectedCrash(point: String)
+    #if DEBUG
+        /// A deliberately injected failure (PRESS_FAILPOINT), used by tests; not in a release build.
+        case injectedFailure(point: String)
+        /// A deliberately injected crash: the operation stopped where it was, as if killed; for
+        /// tests, not in a release build.
+        case injectedCrash(point: String)
+    #endif
 
     public var description: String {
         switch self {
@@ -27,6 +32,8 @@ public enum GitError: Error, Equatable, CustomStringConvertible {
             return GitError.plainWords(function: function, code: code, message: message)
         case .notARepository(let path):
             return "not a git repository (or any parent up to /): \(path)"
+        case .bareRepository(let path):
+            return "\(path) is a bare repository (no working tree)"
         case .locked(let path):
             return "\(path) is held by another process; try again when it has finished"
         case .headMoved(let expected, let found):
@@ -37,11 +44,23 @@ public enum GitError: Error, Equatable, CustomStringConvertible {
             return "\(path): \(message)"
         case .localChanges(let path):
             return "\(path) has changes that are not committed, and bringing in the remote's commits would overwrite them; commit or discard them first"
-        case .injectedFailure(let point):
-            return "injected failure at \(point)"
-        case .injectedCrash(let point):
-            return "injected crash at \(point)"
+        #if DEBUG
+            case .injectedFailure(let point):
+                return "injected failure at \(point)"
+            case .injectedCrash(let point):
+                return "injected crash at \(point)"
+        #endif
         }
+    }
+}
+
+extension GitError {
+    /// Whether this is a test's injected crash (never, in a release build).
+    var isInjectedCrash: Bool {
+        #if DEBUG
+            if case .injectedCrash = self { return true }
+        #endif
+        return false
     }
 }
 

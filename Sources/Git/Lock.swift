@@ -13,10 +13,17 @@ public final class FileLock {
     /// Takes the lock, waiting up to `timeout` seconds for another holder to let go.
     /// - Throws: `GitError.locked` naming the path and the holder's pid when the wait runs out.
     public init(path: String, timeout: TimeInterval) throws {
+        // The descriptor is opened and locked before the object exists: a lock not taken closes
+        // its descriptor once, there, and no deinit runs to close it again.
+        descriptor = try FileLock.take(path, timeout: timeout)
         self.path = path
+    }
+
+    /// Opens `path` and locks it, waiting up to `timeout` seconds; the locked descriptor.
+    private static func take(_ path: String, timeout: TimeInterval) throws -> Int32 {
         let directory = (path as NSString).deletingLastPathComponent
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw GitError.io(path: path, message: String(cString: strerror(errno))) }
         let deadline = Date().addingTimeInterval(timeout)
         var delay: useconds_t = 2_000
@@ -33,6 +40,7 @@ public final class FileLock {
         let pid = "\(getpid())\n"
         ftruncate(descriptor, 0)
         _ = pid.withCString { write(descriptor, $0, strlen($0)) }
+        return descriptor
     }
 
     /// Takes the lock only if nobody holds it; nil when somebody does.

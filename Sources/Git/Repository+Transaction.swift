@@ -26,20 +26,18 @@ extension Repository {
         try recoverInterruptedCommit()
         // Reading a large index takes as long as building the commit: do both at once.
         let indexRead = IndexRead(path: gitDirectory + "/index")
-        let head = try headCommitID()
-        let refName = try headReferenceName()
-        let updates: [PathUpdate]
-        let commitID: ObjectID
-        do {
-            updates = try changes.map { try PathUpdate($0, in: self) }
-            commitID = try writeCommit(
+        let prepared = Result { () throws -> (head: ObjectID?, refName: String, updates: [PathUpdate], commit: ObjectID) in
+            let head = try headCommitID()
+            let refName = try headReferenceName()
+            let updates = try changes.map { try PathUpdate($0, in: self) }
+            let commitID = try writeCommit(
                 updates, parent: head, message: message, author: author, committer: committer ?? author)
-        } catch {
-            if let index = try? indexRead.wait() { git_index_free(index) }
-            throw error
+            return (head, refName, updates, commitID)
         }
+        // The index read on the other thread is waited for and freed whatever happened here.
         let index = try indexRead.wait()
         defer { git_index_free(index) }
+        let (head, refName, updates, commitID) = try prepared.get()
         try record(commitID, over: head, refName: refName, updates: updates, index: index, message: message)
         return commitID
     }
@@ -110,8 +108,8 @@ extension Repository {
             try failpoint("before-head")
             try moveHead(refName, to: commitID, from: head, message: message)
             try failpoint("after-head")
-        } catch GitError.injectedCrash(let point) {
-            throw GitError.injectedCrash(point: point)
+        } catch let error as GitError where error.isInjectedCrash {
+            throw error
         } catch {
             if indexWritten {
                 try? rollBack(journal)
@@ -286,14 +284,17 @@ extension Repository {
     }
 
     /// Fails (PRESS_FAILPOINT, `injectedFailures`) or dies (PRESS_CRASHPOINT kills the process;
-    /// `injectedCrashes` stops without cleaning up) at a named point; for tests.
+    /// `injectedCrashes` stops without cleaning up) at a named point; for tests. A release build
+    /// has none of it.
     private func failpoint(_ name: String) throws {
-        let environment = ProcessInfo.processInfo.environment
-        if environment["PRESS_CRASHPOINT"] == name { kill(getpid(), SIGKILL) }
-        if injectedCrashes.contains(name) { throw GitError.injectedCrash(point: name) }
-        if environment["PRESS_FAILPOINT"] == name || injectedFailures.contains(name) {
-            throw GitError.injectedFailure(point: name)
-        }
+        #if DEBUG
+            let environment = ProcessInfo.processInfo.environment
+            if environment["PRESS_CRASHPOINT"] == name { kill(getpid(), SIGKILL) }
+            if injectedCrashes.contains(name) { throw GitError.injectedCrash(point: name) }
+            if environment["PRESS_FAILPOINT"] == name || injectedFailures.contains(name) {
+                throw GitError.injectedFailure(point: name)
+            }
+        #endif
     }
 }
 

@@ -11,15 +11,18 @@ public final class Repository {
     public let workdir: String
     /// The `.git` directory's absolute path, without a trailing slash.
     public let gitDirectory: String
-    /// Points in `commit` where a test makes it fail (and roll back) or stop dead (as if killed).
-    public var injectedFailures: Set<String> = []
-    public var injectedCrashes: Set<String> = []
+    /// Points in `commit` where a test makes it fail (and roll back) or stop dead (as if killed);
+    /// for this package's tests only, and honoured only in a debug build.
+    package var injectedFailures: Set<String> = []
+    package var injectedCrashes: Set<String> = []
 
     init(pointer: OpaquePointer) throws {
         self.pointer = pointer
         guard let workdir = git_repository_workdir(pointer) else {
+            // A bare repository: its path is read before the handle is freed, not after.
+            let path = String(cString: git_repository_path(pointer))
             git_repository_free(pointer)
-            throw GitError.notARepository(path: String(cString: git_repository_path(pointer)))
+            throw GitError.bareRepository(path: path)
         }
         self.workdir = String(cString: workdir).trimmingTrailingSlash
         self.gitDirectory = String(cString: git_repository_path(pointer)).trimmingTrailingSlash

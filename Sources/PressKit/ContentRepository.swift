@@ -32,6 +32,8 @@ public final class ContentRepository: @unchecked Sendable {
             return ContentRepository(git: try Repository.discover(from: path))
         } catch GitError.notARepository {
             throw RepositoryError.notARepository(path: path)
+        } catch GitError.bareRepository(let bare) {
+            throw RepositoryError.bareRepository(path: bare.hasSuffix("/") ? String(bare.dropLast()) : bare)
         }
     }
 

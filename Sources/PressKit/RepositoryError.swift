@@ -1,6 +1,7 @@
 /// Why press could not find or name a post in the content repository.
 public enum RepositoryError: PressError, Equatable {
     case notARepository(path: String)
+    case bareRepository(path: String)
     case unknownSlug(String, suggestion: String?)
     case duplicateSlug(String, paths: [String])
     case slugTaken(String, path: String)
@@ -20,7 +21,7 @@ public enum RepositoryError: PressError, Equatable {
 
     public var isConfigurationError: Bool {
         switch self {
-        case .notARepository, .invalidSlug, .noSlugFromTitle: return true
+        case .notARepository, .bareRepository, .invalidSlug, .noSlugFromTitle: return true
         default: return false
         }
     }
@@ -29,6 +30,8 @@ public enum RepositoryError: PressError, Equatable {
         switch self {
         case .notARepository(let path):
             return "\(path) is not in a git repository; run 'press init' there, or pass --repo DIR"
+        case .bareRepository(let path):
+            return "\(path) is a bare repository (history without a working tree); press works in a clone of it: git clone \(path)"
         case .unknownSlug(let slug, let suggestion):
             let hint = suggestion.map { "; did you mean '\($0)'?" } ?? ""
             return "no post with the slug '\(slug)' in drafts/ or published/\(hint)"

@@ -213,4 +213,14 @@ import Testing
         #expect(output.stderr.contains("unknown key 'colour'"))
         #expect(try Snapshot(repository) == before)
     }
+
+    /// Issue 12: `--repo` at a bare repository is a configuration error that names it (the path
+    /// was read from a freed handle).
+    @Test func aBareRepositoryIsRefusedWithExitTwo() throws {
+        let directory = TemporaryDirectory()
+        #expect(try git(["init", "-q", "--bare", directory.file("bare.git")], in: directory.path).status == 0)
+        let output = try run(pressBinary, ["status", "--repo", directory.file("bare.git")])
+        #expect(output.status == 2, "\(output)")
+        #expect(output.stderr == "press: error: \(directory.file("bare.git")) is a bare repository (history without a working tree); press works in a clone of it: git clone \(directory.file("bare.git"))\n", "\(output)")
+    }
 }
