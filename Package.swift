@@ -33,13 +33,15 @@ let package = Package(
             dependencies: [
                 "Git", "CCmark", .product(name: "Yams", package: "Yams"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .executableTarget(
             name: "press",
             dependencies: [
-                "PressKit",
+                "Git", "PressKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -54,8 +56,13 @@ let package = Package(
             path: "Tests/Support"
         ),
         .testTarget(name: "GitTests", dependencies: ["Git", "TestSupport"]),
-        .testTarget(name: "PressKitTests", dependencies: ["PressKit", "TestSupport"]),
+        .testTarget(name: "PressKitTests", dependencies: ["Git", "PressKit", "TestSupport"]),
         .testTarget(name: "PressCLITests", dependencies: ["press", "PressKit", "TestSupport"]),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )
+
+// Every target: a member is visible only from a module the file imports itself.
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + [.enableUpcomingFeature("MemberImportVisibility")]
+}

@@ -1,5 +1,6 @@
 import CLibGit2
 import Foundation
+import Synchronization
 
 /// How a commit made by `Repository.commit` reaches the disk, and how it is undone or finished
 /// after a crash.
@@ -309,22 +310,37 @@ extension Repository {
     }
 }
 
+/// A libgit2 index that one thread opened and another takes over: it is used by one thread at a
+/// time, the reader's until it hands it over.
+private struct IndexHandle: @unchecked Sendable {
+    let pointer: OpaquePointer
+}
+
 /// Reads the index file on another thread into a standalone libgit2 index, which shares nothing
-/// with the repository handle in use meanwhile.
-private final class IndexRead: @unchecked Sendable {
+/// with the repository handle in use meanwhile. The index is handed over through a mutex; the
+/// semaphore says it is there.
+private final class IndexRead: Sendable {
     private let done = DispatchSemaphore(value: 0)
-    private var result: Result<OpaquePointer, Error> = .failure(GitError.io(path: "index", message: "not read"))
+    private let result = Mutex<Result<IndexHandle, GitError>?>(nil)
 
     init(path: String) {
-        DispatchQueue.global(qos: .userInitiated).async {
-            self.result = Result { try IndexRead.open(path) }
-            self.done.signal()
+        DispatchQueue.global(qos: .userInitiated).async { [self] in
+            let read: Result<IndexHandle, GitError>
+            do {
+                read = .success(IndexHandle(pointer: try IndexRead.open(path)))
+            } catch let error as GitError {
+                read = .failure(error)
+            } catch {
+                read = .failure(.io(path: path, message: "\(error)"))
+            }
+            result.withLock { $0 = read }
+            done.signal()
         }
     }
 
     func wait() throws -> OpaquePointer {
         done.wait()
-        return try result.get()
+        return try result.withLock { $0 }.map { try $0.get().pointer } ?? { throw GitError.io(path: "index", message: "not read") }()
     }
 
     static func open(_ path: String) throws -> OpaquePointer {

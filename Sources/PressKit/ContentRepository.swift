@@ -4,16 +4,20 @@ import Synchronization
 
 /// A content repository: a git repository with `drafts/`, `published/` and `workflows/`.
 ///
-/// It may be shared between tasks: its one piece of state, the cache of parsed workflows, is
-/// behind a lock.
+/// Its caches (workflows, history, trust) are behind mutexes. The one thing the compiler cannot
+/// check is `git`, a libgit2 handle, which must be used by one thread at a time: press uses a
+/// repository from one task at a time (a command, or the scheduler's loop), and validation's
+/// parallel readers reach git only through `ContentSource`, which takes turns.
 public final class ContentRepository: @unchecked Sendable {
     public let git: Repository
-    private var workflows: [String: Workflow] = [:]
-    /// The commit `workflows` were read from.
-    private var workflowsHead: ObjectID?
-    /// Parsed workflows by name and blob, whatever commit they came from.
-    private var parsedWorkflows: [String: Workflow] = [:]
-    private let workflowsLock = NSLock()
+    private struct WorkflowCache {
+        var workflows: [String: Workflow] = [:]
+        /// The commit `workflows` were read from.
+        var head: ObjectID?
+        /// Parsed workflows by name and blob, whatever commit they came from.
+        var parsed: [String: Workflow] = [:]
+    }
+    private let workflowCache = Mutex(WorkflowCache())
     /// The transition history read last (see `transitionHistory()`).
     let historyCache = Mutex<TransitionHistory?>(nil)
     /// Whether each workflow's commands may run, with the HEAD that was worked out at.
@@ -51,14 +55,14 @@ public final class ContentRepository: @unchecked Sendable {
     }
 
     private func workflow(named name: String, at head: ObjectID?) throws -> Workflow {
-        if let cached = workflowsLock.withLock({ workflowsHead == head ? workflows[name] : nil }) { return cached }
+        if let cached = workflowCache.withLock({ $0.head == head ? $0.workflows[name] : nil }) { return cached }
         let workflow = try committedWorkflow(named: name, at: head)
-        workflowsLock.withLock {
-            if workflowsHead != head {
-                workflows = [:]
-                workflowsHead = head
+        workflowCache.withLock { cache in
+            if cache.head != head {
+                cache.workflows = [:]
+                cache.head = head
             }
-            workflows[name] = workflow
+            cache.workflows[name] = workflow
         }
         return workflow
     }
@@ -72,9 +76,9 @@ public final class ContentRepository: @unchecked Sendable {
             throw isFile(path) ? WorkflowError.notCommitted(path: path) : WorkflowError.missing(path: path)
         }
         let key = "\(name) \(blob)"
-        if let parsed = workflowsLock.withLock({ parsedWorkflows[key] }) { return parsed }
+        if let parsed = workflowCache.withLock({ $0.parsed[key] }) { return parsed }
         let workflow = try Workflow(bytes: try git.blob(blob), path: path)
-        workflowsLock.withLock { parsedWorkflows[key] = workflow }
+        workflowCache.withLock { $0.parsed[key] = workflow }
         return workflow
     }
 
@@ -156,7 +160,7 @@ public final class ContentRepository: @unchecked Sendable {
 
     /// Reads every post (or those at `paths`) on both cores and hands each to `transform` on the
     /// thread that read it; a file that cannot be read is returned as its error.
-    public func readAll<T>(paths: [String]? = nil, _ transform: @escaping (Post) -> T) -> [(path: String, post: Result<T, Error>)] {
+    public func readAll<T: Sendable>(paths: [String]? = nil, _ transform: @escaping @Sendable (Post) -> T) -> [(path: String, post: Result<T, Error>)] {
         let paths = paths ?? postPaths()
         let results = paths.parallelMap { path in Result { transform(try self.readPost(at: path)) } }
         return Array(zip(paths, results))

@@ -5,7 +5,7 @@ import Yams
 ///
 /// Rewriting replaces only the lines of the keys press sets; every other byte, including
 /// unknown keys, their order, comments, line endings and the whole body, stays as it was.
-public struct FrontMatter {
+public struct FrontMatter: Sendable {
     /// The file's path relative to the repository, for diagnostics.
     public let path: String
     private var hasBOM: Bool
@@ -26,7 +26,7 @@ public struct FrontMatter {
     /// A line of the file with its line ending.
     typealias Line = ArraySlice<UInt8>
 
-    public struct Entry: Equatable {
+    public struct Entry: Equatable, Sendable {
         public var key: String
         public var value: YAMLNode
         public var location: SourceLocation

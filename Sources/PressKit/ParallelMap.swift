@@ -1,30 +1,30 @@
 import Foundation
+import Synchronization
 
-extension Array {
-    /// `map` over both cores: the array is cut into chunks, and each chunk is handed to
-    /// `makeWorker` to get a transform of its own (for state, such as a cache, that a chunk keeps).
-    func parallelMap<T>(makeWorker: () -> (Element) -> T) -> [T] {
+extension Array where Element: Sendable {
+    /// `map` over both cores: the array is cut into chunks, each mapped on a thread of its own
+    /// with a `State` made for it by `makeState` (a cache, say), which no other chunk sees.
+    func parallelMap<State, T: Sendable>(
+        state makeState: @Sendable () -> State, _ transform: @Sendable (inout State, Element) -> T
+    ) -> [T] {
         guard count > 1 else {
-            let transform = makeWorker()
-            return map(transform)
+            var state = makeState()
+            return map { transform(&state, $0) }
         }
-        var results = [T?](repeating: nil, count: count)
-        let lock = NSLock()
         let chunk = Swift.max(16, count / (ProcessInfo.processInfo.activeProcessorCount * 4) + 1)
         let chunks = (count + chunk - 1) / chunk
-        let workers = (0..<chunks).map { _ in makeWorker() }
+        let done = Mutex<[[T]]>(Array<[T]>(repeating: [], count: chunks))
         DispatchQueue.concurrentPerform(iterations: chunks) { index in
             let range = (index * chunk)..<Swift.min(count, (index + 1) * chunk)
-            let transform = workers[index]
-            let done = range.map { transform(self[$0]) }
-            lock.lock()
-            for (offset, result) in done.enumerated() { results[range.lowerBound + offset] = result }
-            lock.unlock()
+            var state = makeState()
+            let results = range.map { transform(&state, self[$0]) }
+            done.withLock { $0[index] = results }
         }
-        return results.compactMap { $0 }
+        return done.withLock { $0.flatMap { $0 } }
     }
 
-    func parallelMap<T>(_ transform: @escaping (Element) -> T) -> [T] {
-        parallelMap { transform }
+    /// `map` over both cores, with no state kept between elements.
+    func parallelMap<T: Sendable>(_ transform: @Sendable (Element) -> T) -> [T] {
+        parallelMap(state: {}) { _, element in transform(element) }
     }
 }

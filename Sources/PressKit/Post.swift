@@ -11,7 +11,7 @@ public struct Approval: Equatable, Sendable {
 }
 
 /// A post: one Markdown file with front matter, in `drafts/` or `published/`.
-public struct Post {
+public struct Post: Sendable {
     /// The path relative to the repository, e.g. `drafts/hello.md`.
     public let path: String
     public var frontMatter: FrontMatter

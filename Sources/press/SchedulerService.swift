@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Git
 import Logging
 import PressKit
@@ -157,24 +158,25 @@ actor HookTasks {
 
 /// Notices a moved HEAD or a changed post folder without reading posts: the HEAD commit and
 /// the folders' modification times (a file added, removed, renamed or replaced by an editor).
-final class ChangeWatch: @unchecked Sendable {
+final class ChangeWatch: Sendable {
     private let repository: ContentRepository
-    private var stamp: String
+    private let stamp: Mutex<String>
 
     init(repository: ContentRepository) {
         self.repository = repository
-        stamp = ""
-        stamp = current()
+        stamp = Mutex(ChangeWatch.stamp(of: repository))
     }
 
     /// Whether anything changed since the last call (or since it was made).
     func changed() -> Bool {
-        let now = current()
-        defer { stamp = now }
-        return now != stamp
+        let now = ChangeWatch.stamp(of: repository)
+        return stamp.withLock { last in
+            defer { last = now }
+            return now != last
+        }
     }
 
-    private func current() -> String {
+    private static func stamp(of repository: ContentRepository) -> String {
         let head = (try? repository.git.headCommitID())??.description ?? "-"
         let folders = ContentRepository.postFolders.map { folder -> String in
             var info = stat()

@@ -5,10 +5,11 @@ import Foundation
 import Git
 import PressKit
 import TestSupport
+import Synchronization
 import Testing
 
 /// A bare repository on disk and clones of it: the first made with `press init`, with `hello`.
-final class SharedRemote {
+final class SharedRemote: Sendable {
     let directory = TemporaryDirectory("press-remote")
     var bare: String { directory.file("origin.git") }
     let first: ContentRepository
@@ -128,14 +129,14 @@ func perform(_ repository: ContentRepository, _ name: String, _ person: Person, 
 
     /// The second clone's sync, whose first push is preceded by `interference` from the first
     /// clone, synced to the remote: someone else pushing first.
-    func sync(_ second: ContentRepository, after interference: @escaping () throws -> Void, from remote: SharedRemote) throws -> RemoteSync {
+    func sync(_ second: ContentRepository, after interference: @escaping @Sendable () throws -> Void, from remote: SharedRemote) throws -> RemoteSync {
         let sync = try RemoteSync(repository: second, remote: nil)
-        var interfered = false
+        let interfered = Mutex(false)
+        let first = remote.first
         sync.beforePush = {
-            guard !interfered else { return }
-            interfered = true
+            guard interfered.withLock({ done in defer { done = true }; return !done }) else { return }
             try interference()
-            _ = try RemoteSync(repository: remote.first, remote: nil).sync()
+            _ = try RemoteSync(repository: first, remote: nil).sync()
         }
         return sync
     }

@@ -42,16 +42,23 @@ public enum Markdown {
     /// when it starts on inlines and removes them when it is done, so a thread finishing a post
     /// took them away from a thread still parsing one, and bare URLs went missing at random.
     /// Here the characters are added once, for good, and the extension is left with none to add
-    /// or remove; its matcher still runs for every special character, and picks its own.
-    private static let autolink: OpaquePointer? = {
+    /// or remove; its matcher still runs for every special character, and picks its own. What
+    /// is kept is only whether that was done: each parse looks the extension up in cmark's
+    /// registry (six names), so no C pointer is shared between threads from Swift.
+    private static let autolinkPrepared: Bool = {
         cmark_gfm_core_extensions_ensure_registered()
-        guard let autolink = cmark_find_syntax_extension("autolink"), let parser = cmark_parser_new(CMARK_OPT_DEFAULT) else { return nil }
+        guard let autolink = cmark_find_syntax_extension("autolink"), let parser = cmark_parser_new(CMARK_OPT_DEFAULT) else { return false }
         defer { cmark_parser_free(parser) }
         cmark_parser_attach_syntax_extension(parser, autolink)
         cmark_manage_extensions_special_characters(parser, 1)
         cmark_syntax_extension_set_special_inline_chars(autolink, nil)
-        return autolink
+        return true
     }()
+
+    /// The autolink extension, prepared as above; nil when cmark-gfm has none.
+    private static var autolink: OpaquePointer? {
+        autolinkPrepared ? cmark_find_syntax_extension("autolink") : nil
+    }
 
     /// Scans `body`, whose first line is line `firstLine` of the file.
     public static func scan(_ body: [UInt8], firstLine: Int) -> MarkdownScan {

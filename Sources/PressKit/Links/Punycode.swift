@@ -1,3 +1,4 @@
+import Foundation
 /// Internationalised domain names in their ASCII form (RFC 3492 Punycode, RFC 5891 labels), so
 /// that `https://bücher.example/` is checked as `https://xn--bcher-kva.example/`.
 enum Punycode {

@@ -29,6 +29,7 @@ public struct ChildProcess {
         case .failure(let reason): return .notStarted(reason.message)
         }
         let exit = ProcessExit(pid: pid)
+        let timeout = self.timeout
         let killer = Task {
             try await Task.sleep(nanoseconds: UInt64(max(0, timeout) * 1e9))
             exit.killGroup()

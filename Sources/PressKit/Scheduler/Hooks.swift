@@ -1,6 +1,8 @@
 import AsyncHTTPClient
 import Foundation
+import Git
 import NIOCore
+import NIOHTTP1
 
 /// What running one hook came to.
 public struct HookOutcome: Sendable {

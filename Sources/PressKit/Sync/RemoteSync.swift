@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Git
 
 /// How the local branch was brought up to the remote's.
@@ -42,14 +43,18 @@ public struct SyncSummary: Equatable, Sendable {
 ///
 /// The remote is the record: a local commit that conflicts with it is refused, not merged, and a
 /// push goes through only if the remote branch is still where the fetch left it.
-public final class RemoteSync: @unchecked Sendable {
+public final class RemoteSync: Sendable {
     public let repository: ContentRepository
     public let remote: Remote
     /// The local branch (`main`) and the remote branch it follows.
     public let branch: String
     public let remoteBranch: String
     /// Called just before each push; tests use it to push from elsewhere first.
-    public var beforePush: (() throws -> Void)?
+    public var beforePush: (@Sendable () throws -> Void)? {
+        get { pushHook.withLock { $0 } }
+        set { pushHook.withLock { $0 = newValue } }
+    }
+    private let pushHook = Mutex<(@Sendable () throws -> Void)?>(nil)
 
     /// The remote `name`, or the branch's upstream (`branch.NAME.remote`), or `origin`.
     /// - Throws: `SyncError.noRemote`, `.detachedHead`.

@@ -1,16 +1,35 @@
 import Foundation
 import Git
+import Synchronization
+
+/// One thread at a time through whatever `take` is given.
+final class Turns: Sendable {
+    private let lock = Mutex(())
+
+    func take<T>(_ body: () throws -> T) rethrows -> T {
+        try lock.withLock { _ in try body() }
+    }
+}
 
 /// Where validation reads posts and files: the working tree, or the index — what the commit
 /// being made will hold (`press validate --staged`, the pre-commit hook).
+///
+/// Validation reads on both cores; a libgit2 repository handle may be used by one thread at a
+/// time, so every read through it here takes turns.
 struct ContentSource: Sendable {
     let repository: ContentRepository
     /// The index's files by path, when validating what is staged.
     let staged: [String: ObjectID]?
+    private let turns = Turns()
 
     init(repository: ContentRepository, staged: Bool) throws {
         self.repository = repository
         self.staged = staged ? try repository.git.stagedFiles() : nil
+    }
+
+    /// Whether `path` is a file in `commit`'s tree.
+    func isCommitted(_ path: String, in commit: ObjectID) -> Bool {
+        turns.take { (try? repository.git.blobID(atPath: path, in: commit)) != nil }
     }
 
     /// The post at `path` as the source holds it.
@@ -19,7 +38,8 @@ struct ContentSource: Sendable {
         guard let blob = staged[path] else {
             throw FrontMatterError.unreadable(SourceLocation(path: path), reason: "not in the index (not staged)")
         }
-        let post = try Post(path: path, bytes: try repository.git.blob(blob))
+        let bytes = try turns.take { try repository.git.blob(blob) }
+        let post = try Post(path: path, bytes: bytes)
         try post.checkShape()
         return post
     }
@@ -31,7 +51,7 @@ struct ContentSource: Sendable {
     }
 
     /// Reads the posts at `paths` on both cores, as `ContentRepository.readAll` does.
-    func readAll<T>(paths: [String], _ transform: @escaping (Post) -> T) -> [(path: String, post: Result<T, Error>)] {
+    func readAll<T: Sendable>(paths: [String], _ transform: @escaping @Sendable (Post) -> T) -> [(path: String, post: Result<T, Error>)] {
         guard staged != nil else { return repository.readAll(paths: paths, transform) }
         let results = paths.parallelMap { path in Result { transform(try self.readPost(at: path)) } }
         return Array(zip(paths, results))

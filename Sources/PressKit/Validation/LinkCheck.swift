@@ -245,7 +245,7 @@ struct LinkCheck {
                 return .finding(.error, "link-asset", "'\(written)' is a symbolic link to \(target), which does not exist")
             }
         }
-        if let committed, (try? repository.git.blobID(atPath: relative, in: committed)) == nil {
+        if let committed, !content.isCommitted(relative, in: committed) {
             return .finding(.error, "link-uncommitted", "'\(written)' points to \(relative), which is not committed: the transition's commit would go out without it; commit it first (git add \(relative) && git commit)")
         }
         return .fine

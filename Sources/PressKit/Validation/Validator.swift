@@ -1,4 +1,5 @@
 import Foundation
+import Git
 
 /// What to validate.
 public struct ValidationRequest: Sendable {
@@ -125,38 +126,39 @@ public struct Validator {
         // The rules for each post, on both cores; each chunk keeps its own cache of anchors.
         let metadata = MetadataCheck(workflow: workflow)
         let anchors = Dictionary(posts.map { ($0.0.path, $0.1.anchors) }, uniquingKeysWith: { a, _ in a })
-        let perPost = posts.parallelMap { () -> ((Post, MarkdownScan)) -> PostFindings in
+        let pending = request.pending
+        let perPost = posts.parallelMap(state: { [records] () -> LinkCheck in
             var links = LinkCheck(root: root, workflow: workflow, records: records, loadsMissing: partial, source: source, anchors: anchors)
-            if let pending = request.pending {
+            if let pending {
                 links.moving = pending.folder.map { (ContentRepository.postFolders.map { "\($0)/\(pending.slug).md" }, $0) }
                 links.committed = committed
             }
-            return { item in
-                let (post, scan) = item
-                var found = PostFindings()
-                found.diagnostics = metadata.check(post) + (forged[post.path] ?? [])
-                let slug = post.slug ?? post.fileSlug
-                let same = partial
-                    ? ContentRepository.postFolders.map { "\($0)/\(slug).md" }.filter { source.isFile($0) }
-                    : (records[slug] ?? []).map(\.path)
-                if same.count > 1 {
-                    let others = same.filter { $0 != post.path }
-                    found.diagnostics.append(Diagnostic(post.location(of: "slug"), .error, "slug-unique", "the slug '\(slug)' is also used by \(others.joined(separator: ", "))"))
-                }
-                if let title = post.title, let same = titles[title], same.count > 1 {
-                    let others = same.filter { $0 != post.path }
-                    found.diagnostics.append(Diagnostic(post.location(of: "title"), .warning, "duplicate-title", "the title is also used by \(others.joined(separator: ", "))"))
-                }
-                for link in scan.links {
-                    switch links.check(link, in: post, anchors: scan.anchors) {
-                    case .fine: break
-                    case .external(let url): found.external.append((url, link))
-                    case .finding(let severity, let rule, let message):
-                        found.diagnostics.append(Diagnostic(SourceLocation(path: post.path, line: link.line, column: link.column), severity, rule, message))
-                    }
-                }
-                return found
+            return links
+        }) { [records, forged, titles] links, item -> PostFindings in
+            let (post, scan) = item
+            var found = PostFindings()
+            found.diagnostics = metadata.check(post) + (forged[post.path] ?? [])
+            let slug = post.slug ?? post.fileSlug
+            let same = partial
+                ? ContentRepository.postFolders.map { "\($0)/\(slug).md" }.filter { source.isFile($0) }
+                : (records[slug] ?? []).map(\.path)
+            if same.count > 1 {
+                let others = same.filter { $0 != post.path }
+                found.diagnostics.append(Diagnostic(post.location(of: "slug"), .error, "slug-unique", "the slug '\(slug)' is also used by \(others.joined(separator: ", "))"))
             }
+            if let title = post.title, let same = titles[title], same.count > 1 {
+                let others = same.filter { $0 != post.path }
+                found.diagnostics.append(Diagnostic(post.location(of: "title"), .warning, "duplicate-title", "the title is also used by \(others.joined(separator: ", "))"))
+            }
+            for link in scan.links {
+                switch links.check(link, in: post, anchors: scan.anchors) {
+                case .fine: break
+                case .external(let url): found.external.append((url, link))
+                case .finding(let severity, let rule, let message):
+                    found.diagnostics.append(Diagnostic(SourceLocation(path: post.path, line: link.line, column: link.column), severity, rule, message))
+                }
+            }
+            return found
         }
         var external: [String: [(String, Link)]] = [:]
         var linkCount = 0
@@ -185,13 +187,13 @@ public struct Validator {
 }
 
 /// Values handed to another thread to be freed there.
-private final class Leftovers<T>: @unchecked Sendable {
+private final class Leftovers<T: Sendable>: Sendable {
     let values: T
     init(_ values: T) { self.values = values }
 }
 
 /// What the rules found in one post.
-struct PostFindings {
+struct PostFindings: Sendable {
     var diagnostics: [Diagnostic] = []
     var external: [(String, Link)] = []
 }

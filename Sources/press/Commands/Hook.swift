@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Git
 import PressKit
 
 extension Press {

@@ -4,6 +4,7 @@ import Git
 import Logging
 import PressKit
 import ServiceLifecycle
+import UnixSignals
 
 extension Press {
     struct SchedulerCommand: AsyncParsableCommand {
