@@ -30,6 +30,13 @@ public final class Repository {
 
     deinit { git_repository_free(pointer) }
 
+    /// The version of libgit2 press runs on, such as `1.5.1`.
+    public static var libgit2Version: String {
+        var major: Int32 = 0, minor: Int32 = 0, revision: Int32 = 0
+        git_libgit2_version(&major, &minor, &revision)
+        return "\(major).\(minor).\(revision)"
+    }
+
     /// Opens the repository that contains `path`, walking up as git does.
     /// - Throws: `GitError.notARepository` when there is none.
     public static func discover(from path: String) throws -> Repository {

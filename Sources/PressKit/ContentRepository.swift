@@ -113,6 +113,15 @@ public final class ContentRepository: @unchecked Sendable {
 
     // MARK: - Posts
 
+    /// The slug a command line names: a slug as it is, or the post's file as a path
+    /// (`drafts/x.md`, `./published/x.md`, an absolute path): its name without `.md`.
+    public static func slug(fromArgument typed: String) -> String {
+        guard typed.hasSuffix(".md") else { return typed }
+        let parts = typed.split(separator: "/", omittingEmptySubsequences: true)
+        guard let name = parts.last, parts.count == 1 || postFolders.contains(String(parts[parts.count - 2])) else { return typed }
+        return String(name.dropLast(3))
+    }
+
     /// The post with `slug`, read from drafts/ or published/.
     /// - Throws: `RepositoryError.unknownSlug` (with the closest slug), `.duplicateSlug` when it is
     ///   in both folders, or `FrontMatterError` when its file cannot be read.
@@ -190,7 +199,7 @@ public final class ContentRepository: @unchecked Sendable {
 }
 
 /// Levenshtein distance over characters.
-func editDistance(_ a: String, _ b: String) -> Int {
+public func editDistance(_ a: String, _ b: String) -> Int {
     let a = Array(a), b = Array(b)
     guard !a.isEmpty else { return b.count }
     guard !b.isEmpty else { return a.count }

@@ -18,7 +18,7 @@ extension RepositoryOptions {
         do {
             result = try await repository.transition(
                 TransitionRequest(
-                    name: name, slug: slug, actor: actor, committer: try Person.committer(for: actor), comment: comment, at: at,
+                    name: name, slug: ContentRepository.slug(fromArgument: slug), actor: actor, committer: try Person.committer(for: actor), comment: comment, at: at,
                     now: Date(), skipExternal: skipExternal),
                 checker: checker)
         } catch let error as GateError {

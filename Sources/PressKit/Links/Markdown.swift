@@ -60,6 +60,9 @@ public enum Markdown {
         autolinkPrepared ? cmark_find_syntax_extension("autolink") : nil
     }
 
+    /// The version of cmark-gfm press parses with, such as `0.29.0.gfm.6`.
+    public static var cmarkVersion: String { String(cString: cmark_version_string()) }
+
     /// Scans `body`, whose first line is line `firstLine` of the file.
     public static func scan(_ body: [UInt8], firstLine: Int) -> MarkdownScan {
         scan(body[...], firstLine: firstLine)

@@ -13,7 +13,7 @@ extension Press {
 
         func run() throws {
             let repository = try options.open()
-            let entries = try repository.log(slug)
+            let entries = try repository.log(ContentRepository.slug(fromArgument: slug))
             if json { return try printJSON(entries) }
             let rows = entries.map { entry in
                 let move = entry.to.map { to in entry.from.map { "\($0) → \(to)" } ?? "→ \(to)" } ?? "-"

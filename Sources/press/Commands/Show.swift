@@ -12,7 +12,7 @@ extension Press {
 
         func run() throws {
             let repository = try options.open()
-            let post = try repository.post(slug)
+            let post = try repository.post(ContentRepository.slug(fromArgument: slug))
             let summary = PostSummary(post)
             if json { return try printJSON(summary) }
             let workflow = try repository.workflow(for: post)

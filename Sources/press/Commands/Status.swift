@@ -16,7 +16,13 @@ extension Press {
             let repository = try options.open()
             try repository.git.recoverInterruptedCommitIfAny()
             var (posts, errors) = try repository.summaries()
-            if let state { posts = posts.filter { $0.state == state } }
+            if let state {
+                let states = try repository.workflow().states
+                guard states.contains(state) else {
+                    throw ValidationError("'--state \(state)': no such state; the workflow's states are \(states.joined(separator: ", "))")
+                }
+                posts = posts.filter { $0.state == state }
+            }
             errors.forEach(Diagnostics.standardError.warn)
             if json { return try printJSON(posts) }
             let style = TerminalStyle(descriptor: 1)

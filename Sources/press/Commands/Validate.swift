@@ -22,6 +22,11 @@ extension Press {
         func run() async throws {
             let repository = try options.open()
             let relative = try paths.map { try repositoryPath($0, in: repository) }
+            // A path that names nothing is a mistake on the command line, not a finding — unless
+            // it is staged (a file deleted from the working tree but still in the commit).
+            for (typed, path) in zip(paths, relative) where !staged && !repository.isFile(path) {
+                throw ValidationError("'\(typed)': no such file in \(repository.root)")
+            }
             let checker = external ? HTTPLinkChecker(cacheDirectory: repository.root + "/.press/cache", progress: Progress.onTerminal()) : nil
             let report = try await Validator(repository: repository).validate(
                 ValidationRequest(paths: relative.isEmpty ? nil : relative, external: external, now: Date(), staged: staged), checker: checker)

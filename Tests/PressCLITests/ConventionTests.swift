@@ -1,0 +1,57 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Issue 12: the conventions people expect of a command line.
+@Suite struct ConventionTests {
+    @Test func aMistypedCommandSuggestsTheNearest() throws {
+        let repository = try CLIRepository()
+        let typo = try repository.press(["sumbit", "hello"], as: People.ada)
+        #expect(typo.status == 2, "\(typo)")
+        #expect(typo.stderr.contains("'sumbit' is not a press command; did you mean 'submit'?"), "\(typo)")
+        let nonsense = try repository.press(["frobnicate"])
+        #expect(nonsense.status == 2)
+        #expect(nonsense.stderr.contains("'frobnicate' is not a press command (see 'press --help')"), "\(nonsense)")
+    }
+
+    @Test func repoMayComeBeforeTheCommandAsWithGitC() throws {
+        let repository = try CLIRepository()
+        let elsewhere = TemporaryDirectory()
+        let before = try run(pressBinary, ["--repo", repository.path, "status"], in: elsewhere.path)
+        let after = try run(pressBinary, ["status", "--repo", repository.path], in: elsewhere.path)
+        #expect(before.status == 0, "\(before)")
+        #expect(before.stdout == after.stdout)
+        #expect(before.stdout.contains("hello"))
+        let joined = try run(pressBinary, ["--repo=\(repository.path)", "show", "hello"], in: elsewhere.path)
+        #expect(joined.status == 0, "\(joined)")
+    }
+
+    @Test func anUnknownStateIsAnErrorListingTheStates() throws {
+        let repository = try CLIRepository()
+        let output = try repository.press(["status", "--state", "drafts"])
+        #expect(output.status == 2, "\(output)")
+        #expect(output.stderr.contains("'--state drafts': no such state; the workflow's states are draft, review, scheduled, published"), "\(output)")
+    }
+
+    @Test func validatingAFileThatIsNotThereIsAUsageError() throws {
+        let repository = try CLIRepository()
+        let output = try repository.press(["validate", "nope.md"])
+        #expect(output.status == 2, "\(output)")
+        #expect(output.stderr.contains("'nope.md': no such file"), "\(output)")
+    }
+
+    @Test func aPostMayBeNamedByItsPath() throws {
+        let repository = try CLIRepository()
+        let submit = try repository.press(["submit", "drafts/hello.md"], as: People.ada)
+        #expect(submit.status == 0, "\(submit)")
+        #expect(try git(["log", "-1", "--format=%s"], in: repository.path).stdout == "submit: hello\n")
+        #expect(try repository.press(["show", "./drafts/hello.md"]).stdout.contains("state        review"))
+    }
+
+    @Test func versionNamesTheLibrariesPressRunsOn() throws {
+        let output = try run(pressBinary, ["--version"])
+        #expect(output.status == 0)
+        #expect(output.stdout.contains("libgit2 1."), "\(output)")
+        #expect(output.stdout.contains("cmark-gfm 0."), "\(output)")
+    }
+}
