@@ -54,4 +54,35 @@ import Testing
         #expect(output.stdout.contains("libgit2 1."), "\(output)")
         #expect(output.stdout.contains("cmark-gfm 0."), "\(output)")
     }
+
+    /// A usage error is said before a rule: an unreadable time, not the missing approval.
+    @Test func anUnreadableTimeIsSaidBeforeAnyRule() throws {
+        let repository = try CLIRepository()
+        let before = try Snapshot(repository)
+        let output = try repository.press(["schedule", "hello", "--at", "tomorrow 9am"])
+        #expect(output.status == 2, "\(output)")
+        #expect(output.stderr.contains("cannot read the time 'tomorrow 9am'"), "\(output)")
+        #expect(try Snapshot(repository) == before)
+    }
+
+    /// `calendar`: a day typed in another form is quoted with the form the option takes;
+    /// `--ics -` is standard output; `--json`; an empty calendar says so.
+    @Test func theCalendarSpeaksPlainly() throws {
+        let repository = try CLIRepository()
+        let slash = try repository.press(["calendar", "--from", "2026/01/01"])
+        #expect(slash.status == 2)
+        #expect(slash.stderr.contains("'--from 2026/01/01': not a day; --from takes YYYY-MM-DD"), "\(slash)")
+        let empty = try repository.press(["calendar"])
+        #expect(empty.status == 0)
+        #expect(empty.stdout.hasPrefix("no post scheduled or published from "), "\(empty)")
+        #expect(try repository.press(["submit", "hello"], as: People.ada).status == 0)
+        #expect(try repository.press(["approve", "hello"], as: People.rita).status == 0)
+        #expect(try repository.press(["schedule", "hello", "--at", "2030-01-02T09:00:00+00:00"]).status == 0)
+        let feed = try repository.press(["calendar", "--to", "2030-12-31", "--ics", "-"])
+        #expect(feed.stdout.hasPrefix("BEGIN:VCALENDAR"), "\(feed)")
+        #expect(!repository.directory.exists("-"))
+        let json = try repository.press(["calendar", "--to", "2030-12-31", "--json"])
+        let entries = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]]
+        #expect(entries?.first?["slug"] as? String == "hello", "\(json)")
+    }
 }

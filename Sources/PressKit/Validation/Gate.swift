@@ -49,6 +49,8 @@ extension ContentRepository {
         guard let rule = workflow.transition(named: request.name) else {
             throw TransitionError.unknownTransition(request.name, available: workflow.transitions.map(\.name))
         }
+        // A time nobody can read is a mistake on the command line: said before any rule is.
+        if let at = request.at { _ = try PressTime.parse(at, zone: workflow.timeZone) }
         let level = rule.gate(in: workflow)
         if level != .none {
             let time: Date?

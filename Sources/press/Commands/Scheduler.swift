@@ -63,33 +63,6 @@ extension Press {
             try await group.run()
         }
     }
-
-    struct CalendarCommand: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "calendar",
-            abstract: "Scheduled and recently published posts in time order, or an iCalendar feed (--ics).")
-
-        @OptionGroup var options: RepositoryOptions
-        @Option(help: "From this day (YYYY-MM-DD; default: a week ago).") var from: String?
-        @Option(help: "To this day (YYYY-MM-DD; default: a year ahead).") var to: String?
-        @Option(help: ArgumentHelp("Write an iCalendar (RFC 5545) feed to FILE instead.", valueName: "FILE")) var ics: String?
-
-        func run() throws {
-            let repository = try options.open()
-            let zone = try repository.workflow().timeZone
-            let start = try from.map { try PressTime.parse($0 + " 00:00", zone: zone) } ?? Date().addingTimeInterval(-7 * 86_400)
-            let end = try to.map { try PressTime.parse($0 + " 23:59", zone: zone) } ?? Date().addingTimeInterval(365 * 86_400)
-            let entries = try repository.calendar(from: start, to: end)
-            if let ics {
-                let feed = ICalendar.feed(entries, name: "press: \((repository.root as NSString).lastPathComponent)", now: Date())
-                try WriteFailure.write(Array(feed.utf8), to: ics)
-                print("wrote \(entries.count) event\(entries.count == 1 ? "" : "s") to \(ics)")
-                return
-            }
-            let rows = entries.map { [PressTime.format($0.time, zone: zone), $0.published ? "published" : $0.state, $0.slug, $0.title] }
-            print(Table(header: ["WHEN", "STATE", "SLUG", "TITLE"], rows: rows).render(TerminalStyle(descriptor: 1), maxWidths: [3: 50]), terminator: "")
-        }
-    }
 }
 
 /// A second scheduler on one working tree: a configuration error (exit 2) naming the first.
@@ -101,43 +74,3 @@ struct SchedulerLocked: PressError {
     var description: String { "another scheduler (\(holder)) is running here; \(lock) is its lock" }
 }
 
-/// A file the user named that could not be written, said in plain words (exit 2: the path is
-/// theirs to fix).
-struct WriteFailure: PressError {
-    var path: String
-    var code: Int32
-
-    var location: SourceLocation? { nil }
-    var isConfigurationError: Bool { true }
-    var description: String {
-        let folder = (path as NSString).deletingLastPathComponent
-        let hint = code == ENOENT ? " (is there a folder \(folder.isEmpty ? "." : folder)?)" : ""
-        return "cannot write \(path): \(String(cString: strerror(code)).lowercased())\(hint)"
-    }
-
-    /// Writes `bytes` to a temporary file beside `path` and renames it over `path`, so a reader
-    /// never sees half a file.
-    static func write(_ bytes: [UInt8], to path: String) throws {
-        let temporary = path + ".\(getpid()).tmp"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw WriteFailure(path: path, code: errno) }
-        var written = 0
-        while written < bytes.count {
-            let count = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress.map { $0 + written }, bytes.count - written) }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else {
-                let code = errno
-                close(descriptor)
-                unlink(temporary)
-                throw WriteFailure(path: path, code: code)
-            }
-            written += count
-        }
-        let closed = close(descriptor)
-        guard closed == 0, rename(temporary, path) == 0 else {
-            let code = errno
-            unlink(temporary)
-            throw WriteFailure(path: path, code: code)
-        }
-    }
-}
