@@ -1,4 +1,5 @@
 import Foundation
+import PressKit
 
 /// Rows of text printed as an aligned table on a terminal, or as tab-separated lines when piped.
 struct Table {
@@ -14,18 +15,20 @@ struct Table {
         }
         var widths = [Int](repeating: 0, count: header.count)
         for row in cells {
-            for (column, cell) in row.enumerated() where column < widths.count { widths[column] = max(widths[column], cell.count) }
+            for (column, cell) in row.enumerated() where column < widths.count {
+                widths[column] = max(widths[column], DisplayWidth.of(cell))
+            }
         }
         return cells.enumerated().map { index, row in
             let line = row.enumerated().map { column, cell in
-                column == row.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+                column == row.count - 1 ? cell : DisplayWidth.pad(cell, to: widths[column])
             }.joined(separator: "  ")
             return (index == 0 ? style.paint(line, .bold) : line) + "\n"
         }.joined()
     }
 
     private static func truncate(_ text: String, to width: Int?) -> String {
-        guard let width, text.count > width else { return text }
-        return String(text.prefix(width - 1)) + "…"
+        guard let width else { return text }
+        return DisplayWidth.truncate(text, to: width)
     }
 }
