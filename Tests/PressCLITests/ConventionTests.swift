@@ -85,4 +85,13 @@ import Testing
         let entries = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]]
         #expect(entries?.first?["slug"] as? String == "hello", "\(json)")
     }
+
+    /// `press init` over a blog of many posts counts them instead of naming each.
+    @Test func initCountsManyPostsInsteadOfNamingEach() throws {
+        let directory = TemporaryDirectory()
+        for index in 1...40 { try directory.write("published/p\(index).md", "---\ntitle: P\(index)\n---\n") }
+        let output = try run(pressBinary, ["init", directory.path], environment: People.eddie)
+        #expect(output.status == 0, "\(output)")
+        #expect(output.stdout == "initialised \(directory.path): 40 posts in published/, .gitignore, drafts/.gitkeep, workflows/default.yml\n", "\(output)")
+    }
 }

@@ -19,8 +19,23 @@ extension Press {
             if recorded.isEmpty {
                 print("\(repository.root) is already a press content repository; nothing to do")
             } else {
-                print("initialised \(repository.root): \(recorded.joined(separator: ", "))")
+                print("initialised \(repository.root): \(Init.summary(of: recorded))")
             }
+        }
+
+        /// The paths recorded, named one by one when they are few; posts counted per folder
+        /// when there are many ("1,049 posts in published/").
+        static func summary(of paths: [String]) -> String {
+            guard paths.count > 12 else { return paths.joined(separator: ", ") }
+            let posts = paths.filter { path in ContentRepository.postFolders.contains { path.hasPrefix("\($0)/") } && path.hasSuffix(".md") }
+            let others = paths.filter { !posts.contains($0) }
+            let counted = ContentRepository.postFolders.compactMap { folder -> String? in
+                let count = posts.filter { $0.hasPrefix("\(folder)/") }.count
+                guard count > 0 else { return nil }
+                return "\(count.formatted()) post\(count == 1 ? "" : "s") in \(folder)/"
+            }
+            let named = others.count > 6 ? ["\(others.count.formatted()) other files"] : others
+            return (counted + named).joined(separator: ", ")
         }
     }
 }
