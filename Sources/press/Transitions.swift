@@ -13,7 +13,7 @@ extension RepositoryOptions {
         let repository = try open()
         let sync = try remote.sync(repository)
         let actor = try Person.acting(in: repository.git)
-        let checker = HTTPLinkChecker(cacheDirectory: repository.root + "/.press/cache", progress: Progress.onTerminal())
+        let checker = HTTPLinkChecker(cacheDirectory: repository.root + "/.press/cache", progress: ProgressLine.onTerminal())
         let result: TransitionResult
         do {
             result = try await repository.transition(

@@ -33,7 +33,7 @@ extension Press {
         var fetchEvery: Double = 10
 
         func validate() throws {
-            guard LogLine.Format(rawValue: logFormat) != nil else { throw ValidationError("'--log-format' is text or json") }
+            guard LogLineHandler.Format(rawValue: logFormat) != nil else { throw ValidationError("'--log-format' is text or json") }
             guard fetchEvery >= 1 else { throw ValidationError("'--fetch-every' is at least 1 second") }
         }
 
@@ -46,8 +46,8 @@ extension Press {
                 throw SchedulerLocked(holder: holder, lock: lockPath)
             }
             defer { withExtendedLifetime(lock) {} }
-            let format = LogLine.Format(rawValue: logFormat) ?? .text
-            let logger = Logger(label: "press.scheduler") { _ in LogLine(format: format) }
+            let format = LogLineHandler.Format(rawValue: logFormat) ?? .text
+            let logger = Logger(label: "press.scheduler") { _ in LogLineHandler(format: format) }
             let sync = try remote.map { try RemoteSync(repository: repository, remote: $0) }
             let service = SchedulerService(repository: repository, sync: sync, fetchInterval: fetchEvery, logger: logger)
             if once {

@@ -27,7 +27,7 @@ extension Press {
             for (typed, path) in zip(paths, relative) where !staged && !repository.isFile(path) {
                 throw ValidationError("'\(typed)': no such file in \(repository.root)")
             }
-            let checker = external ? HTTPLinkChecker(cacheDirectory: repository.root + "/.press/cache", progress: Progress.onTerminal()) : nil
+            let checker = external ? HTTPLinkChecker(cacheDirectory: repository.root + "/.press/cache", progress: ProgressLine.onTerminal()) : nil
             let report = try await Validator(repository: repository).validate(
                 ValidationRequest(paths: relative.isEmpty ? nil : relative, external: external, now: Date(), staged: staged), checker: checker)
             try Report(report).print(format)
@@ -81,17 +81,6 @@ struct Report {
                 Swift.print(Report.line(diagnostic, style))
             }
             Swift.print(report.summary)
-        }
-    }
-}
-
-/// A progress line on stderr, redrawn in place, only when stderr is a terminal.
-enum Progress {
-    static func onTerminal() -> (@Sendable (Int, Int) -> Void)? {
-        guard isatty(2) == 1 else { return nil }
-        return { done, total in
-            let line = done == total ? "\r\u{1B}[K" : "\rchecking external links: \(done)/\(total)"
-            FileHandle.standardError.write(Data(line.utf8))
         }
     }
 }

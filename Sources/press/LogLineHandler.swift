@@ -3,7 +3,7 @@ import Logging
 
 /// swift-log handler writing one line per event to stderr: text
 /// (`2026-11-28T22:30:00.123Z info published slug=x lateness=0.012s`) or one JSON object.
-struct LogLine: LogHandler {
+struct LogLineHandler: LogHandler {
     enum Format: String, CaseIterable {
         case text, json
     }
@@ -24,8 +24,8 @@ struct LogLine: LogHandler {
         let line: String
         switch format {
         case .text:
-            let pairs = fields.sorted { $0.key < $1.key }.map { "\($0.key)=\(LogLine.escaped("\($0.value)"))" }.joined(separator: " ")
-            line = "\(time) \(event.level) \(LogLine.escaped("\(event.message)"))" + (pairs.isEmpty ? "" : " " + pairs)
+            let pairs = fields.sorted { $0.key < $1.key }.map { "\($0.key)=\(LogLineHandler.escaped("\($0.value)"))" }.joined(separator: " ")
+            line = "\(time) \(event.level) \(LogLineHandler.escaped("\(event.message)"))" + (pairs.isEmpty ? "" : " " + pairs)
         case .json:
             var object: [String: String] = ["time": time, "level": "\(event.level)", "message": "\(event.message)"]
             for (key, value) in fields { object[key] = "\(value)" }
