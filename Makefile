@@ -3,7 +3,7 @@ SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := libgit2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev pkg-config git
 
-.PHONY: deps build release demo test test-tsan test-asan bench clean
+.PHONY: deps build release demo test test-tsan test-asan lint format bench clean
 
 # Installs the Debian packages press builds against (libgit2, cmark-gfm), when pkg-config cannot find them.
 deps:
@@ -40,6 +40,13 @@ test-asan: deps
 	$(SWIFT) build --build-tests --sanitize=address --build-path .build-asan
 	ASAN_OPTIONS=fast_unwind_on_malloc=0:detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/lsan.supp:print_suppressions=0 \
 		$(SWIFT) test --sanitize=address --build-path .build-asan --skip-build --filter 'GitTests|PressKitTests'
+
+# The code's form, as .swift-format sets it (swift-format ships with the toolchain); CI runs lint.
+lint:
+	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
+
+format:
+	$(SWIFT) format --in-place --recursive Sources Tests Package.swift
 
 bench: release
 	bash Benchmarks/run.sh

@@ -37,13 +37,15 @@ public enum GitError: Error, Equatable, CustomStringConvertible {
         case .locked(let path):
             return "\(path) is held by another process; try again when it has finished"
         case .headMoved(let expected, let found):
-            return "HEAD moved from \(expected?.description ?? "(none)") to \(found?.description ?? "(none)") while the change was being made"
+            return
+                "HEAD moved from \(expected?.description ?? "(none)") to \(found?.description ?? "(none)") while the change was being made"
         case .pathOutsideRepository(let path):
             return "\(path) is outside the repository"
         case .io(let path, let message):
             return "\(path): \(message)"
         case .localChanges(let path):
-            return "\(path) has changes that are not committed, and bringing in the remote's commits would overwrite them; commit or discard them first"
+            return
+                "\(path) has changes that are not committed, and bringing in the remote's commits would overwrite them; commit or discard them first"
         #if DEBUG
             case .injectedFailure(let point):
                 return "injected failure at \(point)"
@@ -72,12 +74,15 @@ extension GitError {
         let detail = "(\(function): \(message))"
         if text.contains("no space left") { return "the disk is full; free some space and try again \(detail)" }
         if function.contains("index") || text.contains("index") {
-            return "the git index (.git/index) is damaged or unreadable; 'git reset' rebuilds it from HEAD and keeps your files \(detail)"
+            return
+                "the git index (.git/index) is damaged or unreadable; 'git reset' rebuilds it from HEAD and keeps your files \(detail)"
         }
         if function.contains("reference") || function.contains("revwalk_push_head") || text.contains("reference") {
             return "a git reference (HEAD or a branch under .git/refs) is damaged; 'git fsck' shows which \(detail)"
         }
-        if function.contains("odb") || function.contains("_lookup") || text.contains("object") || text.contains("zlib") || text.contains("inflate") {
+        if function.contains("odb") || function.contains("_lookup") || text.contains("object") || text.contains("zlib")
+            || text.contains("inflate")
+        {
             return "a git object is damaged or missing; 'git fsck' shows which \(detail)"
         }
         return "\(function) failed (\(code)): \(message)"

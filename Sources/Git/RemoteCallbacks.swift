@@ -42,7 +42,8 @@ final class RemoteCallbacks {
     }
 
     private func answer(
-        _ out: UnsafeMutablePointer<UnsafeMutablePointer<git_credential>?>, url: String, username: String?, allowed: UInt32
+        _ out: UnsafeMutablePointer<UnsafeMutablePointer<git_credential>?>, url: String, username: String?,
+        allowed: UInt32
     ) -> Int32 {
         if allowed & GIT_CREDENTIAL_SSH_KEY.rawValue != 0, !offeredAgent, environment["SSH_AUTH_SOCK"] != nil {
             offeredAgent = true
@@ -51,7 +52,9 @@ final class RemoteCallbacks {
         if allowed & GIT_CREDENTIAL_USERNAME.rawValue != 0 {
             return git_credential_username_new(out, username ?? "git")
         }
-        if allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT.rawValue != 0, !offeredToken, let token = environment["PRESS_GIT_TOKEN"] {
+        if allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT.rawValue != 0, !offeredToken,
+            let token = environment["PRESS_GIT_TOKEN"]
+        {
             offeredToken = true
             let user = environment["PRESS_GIT_USERNAME"] ?? username ?? "x-access-token"
             return git_credential_userpass_plaintext_new(out, user, token)

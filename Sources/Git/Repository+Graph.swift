@@ -85,7 +85,9 @@ extension Repository {
                 defer { git_diff_free(diff) }
                 return (0..<git_diff_num_deltas(diff)).compactMap { index -> TreeDifference? in
                     guard let delta = git_diff_get_delta(diff, index)?.pointee else { return nil }
-                    let isFile = { (file: git_diff_file) in file.mode != 0 && file.mode != UInt16(GIT_FILEMODE_COMMIT.rawValue) }
+                    let isFile = { (file: git_diff_file) in
+                        file.mode != 0 && file.mode != UInt16(GIT_FILEMODE_COMMIT.rawValue)
+                    }
                     let path = String(cString: (delta.new_file.path ?? delta.old_file.path))
                     return TreeDifference(
                         path: path,
@@ -110,7 +112,8 @@ extension Repository {
         }
         guard !updates.isEmpty else { return .alreadyThere }
         return .applied(
-            try writeCommit(updates, parent: base, message: commit.message, author: commit.author, committer: commit.committer))
+            try writeCommit(
+                updates, parent: base, message: commit.message, author: commit.author, committer: commit.committer))
     }
 
 }

@@ -19,7 +19,9 @@ public struct CommitInfo: Equatable, Sendable {
     public func trailer(_ key: String) -> String? {
         let bytes = message.utf8
         var end = bytes.endIndex
-        while end > bytes.startIndex, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[bytes.index(before: end)]) { end = bytes.index(before: end) }
+        while end > bytes.startIndex, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[bytes.index(before: end)]) {
+            end = bytes.index(before: end)
+        }
         // The last paragraph starts after the last blank line; a message of one paragraph has none.
         var start: String.Index?
         var index = end
@@ -124,7 +126,11 @@ extension Repository {
         var order: [ObjectID] = []
         while !ready.isEmpty {
             // Newest committer time last, so it is taken first.
-            ready.sort { (commits[$0]?.committer.time ?? .distantPast, $0.description) < (commits[$1]?.committer.time ?? .distantPast, $1.description) }
+            ready.sort {
+                (commits[$0]?.committer.time ?? .distantPast, $0.description) < (
+                    commits[$1]?.committer.time ?? .distantPast, $1.description
+                )
+            }
             let id = ready.removeLast()
             order.append(id)
             for parent in commits[id]?.parents ?? [] {
@@ -198,20 +204,26 @@ extension Repository {
         guard git_odb_object_type(object) == GIT_OBJECT_COMMIT, let data = git_odb_object_data(object) else {
             throw GitError.io(path: id.description, message: "not a commit")
         }
-        let text = String(decoding: UnsafeRawBufferPointer(start: data, count: git_odb_object_size(object)), as: UTF8.self)
-        let (header, message) = text.range(of: "\n\n").map { (text[..<$0.lowerBound], String(text[$0.upperBound...])) } ?? (text[...], "")
+        let text = String(
+            decoding: UnsafeRawBufferPointer(start: data, count: git_odb_object_size(object)), as: UTF8.self)
+        let (header, message) =
+            text.range(of: "\n\n").map { (text[..<$0.lowerBound], String(text[$0.upperBound...])) } ?? (text[...], "")
         var tree: ObjectID?
         var parents: [ObjectID] = []
         var author = Signature(name: "", email: "", time: Date(timeIntervalSince1970: 0))
         var committer = author
         for line in header.split(separator: "\n") {
             if line.hasPrefix("tree ") { tree = ObjectID(hex: String(line.dropFirst(5))) }
-            if line.hasPrefix("parent "), let parent = ObjectID(hex: String(line.dropFirst(7))) { parents.append(parent) }
+            if line.hasPrefix("parent "), let parent = ObjectID(hex: String(line.dropFirst(7))) {
+                parents.append(parent)
+            }
             if line.hasPrefix("author ") { author = Signature(lenient: line.dropFirst(7)) }
             if line.hasPrefix("committer ") { committer = Signature(lenient: line.dropFirst(10)) }
         }
         guard let tree else { throw GitError.io(path: id.description, message: "a commit without a tree") }
-        return RawCommit(info: CommitInfo(id: id, author: author, committer: committer, message: message, parents: parents), tree: tree)
+        return RawCommit(
+            info: CommitInfo(id: id, author: author, committer: committer, message: message, parents: parents),
+            tree: tree)
     }
 }
 

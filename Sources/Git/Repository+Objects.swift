@@ -44,7 +44,9 @@ extension Repository {
     public func writeBlob(_ bytes: [UInt8]) throws -> ObjectID {
         var oid = git_oid()
         try bytes.withUnsafeBytes { buffer in
-            try check("git_blob_create_from_buffer", git_blob_create_from_buffer(&oid, pointer, buffer.baseAddress, buffer.count))
+            try check(
+                "git_blob_create_from_buffer",
+                git_blob_create_from_buffer(&oid, pointer, buffer.baseAddress, buffer.count))
         }
         return ObjectID(oid)
     }
@@ -56,7 +58,9 @@ extension Repository {
     public func filtered(_ bytes: [UInt8], path: String, toWorkingTree: Bool) throws -> [UInt8] {
         var filters: OpaquePointer?
         let mode = toWorkingTree ? GIT_FILTER_TO_WORKTREE : GIT_FILTER_TO_ODB
-        try check("git_filter_list_load", git_filter_list_load(&filters, pointer, nil, path, mode, GIT_FILTER_DEFAULT.rawValue))
+        try check(
+            "git_filter_list_load",
+            git_filter_list_load(&filters, pointer, nil, path, mode, GIT_FILTER_DEFAULT.rawValue))
         guard let filters else { return bytes }
         defer { git_filter_list_free(filters) }
         var out = git_buf()
@@ -64,8 +68,10 @@ extension Repository {
         var input = bytes
         input.append(0)  // a valid pointer even for no bytes
         try input.withUnsafeBytes { buffer in
-            try check("git_filter_list_apply_to_buffer", git_filter_list_apply_to_buffer(
-                &out, filters, buffer.baseAddress?.assumingMemoryBound(to: CChar.self), bytes.count))
+            try check(
+                "git_filter_list_apply_to_buffer",
+                git_filter_list_apply_to_buffer(
+                    &out, filters, buffer.baseAddress?.assumingMemoryBound(to: CChar.self), bytes.count))
         }
         guard let data = out.ptr else { return [] }
         return Array(UnsafeRawBufferPointer(start: data, count: out.size))
@@ -108,7 +114,9 @@ extension Repository {
         defer { git_index_free(index) }
         var files: [String: ObjectID] = [:]
         for position in 0..<git_index_entrycount(index) {
-            guard let entry = git_index_get_byindex(index, position), git_index_entry_stage(entry) == 0 else { continue }
+            guard let entry = git_index_get_byindex(index, position), git_index_entry_stage(entry) == 0 else {
+                continue
+            }
             files[String(cString: entry.pointee.path)] = ObjectID(entry.pointee.id)
         }
         return files

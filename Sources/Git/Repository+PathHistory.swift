@@ -33,7 +33,9 @@ struct TreePaths {
         self.repository = repository
         var odb: OpaquePointer?
         try check("git_repository_odb", git_repository_odb(&odb, repository.pointer))
-        guard let odb else { throw GitError.libgit2(function: "git_repository_odb", code: -1, message: "no object database") }
+        guard let odb else {
+            throw GitError.libgit2(function: "git_repository_odb", code: -1, message: "no object database")
+        }
         self.odb = odb
     }
 
@@ -46,7 +48,9 @@ struct TreePaths {
         if commits.count > TreePaths.kept { commits.removeAll(keepingCapacity: true) }
         let header = try repository.withCommit(
             commit,
-            parsed: { (ObjectID(git_commit_tree_id($0).pointee), git_commit_parent_id($0, 0).map { ObjectID($0.pointee) }) },
+            parsed: {
+                (ObjectID(git_commit_tree_id($0).pointee), git_commit_parent_id($0, 0).map { ObjectID($0.pointee) })
+            },
             raw: { ($0.tree, $0.info.parents.first) })
         commits[commit] = header
         return header
@@ -71,7 +75,8 @@ struct TreePaths {
             // The file: a blob here, or nothing (a folder of that name is not the file).
             return left.flatMap { $0.isTree ? nil : $0.id } != right.flatMap { $0.isTree ? nil : $0.id }
         }
-        return try differs(path.dropFirst(), left.flatMap { $0.isTree ? $0.id : nil }, right.flatMap { $0.isTree ? $0.id : nil })
+        return try differs(
+            path.dropFirst(), left.flatMap { $0.isTree ? $0.id : nil }, right.flatMap { $0.isTree ? $0.id : nil })
     }
 
     /// The entry `name` of a tree, read from the raw object once per tree and name.
@@ -111,7 +116,9 @@ struct TreePaths {
                     start == 0 || (start >= 21 && bytes[start - 21] == 0)
                 else { continue }
                 var oid = git_oid()
-                withUnsafeMutableBytes(of: &oid) { $0.copyMemory(from: UnsafeRawBufferPointer(start: base + idStart, count: 20)) }
+                withUnsafeMutableBytes(of: &oid) {
+                    $0.copyMemory(from: UnsafeRawBufferPointer(start: base + idStart, count: 20))
+                }
                 return Entry(id: ObjectID(oid), isTree: bytes[start] == UInt8(ascii: "4"))
             }
             from = space + 1
@@ -146,4 +153,6 @@ extension Repository {
 
 /// glibc's memmem (declared only under _GNU_SOURCE, which Swift's Glibc module is built without).
 @_silgen_name("memmem")
-private func cMemmem(_ haystack: UnsafeRawPointer?, _ haystackLength: Int, _ needle: UnsafeRawPointer?, _ needleLength: Int) -> UnsafeMutableRawPointer?
+private func cMemmem(
+    _ haystack: UnsafeRawPointer?, _ haystackLength: Int, _ needle: UnsafeRawPointer?, _ needleLength: Int
+) -> UnsafeMutableRawPointer?

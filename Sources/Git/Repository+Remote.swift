@@ -19,7 +19,8 @@ public struct Remote: Equatable, Sendable {
         }
         guard !url.contains("://") else { return nil }
         var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: url, isDirectory: &isDirectory) && isDirectory.boolValue ? url : nil
+        return FileManager.default.fileExists(atPath: url, isDirectory: &isDirectory) && isDirectory.boolValue
+            ? url : nil
     }
 }
 
@@ -76,9 +77,14 @@ extension Repository {
     /// Pushes `commit` to the remote's `branch` if, and only if, that branch is still at
     /// `expected` (nil: it does not exist yet) and `commit` descends from it: never a force push.
     /// On success the remote-tracking reference follows.
-    public func push(_ commit: ObjectID, to remote: Remote, branch: String, expecting expected: ObjectID?) throws -> PushResult {
+    public func push(_ commit: ObjectID, to remote: Remote, branch: String, expecting expected: ObjectID?) throws
+        -> PushResult
+    {
         if let expected, try !isAncestor(expected, of: commit) {
-            return .rejected(reason: "\(commit.description.prefix(7)) does not descend from the remote's \(expected.description.prefix(7))")
+            return .rejected(
+                reason:
+                    "\(commit.description.prefix(7)) does not descend from the remote's \(expected.description.prefix(7))"
+            )
         }
         let result: PushResult
         if let path = remote.localPath {
@@ -91,7 +97,8 @@ extension Repository {
             var reference: OpaquePointer?
             try check(
                 "git_reference_create",
-                git_reference_create(&reference, pointer, "refs/remotes/\(remote.name)/\(branch)", &oid, 1, "update by push"))
+                git_reference_create(
+                    &reference, pointer, "refs/remotes/\(remote.name)/\(branch)", &oid, 1, "update by push"))
             git_reference_free(reference)
         }
         return result
@@ -100,9 +107,13 @@ extension Repository {
     /// libgit2's local transport updates the remote branch without comparing it with the value it
     /// saw, so two pushers can overwrite each other. This sends the objects as a pack with
     /// libgit2's packbuilder and moves the branch with a compare-and-swap under git's lock file.
-    private func pushLocally(_ commit: ObjectID, to path: String, branch: String, expecting expected: ObjectID?) throws -> PushResult {
+    private func pushLocally(_ commit: ObjectID, to path: String, branch: String, expecting expected: ObjectID?) throws
+        -> PushResult
+    {
         var target: OpaquePointer?
-        try check("git_repository_open_ext", git_repository_open_ext(&target, path, GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue, nil))
+        try check(
+            "git_repository_open_ext",
+            git_repository_open_ext(&target, path, GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue, nil))
         guard let target else { throw GitError.notARepository(path: path) }
         defer { git_repository_free(target) }
         guard git_repository_is_bare(target) == 1 else {
@@ -124,7 +135,8 @@ extension Repository {
         }
         try check("git_packbuilder_insert_walk", git_packbuilder_insert_walk(builder, walk))
         if git_packbuilder_object_count(builder) > 0 {
-            try check("git_packbuilder_write", git_packbuilder_write(builder, targetDirectory + "/objects/pack", 0, nil, nil))
+            try check(
+                "git_packbuilder_write", git_packbuilder_write(builder, targetDirectory + "/objects/pack", 0, nil, nil))
         }
 
         let refName = "refs/heads/" + branch

@@ -27,7 +27,8 @@ extension Repository {
         try recoverInterruptedCommit()
         // Reading a large index takes as long as building the commit: do both at once.
         let indexRead = IndexRead(path: gitDirectory + "/index")
-        let prepared = Result { () throws -> (head: ObjectID?, refName: String, updates: [PathUpdate], commit: ObjectID) in
+        let prepared = Result {
+            () throws -> (head: ObjectID?, refName: String, updates: [PathUpdate], commit: ObjectID) in
             let head = try headCommitID()
             let refName = try headReferenceName()
             let updates = try changes.map { try PathUpdate($0, in: self) }
@@ -340,7 +341,8 @@ private final class IndexRead: Sendable {
 
     func wait() throws -> OpaquePointer {
         done.wait()
-        return try result.withLock { $0 }.map { try $0.get().pointer } ?? { throw GitError.io(path: "index", message: "not read") }()
+        return try result.withLock { $0 }.map { try $0.get().pointer }
+            ?? { throw GitError.io(path: "index", message: "not read") }()
     }
 
     static func open(_ path: String) throws -> OpaquePointer {

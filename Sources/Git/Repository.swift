@@ -139,9 +139,11 @@ public final class Repository {
             return ("a cherry-pick", "git cherry-pick --continue, or git cherry-pick --abort")
         case Int32(GIT_REPOSITORY_STATE_BISECT.rawValue): return ("a bisect", "git bisect reset")
         case Int32(GIT_REPOSITORY_STATE_REBASE.rawValue), Int32(GIT_REPOSITORY_STATE_REBASE_INTERACTIVE.rawValue),
-            Int32(GIT_REPOSITORY_STATE_REBASE_MERGE.rawValue), Int32(GIT_REPOSITORY_STATE_APPLY_MAILBOX_OR_REBASE.rawValue):
+            Int32(GIT_REPOSITORY_STATE_REBASE_MERGE.rawValue),
+            Int32(GIT_REPOSITORY_STATE_APPLY_MAILBOX_OR_REBASE.rawValue):
             return ("a rebase", "git rebase --continue, or git rebase --abort")
-        case Int32(GIT_REPOSITORY_STATE_APPLY_MAILBOX.rawValue): return ("git am", "git am --continue, or git am --abort")
+        case Int32(GIT_REPOSITORY_STATE_APPLY_MAILBOX.rawValue):
+            return ("git am", "git am --continue, or git am --abort")
         default: return nil
         }
     }

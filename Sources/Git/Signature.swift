@@ -28,7 +28,8 @@ public struct Signature: Equatable, Sendable {
         var raw: UnsafeMutablePointer<git_signature>?
         try check(
             "git_signature_new",
-            git_signature_new(&raw, name, email, git_time_t(time.timeIntervalSince1970.rounded(.down)), Int32(offsetMinutes)))
+            git_signature_new(
+                &raw, name, email, git_time_t(time.timeIntervalSince1970.rounded(.down)), Int32(offsetMinutes)))
         guard let raw else { throw lastError("git_signature_new", code: -1) }
         defer { git_signature_free(raw) }
         return try body(raw)

@@ -22,7 +22,8 @@ enum HookRetry {
         guard length > 0 else { return false }
         let executable = String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
         let arguments = [
-            executable, "hook", "retry", "--repo", root, "--slug", result.slug, "--path", result.path, "--state", result.to,
+            executable, "hook", "retry", "--repo", root, "--slug", result.slug, "--path", result.path, "--state",
+            result.to,
             "--transition", result.transition, "--commit", result.commit.description,
             "--hooks", hooks.map(String.init).joined(separator: ","),
         ]
@@ -60,14 +61,21 @@ extension Press.Hook {
 
         func run() async throws {
             let repository = try options.open()
-            guard let id = ObjectID(hex: commit) else { throw ValidationError("'--commit \(commit)' is not a commit id") }
-            let result = TransitionResult(slug: slug, transition: transition, from: "", to: state, path: path, commit: id, publishAt: nil)
+            guard let id = ObjectID(hex: commit) else {
+                throw ValidationError("'--commit \(commit)' is not a commit id")
+            }
+            let result = TransitionResult(
+                slug: slug, transition: transition, from: "", to: state, path: path, commit: id, publishAt: nil)
             let runner = HookRunner()
             guard let plan = runner.plan(result, in: repository) else { return }
             let indices = hooks.split(separator: ",").compactMap { Int($0) }
             for outcome in await runner.run(runner.only(indices, of: plan), retrying: true) {
-                let verdict = outcome.failure.map { "failed after \(outcome.attempts) more attempts: \($0)" } ?? "succeeded on a retry"
-                print("\(PressTime.format(Date(), zone: .current)) \(slug) \(transition) [\(commit.prefix(7))] hook \(outcome.hook) \(verdict)")
+                let verdict =
+                    outcome.failure.map { "failed after \(outcome.attempts) more attempts: \($0)" }
+                    ?? "succeeded on a retry"
+                print(
+                    "\(PressTime.format(Date(), zone: .current)) \(slug) \(transition) [\(commit.prefix(7))] hook \(outcome.hook) \(verdict)"
+                )
             }
         }
     }

@@ -19,13 +19,17 @@ struct LogLineHandler: LogHandler {
 
     func log(event: LogEvent) {
         let fields = metadata.merging(event.metadata ?? [:]) { $1 }
-        let time = ISO8601DateFormatter.string(from: Date(), timeZone: TimeZone(identifier: "UTC") ?? .current,
-                                               formatOptions: [.withInternetDateTime, .withFractionalSeconds])
+        let time = ISO8601DateFormatter.string(
+            from: Date(), timeZone: TimeZone(identifier: "UTC") ?? .current,
+            formatOptions: [.withInternetDateTime, .withFractionalSeconds])
         let line: String
         switch format {
         case .text:
-            let pairs = fields.sorted { $0.key < $1.key }.map { "\($0.key)=\(LogLineHandler.escaped("\($0.value)"))" }.joined(separator: " ")
-            line = "\(time) \(event.level) \(LogLineHandler.escaped("\(event.message)"))" + (pairs.isEmpty ? "" : " " + pairs)
+            let pairs = fields.sorted { $0.key < $1.key }.map { "\($0.key)=\(LogLineHandler.escaped("\($0.value)"))" }
+                .joined(separator: " ")
+            line =
+                "\(time) \(event.level) \(LogLineHandler.escaped("\(event.message)"))"
+                + (pairs.isEmpty ? "" : " " + pairs)
         case .json:
             var object: [String: String] = ["time": time, "level": "\(event.level)", "message": "\(event.message)"]
             for (key, value) in fields { object[key] = "\(value)" }
@@ -38,7 +42,9 @@ struct LogLineHandler: LogHandler {
     /// One event is one line: a line break or other control character in a value (a gate's
     /// findings in a `held` reason) is written as an escape, and so is a backslash.
     static func escaped(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { $0.value < 0x20 || $0 == "\\" || $0.value == 0x7F }) else { return text }
+        guard text.unicodeScalars.contains(where: { $0.value < 0x20 || $0 == "\\" || $0.value == 0x7F }) else {
+            return text
+        }
         var out = ""
         for scalar in text.unicodeScalars {
             switch scalar {

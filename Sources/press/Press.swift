@@ -70,7 +70,9 @@ extension Press {
 
 /// `--repo DIR`, shared by every command that works in a content repository.
 struct RepositoryOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The content repository (default: found from the current directory).", valueName: "DIR"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("The content repository (default: found from the current directory).", valueName: "DIR"))
     var repo: String?
 
     func open() throws -> ContentRepository {

@@ -24,7 +24,8 @@ struct SchedulerService: Service {
         self.sync = sync
         self.fetchInterval = fetchInterval
         self.logger = logger
-        scheduler = Scheduler(repository: repository, checker: HTTPLinkChecker(cacheDirectory: repository.root + "/.press/cache"))
+        scheduler = Scheduler(
+            repository: repository, checker: HTTPLinkChecker(cacheDirectory: repository.root + "/.press/cache"))
     }
 
     func run() async throws {
@@ -35,7 +36,8 @@ struct SchedulerService: Service {
         var retryAt = Date.distantPast
         var backoff: TimeInterval = 1
         var started: Logger.Metadata = [
-            "scheduled": "\(posts.count)", "next": "\(posts.first.map { PressTime.format($0.publishAt, zone: .current) } ?? "none")",
+            "scheduled": "\(posts.count)",
+            "next": "\(posts.first.map { PressTime.format($0.publishAt, zone: .current) } ?? "none")",
         ]
         if let sync { started["remote"] = "\(sync.remoteName)" }
         logger.info("started", metadata: started)
@@ -91,14 +93,20 @@ struct SchedulerService: Service {
     func round(catchingUp: Bool, posts: [ScheduledPost]? = nil) async throws -> [SchedulerEvent] {
         let events: [SchedulerEvent]
         if let sync {
-            let round = try await scheduler.publishDue(now: Date.init, catchingUp: catchingUp, through: sync, known: posts)
-            if round.fetched > 0 { logger.info("fetched", metadata: ["remote": "\(sync.remoteName)", "commits": "\(round.fetched)"]) }
+            let round = try await scheduler.publishDue(
+                now: Date.init, catchingUp: catchingUp, through: sync, known: posts)
+            if round.fetched > 0 {
+                logger.info("fetched", metadata: ["remote": "\(sync.remoteName)", "commits": "\(round.fetched)"])
+            }
             for reason in round.rejectedPushes {
-                logger.warning("push refused; redone on the remote's new tip", metadata: ["remote": "\(sync.remoteName)", "reason": "\(reason)"])
+                logger.warning(
+                    "push refused; redone on the remote's new tip",
+                    metadata: ["remote": "\(sync.remoteName)", "reason": "\(reason)"])
             }
             events = round.events
         } else {
-            events = await scheduler.handleDue(try posts ?? scheduler.scheduled(), now: Date.init, catchingUp: catchingUp)
+            events = await scheduler.handleDue(
+                try posts ?? scheduler.scheduled(), now: Date.init, catchingUp: catchingUp)
         }
         for event in events { await report(event) }
         return events
@@ -126,7 +134,12 @@ struct SchedulerService: Service {
             let logger = logger
             await hooks.start {
                 for outcome in await HookRunner().run(plan) where outcome.failure != nil {
-                    logger.error("hook failed", metadata: ["slug": "\(result.slug)", "hook": "\(outcome.hook)", "attempts": "\(outcome.attempts)", "error": "\(outcome.failure ?? "")"])
+                    logger.error(
+                        "hook failed",
+                        metadata: [
+                            "slug": "\(result.slug)", "hook": "\(outcome.hook)", "attempts": "\(outcome.attempts)",
+                            "error": "\(outcome.failure ?? "")",
+                        ])
                 }
             }
         }

@@ -13,12 +13,14 @@ extension RepositoryOptions {
         let repository = try open()
         let sync = try remote.sync(repository)
         let actor = try Person.acting(in: repository.git)
-        let checker = HTTPLinkChecker(cacheDirectory: repository.root + "/.press/cache", progress: ProgressLine.onTerminal())
+        let checker = HTTPLinkChecker(
+            cacheDirectory: repository.root + "/.press/cache", progress: ProgressLine.onTerminal())
         let result: TransitionResult
         do {
             result = try await repository.transition(
                 TransitionRequest(
-                    name: name, slug: ContentRepository.slug(fromArgument: slug), actor: actor, committer: try Person.committer(for: actor), comment: comment, at: at,
+                    name: name, slug: ContentRepository.slug(fromArgument: slug), actor: actor,
+                    committer: try Person.committer(for: actor), comment: comment, at: at,
                     now: Date(), skipExternal: skipExternal),
                 checker: checker)
         } catch let error as GateError {
@@ -39,7 +41,9 @@ extension RepositoryOptions {
 /// backoff), whose outcomes go to `.press/hooks.log`.
 func runHooks(_ result: TransitionResult, in repository: ContentRepository) async {
     let outcomes = await HookRunner(retries: 0).run(result, in: repository)
-    let failed = outcomes.indices.filter { outcomes[$0].failure != nil && outcomes[$0].attempts > 0 && outcomes[$0].retryable }
+    let failed = outcomes.indices.filter {
+        outcomes[$0].failure != nil && outcomes[$0].attempts > 0 && outcomes[$0].retryable
+    }
     let retried = !failed.isEmpty && HookRetry.start(result, hooks: failed, in: repository.root)
     for (index, outcome) in outcomes.enumerated() where outcome.failure != nil {
         Diagnostics.standardError.warn(HookFailure(outcome: outcome, retrying: retried && failed.contains(index)))
@@ -89,7 +93,8 @@ struct RemoteOptions: ParsableArguments {
             let summary = try sync.sync()
             print("pushed \(summary.pushed) commit\(summary.pushed == 1 ? "" : "s") to \(sync.remoteName)")
         } catch let error as SyncError {
-            throw SyncError.notPushed(commit: String(commit.description.prefix(7)), remote: sync.remoteName, reason: "\(error)")
+            throw SyncError.notPushed(
+                commit: String(commit.description.prefix(7)), remote: sync.remoteName, reason: "\(error)")
         }
     }
 }
@@ -103,6 +108,8 @@ struct HookFailure: PressError {
     var description: String {
         let tries = outcome.attempts == 1 ? "" : " after \(outcome.attempts) attempts"
         let later = retrying ? "; retrying in the background (see .press/hooks.log)" : ""
-        return outcome.attempts == 0 ? "hook \(outcome.hook) \(outcome.failure ?? "")" : "hook \(outcome.hook) failed\(tries): \(outcome.failure ?? "")\(later)"
+        return outcome.attempts == 0
+            ? "hook \(outcome.hook) \(outcome.failure ?? "")"
+            : "hook \(outcome.hook) failed\(tries): \(outcome.failure ?? "")\(later)"
     }
 }

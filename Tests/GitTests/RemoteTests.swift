@@ -10,7 +10,8 @@ import Testing
     @Test func movingTheBranchBringsTheWorkingTreeAndIndexAlong() throws {
         let (directory, repository) = try seeded()
         let start = try #require(try repository.headCommitID())
-        let next = try repository.commit([write("drafts/a.md", "second\n"), .delete(path: "notes.txt")], message: "next\n", author: ada)
+        let next = try repository.commit(
+            [write("drafts/a.md", "second\n"), .delete(path: "notes.txt")], message: "next\n", author: ada)
         #expect(try repository.count(after: nil, upTo: next) == 2)
         #expect(try repository.count(after: start, upTo: next) == 1)
         #expect(try repository.count(after: next, upTo: start) == 0)

@@ -10,7 +10,10 @@ func seeded() throws -> (TemporaryDirectory, Repository) {
     let directory = TemporaryDirectory()
     let repository = try Repository.initialize(at: directory.path)
     try repository.commit(
-        [.write(path: "drafts/a.md", contents: Array("first\n".utf8)), .write(path: "notes.txt", contents: Array("n\n".utf8))],
+        [
+            .write(path: "drafts/a.md", contents: Array("first\n".utf8)),
+            .write(path: "notes.txt", contents: Array("n\n".utf8)),
+        ],
         message: "seed\n", author: ada)
     return (directory, repository)
 }
@@ -63,7 +66,8 @@ func status(_ directory: TemporaryDirectory) throws -> String {
     @Test func historyFollowsAPostAcrossFolders() throws {
         let (directory, repository) = try seeded()
         defer { withExtendedLifetime(directory) {} }
-        try repository.commit([.write(path: "notes.txt", contents: Array("x\n".utf8))], message: "unrelated\n", author: ada)
+        try repository.commit(
+            [.write(path: "notes.txt", contents: Array("x\n".utf8))], message: "unrelated\n", author: ada)
         try repository.commit(
             [.delete(path: "drafts/a.md"), .write(path: "published/a.md", contents: Array("moved\n".utf8))],
             message: "publish: a\n\nPress-Transition: publish\n", author: ada)
@@ -77,7 +81,10 @@ func status(_ directory: TemporaryDirectory) throws -> String {
     @Test func historyAgreesWithGitForNamesThatShareABeginning() throws {
         let (directory, repository) = try seeded()
         defer { withExtendedLifetime(directory) {} }
-        let paths = ["drafts/a.md", "drafts/a.md.bak", "drafts/a", "drafts/a.m", "drafts/ab.md", "drafts/a/b.md", "drafts.md", "published/a.md"]
+        let paths = [
+            "drafts/a.md", "drafts/a.md.bak", "drafts/a", "drafts/a.m", "drafts/ab.md", "drafts/a/b.md", "drafts.md",
+            "published/a.md",
+        ]
         for step in 0..<60 {
             let path = paths[(step * 5 + step / 4) % paths.count]
             // "drafts/a" is a file some of the time and a folder (drafts/a/b.md) at others.
@@ -89,7 +96,8 @@ func status(_ directory: TemporaryDirectory) throws -> String {
         }
         for path in paths + ["drafts/b.md", "nothing/a.md"] {
             let ours = try repository.history(touching: [path]).map(\.id.description)
-            let theirs = try git(["log", "--format=%H", "--", path], in: directory.path).stdout.split(separator: "\n").map(String.init)
+            let theirs = try git(["log", "--format=%H", "--", path], in: directory.path).stdout.split(separator: "\n")
+                .map(String.init)
             // git follows a path that is a folder into it; press follows files only.
             if path == "drafts/a" { continue }
             #expect(ours == theirs, "\(path)")
@@ -106,7 +114,9 @@ func status(_ directory: TemporaryDirectory) throws -> String {
     @Test func commitSignaturesKeepTheirOffset() throws {
         let (directory, repository) = try seeded()
         defer { withExtendedLifetime(directory) {} }
-        let signature = Signature(name: "Rita", email: "rita@example.com", time: Date(timeIntervalSince1970: 1_800_000_000), offsetMinutes: 60)
+        let signature = Signature(
+            name: "Rita", email: "rita@example.com", time: Date(timeIntervalSince1970: 1_800_000_000), offsetMinutes: 60
+        )
         let id = try repository.commit([.write(path: "x", contents: [1])], message: "x\n", author: signature)
         let info = try repository.commitInfo(id)
         #expect(info.author == signature)
@@ -119,7 +129,8 @@ func status(_ directory: TemporaryDirectory) throws -> String {
         let head = try repository.headCommitID()
         try directory.write(".git/index.lock", "")
         #expect(throws: GitError.self) {
-            try repository.commit([.write(path: "drafts/a.md", contents: Array("changed\n".utf8))], message: "m\n", author: ada)
+            try repository.commit(
+                [.write(path: "drafts/a.md", contents: Array("changed\n".utf8))], message: "m\n", author: ada)
         }
         #expect(try repository.headCommitID() == head)
         #expect(directory.read("drafts/a.md") == "first\n")

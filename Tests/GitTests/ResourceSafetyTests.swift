@@ -24,7 +24,8 @@ import Testing
         let head = directory.read(".git/HEAD") ?? ""
         try directory.write(".git/HEAD", "ref: refs/heads/bad..name\n")
         #expect(throws: GitError.self) {
-            try repository.commit([.write(path: "drafts/b.md", contents: Array("b\n".utf8))], message: "b\n", author: ada)
+            try repository.commit(
+                [.write(path: "drafts/b.md", contents: Array("b\n".utf8))], message: "b\n", author: ada)
         }
         #expect(!directory.exists("drafts/b.md"))
         try directory.write(".git/HEAD", head)

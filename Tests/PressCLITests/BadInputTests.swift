@@ -26,17 +26,24 @@ import Testing
         let before = try Snapshot(repository)
         let output = try repository.press(["submit", "hello"], as: People.ada)
         #expect(output.status == 2)
-        #expect(output.stderr.range(of: #"^workflows/default\.yml:\d+:\d+: error: malformed YAML"#, options: .regularExpression) != nil, "\(output)")
+        #expect(
+            output.stderr.range(
+                of: #"^workflows/default\.yml:\d+:\d+: error: malformed YAML"#, options: .regularExpression) != nil,
+            "\(output)")
         #expect(try Snapshot(repository) == before)
     }
 
     @Test func aPostWithMalformedYAMLIsRefusedAtItsLine() throws {
         let repository = try CLIRepository()
-        try repository.directory.write("drafts/broken.md", "---\ntitle: Broken\nsummary: [oops\nslug: broken\n---\nbody\n")
+        try repository.directory.write(
+            "drafts/broken.md", "---\ntitle: Broken\nsummary: [oops\nslug: broken\n---\nbody\n")
         let before = try Snapshot(repository)
         let output = try repository.press(["submit", "broken"], as: People.ada)
         #expect(output.status == 1)
-        #expect(output.stderr.range(of: #"^drafts/broken\.md:[345]:\d+: error: malformed YAML"#, options: .regularExpression) != nil, "\(output)")
+        #expect(
+            output.stderr.range(
+                of: #"^drafts/broken\.md:[345]:\d+: error: malformed YAML"#, options: .regularExpression) != nil,
+            "\(output)")
         #expect(try Snapshot(repository) == before)
     }
 
@@ -45,12 +52,14 @@ import Testing
         try repository.directory.write("drafts/plain.md", "# Just Markdown\n")
         let output = try repository.press(["submit", "plain"], as: People.ada)
         #expect(output.status == 1)
-        #expect(output.stderr == "drafts/plain.md:1:1: error: the post has no front matter: its first line must be '---'\n")
+        #expect(
+            output.stderr == "drafts/plain.md:1:1: error: the post has no front matter: its first line must be '---'\n")
     }
 
     @Test func aPostThatIsNotUTF8IsRefused() throws {
         let repository = try CLIRepository()
-        try repository.directory.write("drafts/latin.md", Array("---\ntitle: Caf".utf8) + [0xE9] + Array("\n---\n".utf8))
+        try repository.directory.write(
+            "drafts/latin.md", Array("---\ntitle: Caf".utf8) + [0xE9] + Array("\n---\n".utf8))
         let output = try repository.press(["show", "latin"])
         #expect(output.status == 1)
         #expect(output.stderr.hasPrefix("drafts/latin.md:2:11: error: the post is not valid UTF-8"))
@@ -63,7 +72,9 @@ import Testing
         let repository = try CLIRepository()
         let output = try repository.press(["submit", "helo"], as: People.ada)
         #expect(output.status == 1)
-        #expect(output.stderr == "press: error: no post with the slug 'helo' in drafts/ or published/; did you mean 'hello'?\n")
+        #expect(
+            output.stderr
+                == "press: error: no post with the slug 'helo' in drafts/ or published/; did you mean 'hello'?\n")
     }
 
     @Test(arguments: ["a/b", "..", "has space", "Capital"])
@@ -89,7 +100,10 @@ import Testing
         let before = try Snapshot(repository)
         let output = try repository.press(["publish", "hello"])
         #expect(output.status == 1)
-        #expect(output.stderr == "drafts/hello.md:7:1: error: 'publish' is not allowed from the state 'draft'; the workflow allows it from: review, scheduled\n")
+        #expect(
+            output.stderr
+                == "drafts/hello.md:7:1: error: 'publish' is not allowed from the state 'draft'; the workflow allows it from: review, scheduled\n"
+        )
         #expect(try Snapshot(repository) == before)
     }
 
@@ -97,7 +111,9 @@ import Testing
         let repository = try CLIRepository()
         let output = try repository.press(["submit", "hello"], as: People.mallory)
         #expect(output.status == 1)
-        #expect(output.stderr.contains("Mallory <mallory@example.com> may not 'submit' this post: the workflow allows it to author, editor"))
+        #expect(
+            output.stderr.contains(
+                "Mallory <mallory@example.com> may not 'submit' this post: the workflow allows it to author, editor"))
     }
 
     @Test func noIdentityIsAConfigurationError() throws {
@@ -116,13 +132,18 @@ import Testing
         let repository = try CLIRepository()
         let outside = TemporaryDirectory()
         try outside.write("x.md", "---\ntitle: x\n---\n")
-        try FileManager.default.createSymbolicLink(atPath: repository.directory.file("drafts/evil.md"), withDestinationPath: outside.file("x.md"))
+        try FileManager.default.createSymbolicLink(
+            atPath: repository.directory.file("drafts/evil.md"), withDestinationPath: outside.file("x.md"))
         let output = try repository.press(["submit", "evil"], as: People.ada)
         #expect(output.status == 1)
-        #expect(output.stderr.contains("drafts/evil.md:1:1: error: the post is a symbolic link to a file outside the repository"))
+        #expect(
+            output.stderr.contains(
+                "drafts/evil.md:1:1: error: the post is a symbolic link to a file outside the repository"))
     }
 
-    @Test(arguments: [("next tuesday", 2), ("2020-01-01T09:00:00Z", 1), ("2030-03-31 01:30", 2), ("2030-10-27 01:30", 2)])
+    @Test(arguments: [
+        ("next tuesday", 2), ("2020-01-01T09:00:00Z", 1), ("2030-03-31 01:30", 2), ("2030-10-27 01:30", 2),
+    ])
     func badScheduleTimesAreRefused(at: String, code: Int32) throws {
         let repository = try CLIRepository()
         #expect(try repository.press(["submit", "hello"], as: People.ada).status == 0)
@@ -147,7 +168,8 @@ import Testing
 @Suite struct AtomicityCLITests {
     @Test func aHeldIndexLockRefusesCleanly() throws {
         let repository = try CLIRepository()
-        try repository.directory.write("drafts/hello.md", (repository.directory.read("drafts/hello.md") ?? "") + "edit\n")
+        try repository.directory.write(
+            "drafts/hello.md", (repository.directory.read("drafts/hello.md") ?? "") + "edit\n")
         try repository.directory.write(".git/index.lock", "")
         let before = try Snapshot(repository)
         let output = try repository.press(["submit", "hello"], as: People.ada)
@@ -169,7 +191,10 @@ import Testing
         #expect(try repository.status() == "")
     }
 
-    @Test(arguments: [("before-index", "review"), ("before-worktree", "review"), ("before-head", "review"), ("after-head", "published")])
+    @Test(arguments: [
+        ("before-index", "review"), ("before-worktree", "review"), ("before-head", "review"),
+        ("after-head", "published"),
+    ])
     func aKilledProcessIsRepairedByTheNextCommand(point: String, state: String) throws {
         let repository = try CLIRepository()
         #expect(try repository.press(["submit", "hello"], as: People.ada).status == 0)
@@ -193,7 +218,8 @@ import Testing
         while !FileManager.default.fileExists(atPath: ready) { usleep(10_000) }
         let before = try Snapshot(repository)
         let started = Date()
-        let output = try repository.press(["submit", "hello"], as: People.ada, environment: ["PRESS_LOCK_TIMEOUT": "1"])
+        let output = try repository.press(
+            ["submit", "hello"], as: People.ada, environment: ["PRESS_LOCK_TIMEOUT": "1"])
         #expect(output.status == 1)
         #expect(output.stderr.contains("busy"))
         #expect(Date().timeIntervalSince(started) >= 1)
@@ -221,6 +247,9 @@ import Testing
         #expect(try git(["init", "-q", "--bare", directory.file("bare.git")], in: directory.path).status == 0)
         let output = try run(pressBinary, ["status", "--repo", directory.file("bare.git")])
         #expect(output.status == 2, "\(output)")
-        #expect(output.stderr == "press: error: \(directory.file("bare.git")) is a bare repository (history without a working tree); press works in a clone of it: git clone \(directory.file("bare.git"))\n", "\(output)")
+        #expect(
+            output.stderr
+                == "press: error: \(directory.file("bare.git")) is a bare repository (history without a working tree); press works in a clone of it: git clone \(directory.file("bare.git"))\n",
+            "\(output)")
     }
 }

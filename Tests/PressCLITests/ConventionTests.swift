@@ -30,7 +30,10 @@ import Testing
         let repository = try CLIRepository()
         let output = try repository.press(["status", "--state", "drafts"])
         #expect(output.status == 2, "\(output)")
-        #expect(output.stderr.contains("'--state drafts': no such state; the workflow's states are draft, review, scheduled, published"), "\(output)")
+        #expect(
+            output.stderr.contains(
+                "'--state drafts': no such state; the workflow's states are draft, review, scheduled, published"),
+            "\(output)")
     }
 
     @Test func validatingAFileThatIsNotThereIsAUsageError() throws {
@@ -92,6 +95,9 @@ import Testing
         for index in 1...40 { try directory.write("published/p\(index).md", "---\ntitle: P\(index)\n---\n") }
         let output = try run(pressBinary, ["init", directory.path], environment: People.eddie)
         #expect(output.status == 0, "\(output)")
-        #expect(output.stdout == "initialised \(directory.path): 40 posts in published/, .gitignore, drafts/.gitkeep, workflows/default.yml\n", "\(output)")
+        #expect(
+            output.stdout
+                == "initialised \(directory.path): 40 posts in published/, .gitignore, drafts/.gitkeep, workflows/default.yml\n",
+            "\(output)")
     }
 }

@@ -34,11 +34,15 @@ import Testing
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Corpus/hostile")
 
-    static let caseFiles = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".case") }.sorted()
+    static let caseFiles = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter {
+        $0.hasSuffix(".case")
+    }.sorted()
 
     static let cases: [Case] = {
         caseFiles.compactMap { name in
-            guard let text = try? String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8) else { return nil }
+            guard let text = try? String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8) else {
+                return nil
+            }
             return parse(text, name: String(name.dropLast(5)))
         }
     }()
@@ -54,14 +58,16 @@ import Testing
             switch key {
             case "run": result.arguments = (try? JSONDecoder().decode([String].self, from: Data(value.utf8))) ?? []
             case "as": result.person = value
-            case "env": result.environment = (try? JSONDecoder().decode([String: String].self, from: Data(value.utf8))) ?? [:]
+            case "env":
+                result.environment = (try? JSONDecoder().decode([String: String].self, from: Data(value.utf8))) ?? [:]
             case "exit": result.exit = Int32(value) ?? -1
             case "expect": result.expected.append(value)
             case "commit": result.commit = value == "yes"
             case "fifo": result.fifos.append(value)
             case "step":
                 let person = String(value.prefix { $0 != " " })
-                let arguments = (try? JSONDecoder().decode([String].self, from: Data(value.dropFirst(person.count).utf8))) ?? []
+                let arguments =
+                    (try? JSONDecoder().decode([String].self, from: Data(value.dropFirst(person.count).utf8))) ?? []
                 result.steps.append((person, arguments))
             case "symlink":
                 let parts = value.components(separatedBy: " -> ")
@@ -90,7 +96,9 @@ import Testing
     /// `{{repeat N TEXT}}` → TEXT N times, `{i}` numbered, `\n` a newline.
     static func expand(_ text: String) -> String {
         var output = text
-        while let open = output.range(of: "{{repeat "), let close = output.range(of: "}}", range: open.upperBound..<output.endIndex) {
+        while let open = output.range(of: "{{repeat "),
+            let close = output.range(of: "}}", range: open.upperBound..<output.endIndex)
+        {
             let spec = output[open.upperBound..<close.lowerBound]
             let count = Int(spec.prefix { $0 != " " }) ?? 0
             let template = spec.drop { $0 != " " }.dropFirst().replacingOccurrences(of: "\\n", with: "\n")
@@ -104,7 +112,9 @@ import Testing
     static func bytes(_ text: String) -> [UInt8] {
         var output: [UInt8] = []
         var rest = Substring(text)
-        while let open = rest.range(of: "{{byte "), let close = rest.range(of: "}}", range: open.upperBound..<rest.endIndex) {
+        while let open = rest.range(of: "{{byte "),
+            let close = rest.range(of: "}}", range: open.upperBound..<rest.endIndex)
+        {
             output += Array(rest[..<open.lowerBound].utf8)
             output.append(UInt8(rest[open.upperBound..<close.lowerBound], radix: 16) ?? 0x3F)
             rest = rest[close.upperBound...]
@@ -137,13 +147,16 @@ import Testing
         let elapsed = ContinuousClock.now - started
         #expect(output.status == hostile.exit, "\(hostile.name): \(output)")
         for text in hostile.expected {
-            #expect(output.stdout.contains(text) || output.stderr.contains(text), "\(hostile.name): wanted '\(text)' in \(output)")
+            #expect(
+                output.stdout.contains(text) || output.stderr.contains(text),
+                "\(hostile.name): wanted '\(text)' in \(output)")
         }
         #expect(!output.stderr.contains("Fatal error"), "\(hostile.name): \(output)")
         if hostile.exit != 0 { #expect(try Snapshot(repository) == before, "\(hostile.name) changed the repository") }
         #expect(try repository.fsck().status == 0)
         if let report = ProcessInfo.processInfo.environment["PRESS_CORPUS_REPORT"] {
-            let line = "\(hostile.name)\t\(output.status)\t\(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)\n"
+            let line =
+                "\(hostile.name)\t\(output.status)\t\(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)\n"
             // Appended with O_APPEND: cases run in parallel, and each line lands whole.
             let descriptor = open(report, O_WRONLY | O_APPEND | O_CREAT, 0o644)
             if descriptor >= 0 {

@@ -4,7 +4,8 @@ import Testing
 
 /// An author with push access attacking the repository, the scheduler's machine and the record.
 @Suite struct WorkflowTakeoverTests {
-    static let evil = testWorkflow
+    static let evil =
+        testWorkflow
         .replacingOccurrences(of: "editor: [editor@example.com]", with: "editor: [editor@example.com, ada@example.com]")
         .replacingOccurrences(of: "approvals: 1", with: "approvals: 0")
         + "hooks:\n  review:\n    - run: env > pwned.out\n"
@@ -12,12 +13,17 @@ import Testing
     @Test func aPostCannotPickAWorkflowTheDefaultDoesNotList() throws {
         let repository = try CLIRepository()
         let text = repository.directory.read("drafts/hello.md") ?? ""
-        try repository.directory.write("drafts/hello.md", text.replacingOccurrences(of: "status: draft\n", with: "status: draft\nworkflow: evil\n"))
+        try repository.directory.write(
+            "drafts/hello.md", text.replacingOccurrences(of: "status: draft\n", with: "status: draft\nworkflow: evil\n")
+        )
         try repository.commitWorkflow(WorkflowTakeoverTests.evil, name: "evil", as: People.ada)
         let before = try Snapshot(repository)
         let submit = try repository.press(["submit", "hello"], as: People.ada)
         #expect(submit.status == 2, "\(submit)")
-        #expect(submit.stderr.contains("drafts/hello.md:8:1: error: the post names workflow 'evil', which workflows/default.yml does not allow under 'workflows:' (it lists none)"), "\(submit)")
+        #expect(
+            submit.stderr.contains(
+                "drafts/hello.md:8:1: error: the post names workflow 'evil', which workflows/default.yml does not allow under 'workflows:' (it lists none)"
+            ), "\(submit)")
         #expect(!repository.directory.exists("pwned.out"))
         #expect(try Snapshot(repository) == before)
         let validate = try repository.press(["validate"])
@@ -33,13 +39,20 @@ import Testing
         #expect(!repository.directory.exists("pwned.out"))
         let schedule = try repository.press(["schedule", "hello", "--at", "2099-01-01T09:00:00+00:00"], as: People.ada)
         #expect(schedule.status == 1, "\(schedule)")
-        #expect(schedule.stderr.contains("Ada Author <ada@example.com> may not 'schedule'") || schedule.stderr.contains("may not"), "\(schedule)")
+        #expect(
+            schedule.stderr.contains("Ada Author <ada@example.com> may not 'schedule'")
+                || schedule.stderr.contains("may not"), "\(schedule)")
         // A workflow file nobody committed cannot be named either; validate says what is not committed.
         try repository.directory.write("workflows/other.yml", testWorkflow)
         let validate = try repository.press(["validate"])
         #expect(validate.status == 0, "\(validate)")
-        #expect(validate.stdout.contains("workflows/default.yml:1:1: warning: workflows/default.yml has changes that are not committed; press follows the committed workflows"), "\(validate)")
-        #expect(validate.stdout.contains("workflows/other.yml:1:1: warning: workflows/other.yml is not committed"), "\(validate)")
+        #expect(
+            validate.stdout.contains(
+                "workflows/default.yml:1:1: warning: workflows/default.yml has changes that are not committed; press follows the committed workflows"
+            ), "\(validate)")
+        #expect(
+            validate.stdout.contains("workflows/other.yml:1:1: warning: workflows/other.yml is not committed"),
+            "\(validate)")
     }
 
     @Test func hooksAddedBySomeoneWhoIsNotAnAdminDoNotRun() throws {
@@ -50,15 +63,22 @@ import Testing
         let submit = try repository.press(["submit", "hello"], as: People.ada)
         #expect(submit.status == 0, "\(submit)")
         #expect(!repository.directory.exists("pwned.out"))
-        #expect(submit.stderr.contains("hook run(\"env > pwned.out\") not run: the commands in workflows/default.yml were last changed in "), "\(submit)")
-        #expect(submit.stderr.contains("by Ada Author <ada@example.com>, who is not an admin (editor@example.com is"), "\(submit)")
+        #expect(
+            submit.stderr.contains(
+                "hook run(\"env > pwned.out\") not run: the commands in workflows/default.yml were last changed in "),
+            "\(submit)")
+        #expect(
+            submit.stderr.contains("by Ada Author <ada@example.com>, who is not an admin (editor@example.com is"),
+            "\(submit)")
         // Eddie, an admin, changes something else: the hooks are still Ada's, still not run.
         try repository.commitWorkflow(WorkflowTakeoverTests.evil + "missed: hold\n", as: People.eddie)
         #expect(try repository.press(["request-changes", "hello", "--comment", "again"], as: People.eddie).status == 0)
         #expect(try repository.press(["submit", "hello"], as: People.ada).status == 0)
         #expect(!repository.directory.exists("pwned.out"))
         // Eddie changes the hooks themselves: now they are his, and run.
-        try repository.commitWorkflow(WorkflowTakeoverTests.evil.replacingOccurrences(of: "env > pwned.out", with: "env > hook.out") + "missed: hold\n", as: People.eddie)
+        try repository.commitWorkflow(
+            WorkflowTakeoverTests.evil.replacingOccurrences(of: "env > pwned.out", with: "env > hook.out")
+                + "missed: hold\n", as: People.eddie)
         #expect(try repository.press(["request-changes", "hello", "--comment", "again"], as: People.eddie).status == 0)
         #expect(try repository.press(["submit", "hello"], as: People.ada).status == 0)
         #expect(repository.directory.exists("hook.out"))
@@ -69,14 +89,20 @@ import Testing
         let repository = try CLIRepository(workflow: testWorkflow + hooks)
         let submit = try repository.press(
             ["submit", "hello"], as: People.ada,
-            environment: ["PRESS_GIT_TOKEN": "s3cret", "SSH_AUTH_SOCK": "/tmp/agent", "DEPLOY_TARGET": "staging", "OTHER": "x"])
+            environment: [
+                "PRESS_GIT_TOKEN": "s3cret", "SSH_AUTH_SOCK": "/tmp/agent", "DEPLOY_TARGET": "staging", "OTHER": "x",
+            ])
         #expect(submit.status == 0, "\(submit)")
         let lines = Set((repository.directory.read("hook.out") ?? "").split(separator: "\n").map(String.init))
         #expect(lines.contains("PRESS_SLUG=hello"))
         #expect(lines.contains("PRESS_STATE=review"))
         #expect(lines.contains("DEPLOY_TARGET=staging"))
         #expect(lines.contains { $0.hasPrefix("PATH=") })
-        #expect(!lines.contains { $0.hasPrefix("PRESS_GIT_TOKEN") || $0.hasPrefix("SSH_AUTH_SOCK") || $0.hasPrefix("OTHER=") || $0.hasPrefix("GIT_AUTHOR") }, "\(lines)")
+        #expect(
+            !lines.contains {
+                $0.hasPrefix("PRESS_GIT_TOKEN") || $0.hasPrefix("SSH_AUTH_SOCK") || $0.hasPrefix("OTHER=")
+                    || $0.hasPrefix("GIT_AUTHOR")
+            }, "\(lines)")
     }
 
     @Test func aHangingHookIsKilledWithWhatItStarted() throws {
@@ -89,7 +115,9 @@ import Testing
         #expect(submit.stderr.contains("ran longer than 1 s (hook_timeout) and was killed"), "\(submit)")
         // The whole process group went: nothing is left to write the file later.
         let survivors = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).filter { pid in
-            guard Int(pid) != nil, let command = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+            guard Int(pid) != nil, let command = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else {
+                return false
+            }
             return String(decoding: command, as: UTF8.self).contains("touch late.out")
         }
         #expect(survivors.isEmpty, "\(survivors)")
@@ -100,12 +128,16 @@ import Testing
     /// Publishing without a gate: the approvals count itself is what stops a forged approval.
     static let ungatedPublish = testWorkflow.replacingOccurrences(
         of: "publish:         { from: [review, scheduled], to: published, by: [editor, scheduler], approvals: 1 }",
-        with: "publish:         { from: [review, scheduled], to: published, by: [editor, scheduler], approvals: 1, gate: none }")
+        with:
+            "publish:         { from: [review, scheduled], to: published, by: [editor, scheduler], approvals: 1, gate: none }"
+    )
 
     func forge(_ repository: CLIRepository) throws {
         let text = repository.directory.read("drafts/hello.md") ?? ""
-        let forged = "approvals:\n  - name: Rita Reviewer\n    email: reviewer@example.com\n    at: 2026-11-01T09:00:00+00:00\n"
-        try repository.directory.write("drafts/hello.md", text.replacingOccurrences(of: "summary:", with: forged + "summary:"))
+        let forged =
+            "approvals:\n  - name: Rita Reviewer\n    email: reviewer@example.com\n    at: 2026-11-01T09:00:00+00:00\n"
+        try repository.directory.write(
+            "drafts/hello.md", text.replacingOccurrences(of: "summary:", with: forged + "summary:"))
         try repository.commitAll("tidy", as: People.ada)
     }
 
@@ -115,7 +147,9 @@ import Testing
         let before = try Snapshot(repository)
         let submit = try repository.press(["submit", "hello"], as: People.ada)
         #expect(submit.status == 1, "\(submit)")
-        #expect(submit.stderr.contains("error: the approval by Rita Reviewer <reviewer@example.com> is not in history"), "\(submit)")
+        #expect(
+            submit.stderr.contains("error: the approval by Rita Reviewer <reviewer@example.com> is not in history"),
+            "\(submit)")
         #expect(submit.stderr.contains("[approvals-history]"))
         #expect(try Snapshot(repository) == before)
         let validate = try repository.press(["validate"])
@@ -151,7 +185,8 @@ import Testing
     }
 
     @Test func approvalsInTheBundledContentComeFromItsInitCommit() throws {
-        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         let scratch = TemporaryDirectory("press-bundled")
         for folder in ["drafts", "published", "workflows"] {
             #expect(try run("/bin/cp", ["-R", source.appendingPathComponent(folder).path, scratch.path]).status == 0)
@@ -167,7 +202,8 @@ import Testing
     func aNameThatWouldBreakTheCommitHeaderIsRefused(name: String) throws {
         let repository = try CLIRepository()
         let before = try Snapshot(repository)
-        let submit = try repository.press(["submit", "hello"], as: ["GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": "ada@example.com"])
+        let submit = try repository.press(
+            ["submit", "hello"], as: ["GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": "ada@example.com"])
         #expect(submit.status == 2, "\(submit)")
         #expect(submit.stderr.contains("git refuses it in a commit, and so does press"), "\(submit)")
         #expect(try Snapshot(repository) == before)
@@ -177,14 +213,17 @@ import Testing
     @Test func aMalformedSignatureAlreadyInHistoryStopsNeitherLogNorTheNextTransition() throws {
         let repository = try CLIRepository()
         // Another tool wrote a commit whose author line a newline cut short.
-        try repository.directory.write("drafts/hello.md", (repository.directory.read("drafts/hello.md") ?? "") + "\nMore.\n")
+        try repository.directory.write(
+            "drafts/hello.md", (repository.directory.read("drafts/hello.md") ?? "") + "\nMore.\n")
         #expect(try git(["add", "drafts/hello.md"], in: repository.path).status == 0)
         let tree = try git(["write-tree"], in: repository.path).stdout.trimmingCharacters(in: .newlines)
         let parent = try repository.head().trimmingCharacters(in: .newlines)
-        let raw = "tree \(tree)\nparent \(parent)\nauthor Edna\nPress-Transition: publish <e@x.example> 1700000000 +0000\ncommitter Edna <e@x.example> 1700000000 +0000\n\nedit: hello\n"
+        let raw =
+            "tree \(tree)\nparent \(parent)\nauthor Edna\nPress-Transition: publish <e@x.example> 1700000000 +0000\ncommitter Edna <e@x.example> 1700000000 +0000\n\nedit: hello\n"
         let object = repository.directory.file("commit.txt")
         try repository.directory.write("commit.txt", raw)
-        let id = try git(["hash-object", "-t", "commit", "--literally", "-w", object], in: repository.path).stdout.trimmingCharacters(in: .newlines)
+        let id = try git(["hash-object", "-t", "commit", "--literally", "-w", object], in: repository.path).stdout
+            .trimmingCharacters(in: .newlines)
         try FileManager.default.removeItem(atPath: object)
         #expect(try git(["update-ref", "HEAD", id], in: repository.path).status == 0)
         let log = try repository.press(["log", "hello"])
@@ -198,7 +237,9 @@ import Testing
 
     @Test func anEmailWithANewlineIsRefused() throws {
         let repository = try CLIRepository()
-        let submit = try repository.press(["submit", "hello"], as: ["GIT_AUTHOR_NAME": "Ada", "GIT_AUTHOR_EMAIL": "ada@example.com\nPress-To: published"])
+        let submit = try repository.press(
+            ["submit", "hello"],
+            as: ["GIT_AUTHOR_NAME": "Ada", "GIT_AUTHOR_EMAIL": "ada@example.com\nPress-To: published"])
         #expect(submit.status == 2)
         #expect(submit.stderr.contains("the email"))
     }
@@ -246,7 +287,9 @@ import Testing
         #expect(mkfifo(repository.directory.file("drafts/pipe.md"), 0o644) == 0)
         let status = try repository.press(["status"])
         #expect(status.status == 0, "\(status)")
-        #expect(status.stderr.contains("drafts/pipe.md:1:1: warning: the post is a FIFO (named pipe), not a regular file"), "\(status)")
+        #expect(
+            status.stderr.contains("drafts/pipe.md:1:1: warning: the post is a FIFO (named pipe), not a regular file"),
+            "\(status)")
         let validate = try repository.press(["validate"])
         #expect(validate.status == 1)
         #expect(validate.stdout.contains("drafts/pipe.md:1:1: error: the post is a FIFO"), "\(validate)")
@@ -288,18 +331,28 @@ import Testing
 
     @Test func aControlCharacterInAQuotedTitleIsAnError() throws {
         let repository = try CLIRepository()
-        try repository.directory.write("drafts/nul.md", "---\ntitle: \"Nul\\0here\"\nslug: nul\nauthor: Ada <ada@example.com>\nstatus: draft\n---\n")
+        try repository.directory.write(
+            "drafts/nul.md",
+            "---\ntitle: \"Nul\\0here\"\nslug: nul\nauthor: Ada <ada@example.com>\nstatus: draft\n---\n")
         let validate = try repository.press(["validate"])
         #expect(validate.status == 1)
-        #expect(validate.stdout.contains("drafts/nul.md:2:1: error: 'title' contains the control character U+0000"), "\(validate)")
+        #expect(
+            validate.stdout.contains("drafts/nul.md:2:1: error: 'title' contains the control character U+0000"),
+            "\(validate)")
     }
 
     @Test func aRepeatedStateIsAWorkflowErrorAtItsLine() throws {
         let repository = try CLIRepository()
-        try repository.commitWorkflow(testWorkflow.replacingOccurrences(of: "states: [draft, review, scheduled, published]", with: "states: [draft, review, draft, scheduled, published]"))
+        try repository.commitWorkflow(
+            testWorkflow.replacingOccurrences(
+                of: "states: [draft, review, scheduled, published]",
+                with: "states: [draft, review, draft, scheduled, published]"))
         let status = try repository.press(["status"])
         #expect(status.status == 2)
-        #expect(status.stderr.contains("workflows/default.yml:5:25: error: 'states' must be a list of distinct states ('draft' is listed twice)"), "\(status)")
+        #expect(
+            status.stderr.contains(
+                "workflows/default.yml:5:25: error: 'states' must be a list of distinct states ('draft' is listed twice)"
+            ), "\(status)")
     }
 }
 
@@ -311,10 +364,15 @@ import Testing
         let repository = try CLIRepository(workflow: testWorkflow + hooks)
         let submit = try repository.press(["submit", "hello"], as: People.ada)
         #expect(submit.status == 0, "\(submit)")
-        #expect(submit.stderr.contains("a redirect to another host ('http://127.0.0.2:\(other.port)/hooks/stolen') is not followed for a webhook"), "\(submit)")
+        #expect(
+            submit.stderr.contains(
+                "a redirect to another host ('http://127.0.0.2:\(other.port)/hooks/stolen') is not followed for a webhook"
+            ), "\(submit)")
         // The background retries are refused the same way: wait for their last word.
         let deadline = Date().addingTimeInterval(15)
-        while Date() < deadline, repository.directory.read(".press/hooks.log")?.contains("more attempts") != true { usleep(50_000) }
+        while Date() < deadline, repository.directory.read(".press/hooks.log")?.contains("more attempts") != true {
+            usleep(50_000)
+        }
         #expect(repository.directory.read(".press/hooks.log")?.contains("is not followed for a webhook") == true)
         #expect(other.requests("/hooks/stolen").isEmpty)
         #expect(first.requests("/to-host/127.0.0.2:\(other.port)") == ["POST", "POST", "POST", "POST"])
@@ -327,7 +385,9 @@ import Testing
         try repository.directory.write(".git/index", "garbage\n")
         let submit = try repository.press(["submit", "hello"], as: People.ada)
         #expect(submit.status == 1, "\(submit)")
-        #expect(submit.stderr.contains("the git index (.git/index) is damaged or unreadable; 'git reset' rebuilds it"), "\(submit)")
+        #expect(
+            submit.stderr.contains("the git index (.git/index) is damaged or unreadable; 'git reset' rebuilds it"),
+            "\(submit)")
     }
 
     @Test func aDamagedHeadIsSaidInPlainWords() throws {
@@ -342,6 +402,9 @@ import Testing
         let repository = try CLIRepository()
         let output = try repository.press(["calendar", "--ics", "/nonexistent/press.ics"])
         #expect(output.status == 2)
-        #expect(output.stderr == "press: error: cannot write /nonexistent/press.ics: no such file or directory (is there a folder /nonexistent?)\n", "\(output)")
+        #expect(
+            output.stderr
+                == "press: error: cannot write /nonexistent/press.ics: no such file or directory (is there a folder /nonexistent?)\n",
+            "\(output)")
     }
 }

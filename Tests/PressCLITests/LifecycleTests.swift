@@ -14,15 +14,16 @@ import Testing
         #expect(try repository.press(["publish", "hello"]).status == 0)
 
         let subjects = try git(["log", "--format=%s|%an|%ae"], in: repository.path).stdout
-        #expect(subjects == """
-            publish: hello|Eddie Editor|editor@example.com
-            schedule: hello|Eddie Editor|editor@example.com
-            approve: hello|Rita Reviewer|reviewer@example.com
-            submit: hello|Ada Author|ada@example.com
-            new: hello|Ada Author|ada@example.com
-            init: press content repository|Eddie Editor|editor@example.com
+        #expect(
+            subjects == """
+                publish: hello|Eddie Editor|editor@example.com
+                schedule: hello|Eddie Editor|editor@example.com
+                approve: hello|Rita Reviewer|reviewer@example.com
+                submit: hello|Ada Author|ada@example.com
+                new: hello|Ada Author|ada@example.com
+                init: press content repository|Eddie Editor|editor@example.com
 
-            """)
+                """)
         let trailers = try git(["log", "-1", "--skip=3", "--format=%B"], in: repository.path).stdout
         #expect(trailers.contains("Ready.\n\nPress-Transition: submit\nPress-From: draft\nPress-To: review\n"))
         #expect(try repository.fsck().status == 0)
@@ -38,7 +39,10 @@ import Testing
         #expect(posts?.first?["publish_at"] as? String != nil)
 
         let log = try repository.press(["log", "hello"])
-        #expect(log.stdout.split(separator: "\n").map { $0.split(separator: "\t")[2] } == ["publish", "schedule", "approve", "submit", "new"])
+        #expect(
+            log.stdout.split(separator: "\n").map { $0.split(separator: "\t")[2] } == [
+                "publish", "schedule", "approve", "submit", "new",
+            ])
     }
 
     @Test func pipedOutputIsPlainWithNoColour() throws {
@@ -63,7 +67,8 @@ import Testing
 
     @Test func newMakesSlugsFromTitlesWithCurlyApostrophes() throws {
         let repository = try CLIRepository(withPost: false)
-        let new = try repository.press(["new", "Who’s Happy in Iraq?", "--tag", "polling", "--category", "world"], as: People.ada)
+        let new = try repository.press(
+            ["new", "Who’s Happy in Iraq?", "--tag", "polling", "--category", "world"], as: People.ada)
         #expect(new.status == 0, "\(new)")
         let text = repository.directory.read("drafts/whos-happy-in-iraq.md") ?? ""
         #expect(text.contains("title: Who’s Happy in Iraq?\nslug: whos-happy-in-iraq\n"))
@@ -75,11 +80,18 @@ import Testing
         #expect(try git(["init", "-q"], in: directory.path).status == 0)
         try directory.write("README.md", "hello\n")
         #expect(try git(["add", "README.md"], in: directory.path).status == 0)
-        #expect(try git(["commit", "-qm", "first"], in: directory.path, environment: People.ada.merging(["GIT_COMMITTER_NAME": "A", "GIT_COMMITTER_EMAIL": "a@example.com"]) { $1 }).status == 0)
+        #expect(
+            try git(
+                ["commit", "-qm", "first"], in: directory.path,
+                environment: People.ada.merging(["GIT_COMMITTER_NAME": "A", "GIT_COMMITTER_EMAIL": "a@example.com"]) {
+                    $1
+                }
+            ).status == 0)
         let first = try press(["init"], in: directory.path, as: People.eddie)
         #expect(first.status == 0, "\(first)")
         #expect(directory.read("workflows/default.yml")?.contains("editor: [editor@example.com]") == true)
-        #expect(try git(["log", "--format=%s"], in: directory.path).stdout == "init: press content repository\nfirst\n")
+        #expect(
+            try git(["log", "--format=%s"], in: directory.path).stdout == "init: press content repository\nfirst\n")
         let second = try press(["init"], in: directory.path, as: People.eddie)
         #expect(second.stdout.contains("nothing to do"))
         #expect(try git(["rev-list", "--count", "HEAD"], in: directory.path).stdout == "2\n")

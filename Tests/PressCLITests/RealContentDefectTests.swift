@@ -11,7 +11,10 @@ import Testing
         let before = try Snapshot(repository)
         let again = try repository.press(["approve", "hello"], as: People.rita)
         #expect(again.status == 1, "\(again)")
-        #expect(again.stderr == "press: error: already approved by you (Rita Reviewer <reviewer@example.com>); 'approve' records each person's approval once\n", "\(again)")
+        #expect(
+            again.stderr
+                == "press: error: already approved by you (Rita Reviewer <reviewer@example.com>); 'approve' records each person's approval once\n",
+            "\(again)")
         #expect(try Snapshot(repository) == before)
         // Sent back and resubmitted, the post may be approved again.
         #expect(try repository.press(["request-changes", "hello", "--comment", "more"], as: People.eddie).status == 0)
@@ -22,7 +25,8 @@ import Testing
     @Test func showJSONHasEveryKeyWithNullForAnAbsentOne() throws {
         let repository = try CLIRepository()
         let text = repository.directory.read("drafts/hello.md") ?? ""
-        try repository.directory.write("drafts/hello.md", text.replacingOccurrences(of: "summary: A first post.\n", with: ""))
+        try repository.directory.write(
+            "drafts/hello.md", text.replacingOccurrences(of: "summary: A first post.\n", with: ""))
         for arguments in [["show", "hello", "--json"], ["status", "--json"]] {
             let output = try repository.press(arguments)
             #expect(output.status == 0, "\(output)")
@@ -35,7 +39,8 @@ import Testing
     @Test func aTransitionInTheMiddleOfAMergeOrOnADetachedHeadIsRefused() throws {
         let repository = try CLIRepository()
         // A merge that stopped on a conflict.
-        let main = try git(["rev-parse", "--abbrev-ref", "HEAD"], in: repository.path).stdout.trimmingCharacters(in: .newlines)
+        let main = try git(["rev-parse", "--abbrev-ref", "HEAD"], in: repository.path).stdout.trimmingCharacters(
+            in: .newlines)
         #expect(try git(["checkout", "-qb", "side"], in: repository.path).status == 0)
         try repository.directory.write("notes.txt", "side\n")
         try repository.commitAll("side notes")
@@ -46,7 +51,10 @@ import Testing
         var before = try Snapshot(repository)
         let submit = try repository.press(["submit", "hello"], as: People.ada)
         #expect(submit.status == 1, "\(submit)")
-        #expect(submit.stderr == "press: error: a merge is in progress in this repository; finish or abandon it first (git commit, or git merge --abort), then run press again\n", "\(submit)")
+        #expect(
+            submit.stderr
+                == "press: error: a merge is in progress in this repository; finish or abandon it first (git commit, or git merge --abort), then run press again\n",
+            "\(submit)")
         #expect(try Snapshot(repository) == before)
         #expect(try git(["merge", "--abort"], in: repository.path).status == 0)
         // A detached HEAD.
@@ -63,11 +71,15 @@ import Testing
         let repository = try CLIRepository(workflow: workflow)
         let text = repository.directory.read("drafts/hello.md") ?? ""
         try repository.directory.write(
-            "drafts/hello.md", text.replacingOccurrences(of: "status: draft\n", with: "status: draft\ncategories: [news, a, b, c, d, e, f]\n"))
+            "drafts/hello.md",
+            text.replacingOccurrences(
+                of: "status: draft\n", with: "status: draft\ncategories: [news, a, b, c, d, e, f]\n"))
         let validate = try repository.press(["validate"])
         #expect(validate.status == 1)
-        #expect(validate.stdout.contains(
-            "error: 'categories' has 'a', 'b', 'c', 'd', 'e', 'f', which are not among: news, culture (the values are set under 'fields: categories' in workflows/default.yml) [values]"), "\(validate)")
+        #expect(
+            validate.stdout.contains(
+                "error: 'categories' has 'a', 'b', 'c', 'd', 'e', 'f', which are not among: news, culture (the values are set under 'fields: categories' in workflows/default.yml) [values]"
+            ), "\(validate)")
     }
 
     /// Item 7: the pre-commit hook checks the staged blobs, not the working files, and runs
@@ -104,7 +116,8 @@ import Testing
         chmod(bin.file("press"), 0o755)
         #expect(try git(["add", "images/new.png"], in: repository.path).status == 0)
         let path = bin.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
-        let committed = try git(["commit", "-qm", "picture"], in: repository.path, environment: env.merging(["PATH": path]) { $1 })
+        let committed = try git(
+            ["commit", "-qm", "picture"], in: repository.path, environment: env.merging(["PATH": path]) { $1 })
         #expect(committed.status == 0, "\(committed)")
         #expect(bin.read("called") == "validate --staged\n")
     }
@@ -126,11 +139,15 @@ import Testing
             let refused = try repository.press(arguments)
             #expect(refused.status == 1, "\(refused)")
             #expect(refused.stderr.contains("drafts/hello.md:"), "\(refused)")
-            #expect(refused.stderr.contains("'img.png' points to published/img.png, which does not exist once the post is in published/ (it is drafts/img.png from drafts/); write a path that works from both folders, such as /drafts/img.png"), "\(refused)")
+            #expect(
+                refused.stderr.contains(
+                    "'img.png' points to published/img.png, which does not exist once the post is in published/ (it is drafts/img.png from drafts/); write a path that works from both folders, such as /drafts/img.png"
+                ), "\(refused)")
             #expect(try Snapshot(repository) == before)
         }
         let current = repository.directory.read("drafts/hello.md") ?? ""
-        try repository.directory.write("drafts/hello.md", current.replacingOccurrences(of: "![x](img.png)", with: "![x](/drafts/img.png)"))
+        try repository.directory.write(
+            "drafts/hello.md", current.replacingOccurrences(of: "![x](img.png)", with: "![x](/drafts/img.png)"))
         let published = try repository.press(["publish", "hello"])
         #expect(published.status == 0, "\(published)")
         #expect(try repository.press(["validate"]).status == 0)
@@ -146,7 +163,9 @@ import Testing
         let before = try Snapshot(repository)
         let refused = try repository.press(["submit", "hello"], as: People.ada)
         #expect(refused.status == 1, "\(refused)")
-        #expect(refused.stderr.contains("'../images/late.png' points to images/late.png, which is not committed"), "\(refused)")
+        #expect(
+            refused.stderr.contains("'../images/late.png' points to images/late.png, which is not committed"),
+            "\(refused)")
         #expect(refused.stderr.contains("[link-uncommitted]"), "\(refused)")
         #expect(try Snapshot(repository) == before)
         try repository.commitAll("the picture", as: People.ada)
@@ -167,11 +186,15 @@ import Testing
         let submit = try repository.press(["submit", "hello"], as: People.ada)
         #expect(submit.status == 0, "\(submit)")
         #expect(try git(["ls-files", "--eol", "drafts/hello.md"], in: repository.path).stdout.hasPrefix("i/lf "))
-        #expect(try git(["diff", "--numstat", "HEAD~1", "HEAD", "--", "drafts/hello.md"], in: repository.path).stdout == "1\t1\tdrafts/hello.md\n")
+        #expect(
+            try git(["diff", "--numstat", "HEAD~1", "HEAD", "--", "drafts/hello.md"], in: repository.path).stdout
+                == "1\t1\tdrafts/hello.md\n")
         #expect(try repository.status() == "")
         let written = repository.directory.read("drafts/hello.md") ?? ""
         #expect(written.contains("status: review\r\n"), "\(written.debugDescription)")
-        #expect(!written.replacingOccurrences(of: "\r\n", with: "").contains("\n"), "every line ends in CRLF, as git checks it out")
+        #expect(
+            !written.replacingOccurrences(of: "\r\n", with: "").contains("\n"),
+            "every line ends in CRLF, as git checks it out")
         #expect(try repository.fsck().status == 0)
     }
 }

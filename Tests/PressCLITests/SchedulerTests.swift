@@ -22,7 +22,9 @@ import Testing
     func makeOverdue(_ repository: CLIRepository) throws {
         let text = repository.directory.read("drafts/hello.md") ?? ""
         let past = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-60))
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasPrefix("publish_at: ") ? "publish_at: \(past)" : String($0) }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
+            $0.hasPrefix("publish_at: ") ? "publish_at: \(past)" : String($0)
+        }
         try repository.directory.write("drafts/hello.md", lines.joined(separator: "\n"))
         let env = People.eddie.merging(["GIT_COMMITTER_NAME": "E", "GIT_COMMITTER_EMAIL": "editor@example.com"]) { $1 }
         #expect(try git(["commit", "-qam", "backdate"], in: repository.path, environment: env).status == 0)
@@ -59,9 +61,13 @@ import Testing
         let commit = try git(["log", "-1", "--format=%at%n%B"], in: repository.path).stdout
         let committed = Double(commit.split(separator: "\n").first ?? "") ?? 0
         #expect(committed >= time.timeIntervalSince1970)
-        let lateness = commit.split(separator: "\n").first { $0.hasPrefix("Press-Lateness: ") }.flatMap { Double($0.dropFirst(16).dropLast()) }
+        let lateness = commit.split(separator: "\n").first { $0.hasPrefix("Press-Lateness: ") }.flatMap {
+            Double($0.dropFirst(16).dropLast())
+        }
         #expect(lateness.map { $0 >= 0 && $0 < 1 } == true, "\(commit)")
-        #expect(try git(["log", "-1", "--format=%an <%ae>"], in: repository.path).stdout == "press-scheduler <scheduler@press.invalid>\n")
+        #expect(
+            try git(["log", "-1", "--format=%an <%ae>"], in: repository.path).stdout
+                == "press-scheduler <scheduler@press.invalid>\n")
         #expect(try repository.status() == "")
         scheduler.terminate()
         scheduler.waitUntilExit()
@@ -137,16 +143,21 @@ import Testing
         let logs = TemporaryDirectory()
         let scheduler = try startScheduler(repository, log: logs.file("scheduler.log"))
         defer { scheduler.terminate() }
-        #expect(try waitFor(10) { logs.read("scheduler.log")?.contains("started") == true }, "\(logs.read("scheduler.log") ?? "")")
+        #expect(
+            try waitFor(10) { logs.read("scheduler.log")?.contains("started") == true },
+            "\(logs.read("scheduler.log") ?? "")")
         try repository.commitWorkflow(testWorkflow + "links:\n  exclude: ['^http://127\\.0\\.0\\.1:']\n")
         let text = repository.directory.read("drafts/hello.md") ?? ""
         try repository.directory.write("drafts/hello.md", text + "[source](\(server.url("/missing")))\n")
         #expect(try repository.press(["submit", "hello"], as: People.ada).status == 0)
         #expect(try repository.press(["approve", "hello"], as: People.rita).status == 0)
-        let at = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: (Date().timeIntervalSince1970 + 3).rounded(.up)))
+        let at = ISO8601DateFormatter().string(
+            from: Date(timeIntervalSince1970: (Date().timeIntervalSince1970 + 3).rounded(.up)))
         let schedule = try repository.press(["schedule", "hello", "--at", at])
         #expect(schedule.status == 0, "\(schedule)")
-        #expect(try waitFor(20) { repository.directory.exists("published/hello.md") }, "\(logs.read("scheduler.log") ?? "")")
+        #expect(
+            try waitFor(20) { repository.directory.exists("published/hello.md") }, "\(logs.read("scheduler.log") ?? "")"
+        )
         #expect(server.requests("/missing").isEmpty)
     }
 
@@ -179,7 +190,8 @@ import Testing
         #expect(repository.directory.exists("hook-finished"))
         #expect(repository.directory.exists("published/hello.md"))
         #expect(try git(["log", "-1", "--format=%s"], in: repository.path).stdout == "publish: hello\n")
-        #expect(try git(["status", "--porcelain"], in: repository.path).stdout == "?? hook-finished\n?? hook-started\n")
+        #expect(
+            try git(["status", "--porcelain"], in: repository.path).stdout == "?? hook-finished\n?? hook-started\n")
         #expect(try repository.fsck().status == 0)
         #expect(logs.read("scheduler.log")?.contains(" info stopped") == true)
     }
@@ -205,7 +217,9 @@ import Testing
         #expect(facts?["slug"] == "hello")
         #expect(facts?["title"] == "Hello")
         #expect(facts?["author"] == "Ada Author <ada@example.com>")
-        #expect(facts?["commit"] == (try git(["rev-parse", "HEAD"], in: repository.path).stdout.trimmingCharacters(in: .newlines)))
+        #expect(
+            facts?["commit"]
+                == (try git(["rev-parse", "HEAD"], in: repository.path).stdout.trimmingCharacters(in: .newlines)))
         // One attempt at the terminal: nobody waits for retries there.
         #expect(publish.stderr.contains("hook run(\"exit 3\") failed: 'exit 3' exited with 3"), "\(publish)")
         #expect(repository.directory.exists("published/hello.md"))
@@ -225,10 +239,14 @@ import Testing
 
     @Test func aPostRunsTheHooksOfItsOwnWorkflow() throws {
         let repository = try CLIRepository()
-        try repository.directory.write("workflows/other.yml", testWorkflow + "hooks:\n  review:\n    - run: printf '%s' \"$PRESS_SLUG\" > other-hook.out\n")
+        try repository.directory.write(
+            "workflows/other.yml",
+            testWorkflow + "hooks:\n  review:\n    - run: printf '%s' \"$PRESS_SLUG\" > other-hook.out\n")
         try repository.commitWorkflow(testWorkflow + "workflows: [other]\n")
         let text = repository.directory.read("drafts/hello.md") ?? ""
-        try repository.directory.write("drafts/hello.md", text.replacingOccurrences(of: "status: draft\n", with: "status: draft\nworkflow: other\n"))
+        try repository.directory.write(
+            "drafts/hello.md",
+            text.replacingOccurrences(of: "status: draft\n", with: "status: draft\nworkflow: other\n"))
         #expect(try repository.press(["submit", "hello"], as: People.ada).status == 0)
         #expect(repository.directory.read("other-hook.out") == "hello")
     }
@@ -239,7 +257,9 @@ import Testing
         try repository.directory.write("drafts/bomb.md", CrashAndStallTests.bomb)
         #expect(mkfifo(repository.directory.file("drafts/pipe.md"), 0o644) == 0)
         let many = (0..<20_000).map { "k\($0): v" }.joined(separator: "\n")
-        try repository.directory.write("drafts/keys.md", "---\ntitle: Keys\nslug: keys\nauthor: Ada <ada@example.com>\nstatus: draft\n\(many)\n---\n")
+        try repository.directory.write(
+            "drafts/keys.md",
+            "---\ntitle: Keys\nslug: keys\nauthor: Ada <ada@example.com>\nstatus: draft\n\(many)\n---\n")
         let once = try repository.press(["scheduler", "--once"])
         #expect(once.status == 0, "\(once)")
         #expect(repository.directory.exists("published/hello.md"))
@@ -258,7 +278,9 @@ import Testing
         #expect(held.count == 1, "\(once.stderr)")
         #expect(held.first?.contains("the publish gate failed:\\ndrafts/hello.md:") == true, "\(once.stderr)")
         // Every line is an event: it starts with its time.
-        #expect(lines.allSatisfy { $0.range(of: #"^\d{4}-\d\d-\d\dT"#, options: .regularExpression) != nil }, "\(once.stderr)")
+        #expect(
+            lines.allSatisfy { $0.range(of: #"^\d{4}-\d\d-\d\dT"#, options: .regularExpression) != nil },
+            "\(once.stderr)")
     }
 
     @Test func theCalendarAndItsICSFeed() throws {

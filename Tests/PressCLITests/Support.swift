@@ -19,7 +19,9 @@ final class CLIRepository {
     }
 
     @discardableResult
-    func press(_ arguments: [String], as person: [String: String] = People.eddie, environment: [String: String] = [:]) throws -> Output {
+    func press(_ arguments: [String], as person: [String: String] = People.eddie, environment: [String: String] = [:])
+        throws -> Output
+    {
         try TestSupport.press(arguments, in: path, as: person, environment: environment)
     }
 

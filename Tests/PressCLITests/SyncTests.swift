@@ -106,14 +106,20 @@ final class CLIRemote {
 @Suite(.serialized) struct SchedulerRaceTests {
     /// Adds scheduled posts (copies of `hello` once scheduled) due at `time`, pushed from `clone`.
     func schedule(_ slugs: [String], at time: Date, from clone: String) throws {
-        let template = try #require(FileManager.default.contents(atPath: clone + "/drafts/hello.md").map { String(decoding: $0, as: UTF8.self) })
+        let template = try #require(
+            FileManager.default.contents(atPath: clone + "/drafts/hello.md").map { String(decoding: $0, as: UTF8.self) }
+        )
         let stamp = ISO8601DateFormatter().string(from: time)
         for slug in slugs {
             // The copies carry no approvals: the one in the template is hello's own, and history
             // shows none for them (the race workflow publishes without one).
             var inApprovals = false
             let kept = template.split(separator: "\n", omittingEmptySubsequences: false).filter { line in
-                if line.hasPrefix("approvals:") { inApprovals = true } else if !line.hasPrefix(" ") { inApprovals = false }
+                if line.hasPrefix("approvals:") {
+                    inApprovals = true
+                } else if !line.hasPrefix(" ") {
+                    inApprovals = false
+                }
                 return !inApprovals
             }
             let lines = kept.map { line -> String in
@@ -122,10 +128,14 @@ final class CLIRemote {
                 if line.hasPrefix("publish_at: ") { return "publish_at: \(stamp)" }
                 return String(line)
             }
-            FileManager.default.createFile(atPath: clone + "/drafts/\(slug).md", contents: Data(lines.joined(separator: "\n").utf8))
+            FileManager.default.createFile(
+                atPath: clone + "/drafts/\(slug).md", contents: Data(lines.joined(separator: "\n").utf8))
         }
         #expect(try git(["add", "drafts"], in: clone).status == 0)
-        #expect(try git(["commit", "-qm", "schedule \(slugs.joined(separator: " "))"], in: clone, environment: People.eddie).status == 0)
+        #expect(
+            try git(
+                ["commit", "-qm", "schedule \(slugs.joined(separator: " "))"], in: clone, environment: People.eddie
+            ).status == 0)
         let sync = try press(["sync"], in: clone)
         #expect(sync.status == 0, "\(sync)")
     }
@@ -164,7 +174,8 @@ final class CLIRemote {
             let slugs = (0..<3).map { "r\(round)-\($0)" }
             all += slugs
             try schedule(slugs, at: Date().addingTimeInterval(-1), from: editor)
-            let outputs = try runTogether([one, two].map { ["scheduler", "--once", "--remote", "origin", "--repo", $0] })
+            let outputs = try runTogether(
+                [one, two].map { ["scheduler", "--once", "--remote", "origin", "--repo", $0] })
             for output in outputs {
                 #expect(output.status == 0, "\(output)")
                 refused += output.stderr.components(separatedBy: "push refused").count - 1
@@ -238,5 +249,7 @@ private final class Results: @unchecked Sendable {
     private let lock = NSLock()
     init(count: Int) { values = Array(repeating: nil, count: count) }
     func set(_ index: Int, _ value: Result<Output, Error>) { lock.withLock { values[index] = value } }
-    func all() throws -> [Output] { try lock.withLock { try values.map { try ($0 ?? .failure(CancellationError())).get() } } }
+    func all() throws -> [Output] {
+        try lock.withLock { try values.map { try ($0 ?? .failure(CancellationError())).get() } }
+    }
 }

@@ -29,7 +29,8 @@ import Testing
     }
 
     /// Starts press for `step` without waiting for it.
-    func launch(_ step: (arguments: [String], person: [String: String]), in repository: CLIRepository) throws -> Process {
+    func launch(_ step: (arguments: [String], person: [String: String]), in repository: CLIRepository) throws -> Process
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: pressBinary)
         process.arguments = step.arguments + ["--repo", repository.path]
@@ -42,7 +43,9 @@ import Testing
 
     func states(_ repository: CLIRepository) throws -> [[String: Any]] {
         let output = try repository.press(["status", "--json"])
-        guard output.status == 0, let posts = try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [[String: Any]] else {
+        guard output.status == 0,
+            let posts = try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [[String: Any]]
+        else {
             throw CLIFailure(output: output)
         }
         return posts

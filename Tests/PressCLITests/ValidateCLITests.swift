@@ -15,11 +15,12 @@ import Testing
         let repository = try repositoryWithBrokenLink()
         let output = try repository.press(["validate"])
         #expect(output.status == 1)
-        #expect(output.stdout == """
-            drafts/hello.md:12:5: error: no post at published/archive.md [link-post]
-            1 post, 1 link (0 external), 1 error, 0 warnings
+        #expect(
+            output.stdout == """
+                drafts/hello.md:12:5: error: no post at published/archive.md [link-post]
+                1 post, 1 link (0 external), 1 error, 0 warnings
 
-            """)
+                """)
     }
 
     @Test func jsonAndGithubFormats() throws {
@@ -33,7 +34,9 @@ import Testing
         #expect(diagnostics?.first?["severity"] as? String == "error")
         #expect(diagnostics?.first?["rule"] as? String == "link-post")
         let github = try repository.press(["validate", "--format", "github"])
-        #expect(github.stdout.hasPrefix("::error file=drafts/hello.md,line=12,col=5,title=link-post::no post at published/archive.md\n"))
+        #expect(
+            github.stdout.hasPrefix(
+                "::error file=drafts/hello.md,line=12,col=5,title=link-post::no post at published/archive.md\n"))
     }
 
     @Test func aCleanRepositoryExitsZeroAndABadFlagTwo() throws {
@@ -57,7 +60,9 @@ import Testing
         let server = try TestHTTPServer()
         let repository = try CLIRepository()
         let path = repository.directory.file("drafts/hello.md")
-        try repository.directory.write("drafts/hello.md", (try String(contentsOfFile: path, encoding: .utf8)) + "[source](\(server.url("/missing")))\n")
+        try repository.directory.write(
+            "drafts/hello.md",
+            (try String(contentsOfFile: path, encoding: .utf8)) + "[source](\(server.url("/missing")))\n")
         #expect(try repository.press(["submit", "hello"], as: People.ada).status == 0)
         #expect(try repository.press(["approve", "hello"], as: People.rita).status == 0)
         let before = try Snapshot(repository)
@@ -76,7 +81,8 @@ import Testing
         let repository = try CLIRepository()
         #expect(try repository.press(["new", "Later", "--summary", "s"], as: People.ada).status == 0)
         let path = repository.directory.file("drafts/hello.md")
-        try repository.directory.write("drafts/hello.md", (try String(contentsOfFile: path, encoding: .utf8)) + "[next](later.md)\n")
+        try repository.directory.write(
+            "drafts/hello.md", (try String(contentsOfFile: path, encoding: .utf8)) + "[next](later.md)\n")
         #expect(try repository.press(["submit", "hello"], as: People.ada).status == 0)
         #expect(try repository.press(["approve", "hello"], as: People.rita).status == 0)
         let refused = try repository.press(["publish", "hello"])
@@ -93,7 +99,10 @@ import Testing
         let blocked = try git(["commit", "-m", "edit"], in: repository.path, environment: env)
         #expect(blocked.status != 0)
         #expect(blocked.stderr.contains("link-post"))
-        try repository.directory.write("drafts/hello.md", (repository.directory.read("drafts/hello.md") ?? "").replacingOccurrences(of: "See [the archive](../published/archive.md).\n", with: "Fixed.\n"))
+        try repository.directory.write(
+            "drafts/hello.md",
+            (repository.directory.read("drafts/hello.md") ?? "").replacingOccurrences(
+                of: "See [the archive](../published/archive.md).\n", with: "Fixed.\n"))
         #expect(try git(["add", "drafts/hello.md"], in: repository.path).status == 0)
         #expect(try git(["commit", "-qm", "edit"], in: repository.path, environment: env).status == 0)
     }

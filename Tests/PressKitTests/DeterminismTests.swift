@@ -9,7 +9,8 @@ import Testing
         let fixture = try ValidationFixture()
         // Bare URLs are found by cmark-gfm's autolink extension, whose trigger characters used to
         // be switched on and off in one table shared by every thread that parses.
-        let body = (0..<20).map { _ in "See ftp://ftp.example.com/f and www.example.com/x and <https://a.example/>.\n\n" }.joined()
+        let body = (0..<20).map { _ in "See ftp://ftp.example.com/f and www.example.com/x and <https://a.example/>.\n\n"
+        }.joined()
         for index in 0..<600 { try fixture.post("post-\(index)", body: body) }
         var counts: Set<[Int]> = []
         var reports: Set<[String]> = []

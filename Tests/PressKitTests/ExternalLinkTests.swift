@@ -13,7 +13,9 @@ import Testing
         return policy
     }
 
-    func check(_ paths: [String], server: TestHTTPServer, policy: LinkPolicy = policy()) async -> [String: ExternalResult] {
+    func check(_ paths: [String], server: TestHTTPServer, policy: LinkPolicy = policy()) async -> [String:
+        ExternalResult]
+    {
         let urls = paths.map(server.url)
         let results = await HTTPLinkChecker(cacheDirectory: nil).check(urls, policy: policy)
         return Dictionary(uniqueKeysWithValues: paths.map { ($0, results[server.url($0)] ?? .failed("missing")) })
@@ -21,7 +23,8 @@ import Testing
 
     @Test func successesFailuresAndRedirectsAreToldApart() async throws {
         let server = try TestHTTPServer()
-        let results = await check(["/ok", "/missing", "/redirect/3", "/temporary", "/loop/a", "/redirect/11"], server: server)
+        let results = await check(
+            ["/ok", "/missing", "/redirect/3", "/temporary", "/loop/a", "/redirect/11"], server: server)
         #expect(results["/ok"] == .ok)
         #expect(results["/missing"] == .status(404))
         #expect(results["/redirect/3"] == .movedPermanently(to: server.url("/redirect/0")))
@@ -65,8 +68,14 @@ import Testing
     /// failing name service is asked once more. The HTTP client, which would try the name again
     /// until its connect timeout (here a minute), is never reached.
     @Test(arguments: [
-        (HostResolution.noSuchName("Name or service not known"), 1, "DNS: no host named missing.example (Name or service not known)"),
-        (HostResolution.failed("Temporary failure in name resolution"), 2, "DNS: missing.example could not be looked up, twice (Temporary failure in name resolution)"),
+        (
+            HostResolution.noSuchName("Name or service not known"), 1,
+            "DNS: no host named missing.example (Name or service not known)"
+        ),
+        (
+            HostResolution.failed("Temporary failure in name resolution"), 2,
+            "DNS: missing.example could not be looked up, twice (Temporary failure in name resolution)"
+        ),
     ])
     func aHostThatDoesNotResolveFailsAtOnce(answer: HostResolution, lookups: Int, message: String) async throws {
         let asked = Counter()
@@ -91,7 +100,9 @@ import Testing
     @Test func aURLUsedByManyPostsIsRequestedOnce() async throws {
         let server = try TestHTTPServer()
         let fixture = try ValidationFixture()
-        for index in 0..<5 { try fixture.post("p\(index)", body: "[x](\(server.url("/ok"))) and [y](\(server.url("/missing")))\n") }
+        for index in 0..<5 {
+            try fixture.post("p\(index)", body: "[x](\(server.url("/ok"))) and [y](\(server.url("/missing")))\n")
+        }
         let report = try await fixture.validate(checker: HTTPLinkChecker(cacheDirectory: nil), external: true)
         #expect(server.requests("/ok") == ["HEAD"])
         #expect(server.requests("/missing").count == 1)
@@ -117,7 +128,8 @@ import Testing
         var policy = Self.policy()
         policy.exclude = ["/missing$"]
         policy.accept = [429]
-        let results = await HTTPLinkChecker(cacheDirectory: nil).check([server.url("/missing"), server.url("/rate-limited")], policy: policy)
+        let results = await HTTPLinkChecker(cacheDirectory: nil).check(
+            [server.url("/missing"), server.url("/rate-limited")], policy: policy)
         #expect(results[server.url("/missing")] == .excluded)
         #expect(server.requests("/missing").isEmpty)
         #expect(results[server.url("/rate-limited")] == .ok)
@@ -146,9 +158,11 @@ import Testing
     /// The fast path for plain URLs never accepts what the full parser refuses.
     @Test func thePlainURLShortcutAgreesWithURLComponents() {
         let urls = [
-            "https://example.com", "https://example.com/a/b?c=d#e", "http://a-b.example.org/x_y~z.html", "https://example.com/a b",
+            "https://example.com", "https://example.com/a/b?c=d#e", "http://a-b.example.org/x_y~z.html",
+            "https://example.com/a b",
             "https://example.com/<x>", "https://", "https:///path", "https://exa mple.com/", "https://example.com/%zz",
-            "https://user@example.com/", "https://example.com:8080/", "https://[::1]/", "https://bücher.de/", "https:example.com",
+            "https://user@example.com/", "https://example.com:8080/", "https://[::1]/", "https://bücher.de/",
+            "https:example.com",
             "https://.example.com/", "https://example.com/{x}", "https://example.com/a|b", "https://example.com/\\",
         ]
         for url in urls where LinkCheck.isPlainURL(url) {
@@ -161,7 +175,8 @@ import Testing
     }
 
     @Test(arguments: [
-        ("a/b.md", "a/b.md"), ("a/./b", "a/b"), ("a/../b", "b"), ("a//b", "a/b"), ("a/b/", "a/b"), ("a/.../b", "a/.../b"),
+        ("a/b.md", "a/b.md"), ("a/./b", "a/b"), ("a/../b", "b"), ("a//b", "a/b"), ("a/b/", "a/b"),
+        ("a/.../b", "a/.../b"),
         ("a/.b", "a/.b"), ("a/b.", "a/b."), ("./a", "a"), ("a/.", "a"), ("a/..", ""),
     ])
     func pathsAreNormalisedWithOrWithoutTheShortcut(path: String, expected: String) {
@@ -169,9 +184,13 @@ import Testing
     }
 
     @Test func emailAddressesAreToldFromLookalikes() {
-        for good in ["ada@example.com", "a.b+c@mail.example.org", "zoë@example.com"] { #expect(MetadataCheck.isEmail(good), "\(good)") }
-        for bad in ["", "ada", "@example.com", "ada@", "ada@example", "ada@@example.com", "a@b@example.com", "ada @example.com",
-                    "ada@example.com\t", "ada@.example.com", "ada@example.com.", "ada\u{2003}x@example.com"] {
+        for good in ["ada@example.com", "a.b+c@mail.example.org", "zoë@example.com"] {
+            #expect(MetadataCheck.isEmail(good), "\(good)")
+        }
+        for bad in [
+            "", "ada", "@example.com", "ada@", "ada@example", "ada@@example.com", "a@b@example.com", "ada @example.com",
+            "ada@example.com\t", "ada@.example.com", "ada@example.com.", "ada\u{2003}x@example.com",
+        ] {
             #expect(!MetadataCheck.isEmail(bad), "\(bad)")
         }
     }
@@ -188,14 +207,18 @@ import Testing
 
     // A hang is caught by the time limit, for the reason given at aServerThatNeverAnswersTimesOut.
     @Test(.timeLimit(.minutes(1))) func badURLsGetDiagnosticsNotCrashesOrHangs() async throws {
-        let fixture = try ValidationFixture(workflow: ValidationFixture.workflow + "links: { timeout: 2, retries: 0 }\n")
-        try fixture.post("bad", body: """
-            [idn](https://bücher.invalid/) [broken](http://[::1/x) [empty host](http:///path)
-            <a href="https://exa mple.com/">spaces</a>
-            """)
+        let fixture = try ValidationFixture(
+            workflow: ValidationFixture.workflow + "links: { timeout: 2, retries: 0 }\n")
+        try fixture.post(
+            "bad",
+            body: """
+                [idn](https://bücher.invalid/) [broken](http://[::1/x) [empty host](http:///path)
+                <a href="https://exa mple.com/">spaces</a>
+                """)
         let report = try await fixture.validate(checker: HTTPLinkChecker(cacheDirectory: nil), external: true)
         #expect(report.sorted.map(\.rule) == ["link-external", "link-syntax", "link-syntax", "link-syntax"])
-        #expect(report.diagnostics.first { $0.rule == "link-external" }?.message.contains("xn--bcher-kva.invalid") == true)
+        #expect(
+            report.diagnostics.first { $0.rule == "link-external" }?.message.contains("xn--bcher-kva.invalid") == true)
     }
 }
 

@@ -63,7 +63,12 @@ import Testing
 
     @Test func approvalsAreWrittenAsABlockListAndReadBack() throws {
         var fm = try FrontMatter(bytes: Array(original.utf8), path: "drafts/hello.md")
-        let record = YAMLValue.list([.map([("name", .string("Rita")), ("email", .string("rita@example.com")), ("at", .string("2027-01-01T09:00:00+00:00"))])])
+        let record = YAMLValue.list([
+            .map([
+                ("name", .string("Rita")), ("email", .string("rita@example.com")),
+                ("at", .string("2027-01-01T09:00:00+00:00")),
+            ])
+        ])
         try fm.set("approvals", to: record)
         let post = try Post(path: "drafts/hello.md", bytes: fm.bytes)
         #expect(post.approvals.map(\.person.email) == ["rita@example.com"])
@@ -110,7 +115,10 @@ import Testing
 
     @Test func wrongShapedOwnedKeysAreRefusedAtTheKey() throws {
         let post = try Post(path: "x.md", bytes: Array("---\ntitle: [a, b]\n---\n".utf8))
-        #expect(throws: FrontMatterError.wrongType(SourceLocation(path: "x.md", line: 2, column: 1), key: "title", expected: "a single value")) {
+        #expect(
+            throws: FrontMatterError.wrongType(
+                SourceLocation(path: "x.md", line: 2, column: 1), key: "title", expected: "a single value")
+        ) {
             try post.checkShape()
         }
     }

@@ -9,15 +9,23 @@ import Testing
         let server = try TestHTTPServer()
         let url = server.url("/to-unix")
         let results = await HTTPLinkChecker(cacheDirectory: nil).check([url], policy: ExternalLinkTests.policy())
-        guard case .failed(let reason) = results[url] else { Issue.record("\(String(describing: results[url]))"); return }
-        #expect(reason.contains("'http+unix://%2Ftmp%2Fpress-test.sock/secret-admin', which is not an http(s) URL; not followed"))
+        guard case .failed(let reason) = results[url] else {
+            Issue.record("\(String(describing: results[url]))"); return
+        }
+        #expect(
+            reason.contains(
+                "'http+unix://%2Ftmp%2Fpress-test.sock/secret-admin', which is not an http(s) URL; not followed"))
     }
 
     @Test func linkLocalAddressesAreNeverRequested() async throws {
-        let urls = ["http://169.254.169.254/latest/meta-data/", "http://[fe80::1]/", "http://[::ffff:169.254.169.254]/"]
+        let urls = [
+            "http://169.254.169.254/latest/meta-data/", "http://[fe80::1]/", "http://[::ffff:169.254.169.254]/",
+        ]
         let results = await HTTPLinkChecker(cacheDirectory: nil).check(urls, policy: ExternalLinkTests.policy())
         for url in urls {
-            guard case .failed(let reason) = results[url] else { Issue.record("\(url): \(String(describing: results[url]))"); continue }
+            guard case .failed(let reason) = results[url] else {
+                Issue.record("\(url): \(String(describing: results[url]))"); continue
+            }
             #expect(reason.contains("a link-local address"), "\(reason)")
         }
     }
@@ -25,32 +33,50 @@ import Testing
     @Test func privateAddressesAreRefusedWhenTheWorkflowSaysDeny() async throws {
         let server = try TestHTTPServer()
         var policy = ExternalLinkTests.policy()
-        #expect(await HTTPLinkChecker(cacheDirectory: nil).check([server.url("/ok")], policy: policy)[server.url("/ok")] == .ok)
+        #expect(
+            await HTTPLinkChecker(cacheDirectory: nil).check([server.url("/ok")], policy: policy)[server.url("/ok")]
+                == .ok)
         policy.privateAddresses = .deny
-        let result = await HTTPLinkChecker(cacheDirectory: nil).check([server.url("/ok")], policy: policy)[server.url("/ok")]
+        let result = await HTTPLinkChecker(cacheDirectory: nil).check([server.url("/ok")], policy: policy)[
+            server.url("/ok")]
         guard case .failed(let reason) = result else { Issue.record("\(String(describing: result))"); return }
         #expect(reason.contains("127.0.0.1, a loopback address (links.private: deny)"))
         #expect(server.requests("/ok").count == 1)
     }
 
-    @Test(arguments: [
-        ("169.254.169.254", "link-local", "link-local"), ("fe80::1", "link-local", "link-local"),
-        ("::ffff:169.254.1.2", "link-local", "link-local"), ("10.1.2.3", nil, "private"), ("172.20.0.1", nil, "private"),
-        ("192.168.1.1", nil, "private"), ("127.0.0.1", nil, "loopback"), ("::1", nil, "loopback"), ("fd00:ec2::254", nil, "private"),
-        ("93.184.216.34", nil, nil), ("2606:4700::1", nil, nil), ("172.32.0.1", nil, nil),
-    ] as [(String, String?, String?)])
+    @Test(
+        arguments: [
+            ("169.254.169.254", "link-local", "link-local"), ("fe80::1", "link-local", "link-local"),
+            ("::ffff:169.254.1.2", "link-local", "link-local"), ("10.1.2.3", nil, "private"),
+            ("172.20.0.1", nil, "private"),
+            ("192.168.1.1", nil, "private"), ("127.0.0.1", nil, "loopback"), ("::1", nil, "loopback"),
+            ("fd00:ec2::254", nil, "private"),
+            ("93.184.216.34", nil, nil), ("2606:4700::1", nil, nil), ("172.32.0.1", nil, nil),
+        ] as [(String, String?, String?)])
     func addressRanges(address: String, byDefault: String?, denied: String?) {
         let allow = AddressCheck(rule: .allow).refusedRange(address)
         let deny = AddressCheck(rule: .deny).refusedRange(address)
-        #expect(byDefault.map { allow?.contains($0) == true } ?? (allow == nil), "\(address): \(String(describing: allow))")
+        #expect(
+            byDefault.map { allow?.contains($0) == true } ?? (allow == nil), "\(address): \(String(describing: allow))")
         #expect(denied.map { deny?.contains($0) == true } ?? (deny == nil), "\(address): \(String(describing: deny))")
     }
 
     @Test func aWebhookFollowsNoRedirectToAnotherHost() {
-        #expect(Webhook.next(from: "http://a.example:8080/hook", location: "/moved") == .success("http://a.example:8080/moved"))
-        #expect(Webhook.next(from: "http://a.example/hook", location: "http://b.example/hook") == .failure(.init(reason: "a redirect to another host ('http://b.example/hook') is not followed for a webhook")))
-        #expect(Webhook.next(from: "http://a.example/hook", location: "http://a.example:81/hook") != .success("http://a.example:81/hook"))
-        #expect(Webhook.next(from: "http://a.example/hook", location: "file:///etc/passwd") == .failure(.init(reason: "a redirect to 'file:///etc/passwd', which is not an http(s) URL, is not followed")))
+        #expect(
+            Webhook.next(from: "http://a.example:8080/hook", location: "/moved")
+                == .success("http://a.example:8080/moved"))
+        #expect(
+            Webhook.next(from: "http://a.example/hook", location: "http://b.example/hook")
+                == .failure(
+                    .init(reason: "a redirect to another host ('http://b.example/hook') is not followed for a webhook"))
+        )
+        #expect(
+            Webhook.next(from: "http://a.example/hook", location: "http://a.example:81/hook")
+                != .success("http://a.example:81/hook"))
+        #expect(
+            Webhook.next(from: "http://a.example/hook", location: "file:///etc/passwd")
+                == .failure(
+                    .init(reason: "a redirect to 'file:///etc/passwd', which is not an http(s) URL, is not followed")))
     }
 
     @Test func cacheEntriesFromTheFutureProveNothing() throws {
@@ -75,10 +101,16 @@ import Testing
 @Suite struct PatternTests {
     static let cases: [(String, [String])] = [
         ("example\\.com", ["https://example.com/x", "https://exampleXcom", "https://other.org"]),
-        ("^https://(www\\.)?twitter\\.com/", ["https://twitter.com/a", "https://www.twitter.com/", "http://twitter.com/"]),
+        (
+            "^https://(www\\.)?twitter\\.com/",
+            ["https://twitter.com/a", "https://www.twitter.com/", "http://twitter.com/"]
+        ),
         ("\\.(pdf|zip)$", ["https://a.b/c.pdf", "https://a.b/c.zip?x", "https://a.b/c.zipx"]),
         ("[0-9]{3,4}", ["a12b", "a123b", "a12345"]),
-        ("^[^/]+//[a-z-]+\\.internal(:\\d+)?/", ["http://db-1.internal:5432/", "http://db.internal/", "http://db.internal.com/"]),
+        (
+            "^[^/]+//[a-z-]+\\.internal(:\\d+)?/",
+            ["http://db-1.internal:5432/", "http://db.internal/", "http://db.internal.com/"]
+        ),
         ("(a+)+$", [String(repeating: "a", count: 30) + "!", "aaa"]),
         ("a|b|c", ["xyz", "xbz"]),
         ("colou?r", ["color", "colour", "colouur"]),

@@ -35,10 +35,14 @@ final class SharedRemote: Sendable {
         try git(["log", "--format=%s", "HEAD"], in: bare).stdout.split(separator: "\n").map(String.init)
     }
 
-    func remoteHead() throws -> String { try git(["rev-parse", "HEAD"], in: bare).stdout.trimmingCharacters(in: .newlines) }
+    func remoteHead() throws -> String {
+        try git(["rev-parse", "HEAD"], in: bare).stdout.trimmingCharacters(in: .newlines)
+    }
 }
 
-func perform(_ repository: ContentRepository, _ name: String, _ person: Person, at: String? = nil, time: Date = now) throws {
+func perform(_ repository: ContentRepository, _ name: String, _ person: Person, at: String? = nil, time: Date = now)
+    throws
+{
     try repository.perform(TransitionRequest(name: name, slug: "hello", actor: person, at: at, now: time))
 }
 
@@ -81,7 +85,8 @@ func perform(_ repository: ContentRepository, _ name: String, _ person: Person, 
         let text = FileManager.default.contents(atPath: second.root + "/drafts/hello.md")
 
         let sync = try RemoteSync(repository: second, remote: nil)
-        #expect(throws: SyncError.conflict(path: "drafts/hello.md", commit: "approve: hello", remote: sync.remoteName)) {
+        #expect(throws: SyncError.conflict(path: "drafts/hello.md", commit: "approve: hello", remote: sync.remoteName))
+        {
             try sync.sync()
         }
         #expect(try second.git.headCommitID() == head)
@@ -99,7 +104,9 @@ func perform(_ repository: ContentRepository, _ name: String, _ person: Person, 
         FileManager.default.createFile(atPath: path, contents: edited)
         let head = try second.git.headCommitID()
 
-        #expect(throws: GitError.localChanges(path: "drafts/hello.md")) { try RemoteSync(repository: second, remote: nil).pull() }
+        #expect(throws: GitError.localChanges(path: "drafts/hello.md")) {
+            try RemoteSync(repository: second, remote: nil).pull()
+        }
         #expect(try second.git.headCommitID() == head)
         #expect(FileManager.default.contents(atPath: path) == edited)
     }
@@ -129,12 +136,19 @@ func perform(_ repository: ContentRepository, _ name: String, _ person: Person, 
 
     /// The second clone's sync, whose first push is preceded by `interference` from the first
     /// clone, synced to the remote: someone else pushing first.
-    func sync(_ second: ContentRepository, after interference: @escaping @Sendable () throws -> Void, from remote: SharedRemote) throws -> RemoteSync {
+    func sync(
+        _ second: ContentRepository, after interference: @escaping @Sendable () throws -> Void,
+        from remote: SharedRemote
+    ) throws -> RemoteSync {
         let sync = try RemoteSync(repository: second, remote: nil)
         let interfered = Mutex(false)
         let first = remote.first
         sync.beforePush = {
-            guard interfered.withLock({ done in defer { done = true }; return !done }) else { return }
+            guard
+                interfered.withLock({ done in
+                    defer { done = true }; return !done
+                })
+            else { return }
             try interference()
             _ = try RemoteSync(repository: first, remote: nil).sync()
         }
@@ -143,7 +157,9 @@ func perform(_ repository: ContentRepository, _ name: String, _ person: Person, 
 
     @Test func whenSomeoneElsePublishedFirstTheRefusedPublishIsDroppedNotRepeated() async throws {
         let (remote, second, time) = try scheduled()
-        let sync = try sync(second, after: { try perform(remote.first, "publish", eddiePerson, time: time.addingTimeInterval(0.1)) }, from: remote)
+        let sync = try sync(
+            second, after: { try perform(remote.first, "publish", eddiePerson, time: time.addingTimeInterval(0.1)) },
+            from: remote)
         let round = try await Scheduler(repository: second, checker: nil)
             .publishDue(now: { time.addingTimeInterval(0.25) }, catchingUp: false, through: sync)
 
@@ -158,7 +174,11 @@ func perform(_ repository: ContentRepository, _ name: String, _ person: Person, 
 
     @Test func whenSomeoneElsePushedSomethingElseThePublishIsRedoneOnTheirTip() async throws {
         let (remote, second, time) = try scheduled()
-        let sync = try sync(second, after: { try remote.first.create(NewPostRequest(title: "Other", summary: "s", actor: adaPerson, now: now)) }, from: remote)
+        let sync = try sync(
+            second,
+            after: {
+                try remote.first.create(NewPostRequest(title: "Other", summary: "s", actor: adaPerson, now: now))
+            }, from: remote)
         let round = try await Scheduler(repository: second, checker: nil)
             .publishDue(now: { time.addingTimeInterval(0.25) }, catchingUp: false, through: sync)
 
@@ -222,8 +242,12 @@ func perform(_ repository: ContentRepository, _ name: String, _ person: Person, 
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = 0
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) } }
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) }
+        }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) }
+        }
         return Int(UInt16(bigEndian: address.sin_port))
     }
 

@@ -22,8 +22,12 @@ final class Fixture {
     }
 
     @discardableResult
-    func perform(_ name: String, _ person: Person, slug: String = "hello", comment: String? = nil, at: String? = nil, time: Date = now) throws -> TransitionResult {
-        try repository.perform(TransitionRequest(name: name, slug: slug, actor: person, comment: comment, at: at, now: time))
+    func perform(
+        _ name: String, _ person: Person, slug: String = "hello", comment: String? = nil, at: String? = nil,
+        time: Date = now
+    ) throws -> TransitionResult {
+        try repository.perform(
+            TransitionRequest(name: name, slug: slug, actor: person, comment: comment, at: at, now: time))
     }
 
     func post(_ slug: String = "hello") throws -> Post { try repository.post(slug) }
@@ -48,13 +52,20 @@ final class Fixture {
         #expect(!fixture.directory.exists("drafts/hello.md"))
         let log = try fixture.repository.log("hello")
         #expect(log.map(\.transition) == ["publish", "schedule", "approve", "submit", "new"])
-        #expect(log.map(\.email) == ["editor@example.com", "editor@example.com", "reviewer@example.com", "ada@example.com", "ada@example.com"])
+        #expect(
+            log.map(\.email) == [
+                "editor@example.com", "editor@example.com", "reviewer@example.com", "ada@example.com",
+                "ada@example.com",
+            ])
     }
 
     @Test func someoneWithoutARoleMayNotSubmit() throws {
         let fixture = try Fixture()
         let head = try fixture.head()
-        #expect(throws: TransitionError.notPermitted(transition: "submit", person: malloryPerson.description, roles: ["author", "editor"])) {
+        #expect(
+            throws: TransitionError.notPermitted(
+                transition: "submit", person: malloryPerson.description, roles: ["author", "editor"])
+        ) {
             try fixture.perform("submit", malloryPerson)
         }
         #expect(try fixture.head() == head)
@@ -74,7 +85,8 @@ final class Fixture {
         #expect {
             try fixture.perform("publish", eddiePerson)
         } throws: { error in
-            guard case TransitionError.wrongState(let location, "publish", "draft", ["review", "scheduled"]) = error else { return false }
+            guard case TransitionError.wrongState(let location, "publish", "draft", ["review", "scheduled"]) = error
+            else { return false }
             return location.path == "drafts/hello.md" && location.line == 7
         }
     }
@@ -86,7 +98,9 @@ final class Fixture {
             try fixture.perform("schedule", eddiePerson, at: "2027-02-01 09:00")
         }
         try fixture.perform("approve", ritaPerson)
-        #expect(throws: TransitionError.timeRequired(transition: "schedule")) { try fixture.perform("schedule", eddiePerson) }
+        #expect(throws: TransitionError.timeRequired(transition: "schedule")) {
+            try fixture.perform("schedule", eddiePerson)
+        }
         #expect(throws: TimeError.inPast("2027-01-01 09:00", now: "2027-01-15T08:00:00+00:00")) {
             try fixture.perform("schedule", eddiePerson, at: "2027-01-01 09:00")
         }
@@ -101,7 +115,10 @@ final class Fixture {
         try fixture.perform("submit", adaPerson)
         try fixture.perform("approve", ritaPerson)
         let head = try fixture.head()
-        #expect(throws: TransitionError.alreadyApproved(transition: "approve", person: "Rita Reviewer <reviewer@example.com>")) {
+        #expect(
+            throws: TransitionError.alreadyApproved(
+                transition: "approve", person: "Rita Reviewer <reviewer@example.com>")
+        ) {
             try fixture.perform("approve", ritaPerson, comment: "Still good.")
         }
         #expect(try fixture.head() == head)
@@ -121,7 +138,10 @@ final class Fixture {
     @Test func submittingWithoutASummaryNamesTheMissingKey() throws {
         let fixture = try Fixture()
         try fixture.repository.create(NewPostRequest(title: "Bare", actor: adaPerson, now: now))
-        #expect(throws: TransitionError.missingKeys(SourceLocation(path: "drafts/bare.md"), state: "review", keys: ["summary"])) {
+        #expect(
+            throws: TransitionError.missingKeys(
+                SourceLocation(path: "drafts/bare.md"), state: "review", keys: ["summary"])
+        ) {
             try fixture.perform("submit", adaPerson, slug: "bare")
         }
     }
@@ -133,7 +153,9 @@ final class Fixture {
         try fixture.directory.write("drafts/hello.md", edited)
         try fixture.directory.write("notes.txt", "scratch\n")
         try fixture.perform("submit", adaPerson)
-        #expect(fixture.directory.read("drafts/hello.md") == edited.replacingOccurrences(of: "status: draft", with: "status: review"))
+        #expect(
+            fixture.directory.read("drafts/hello.md")
+                == edited.replacingOccurrences(of: "status: draft", with: "status: review"))
         let files = try git(["show", "--name-only", "--format=", "HEAD"], in: fixture.directory.path).stdout
         #expect(files == "drafts/hello.md\n")
         #expect(try git(["status", "--porcelain"], in: fixture.directory.path).stdout == "?? notes.txt\n")
@@ -154,33 +176,50 @@ final class Fixture {
     }
 
     @Test func aWorkflowWithAnExtraStateWorksWithNoCodeChange() throws {
-        let legal = testWorkflow
-            .replacingOccurrences(of: "states: [draft, review, scheduled, published]", with: "states: [draft, review, legal, scheduled, published]")
-            .replacingOccurrences(of: "  schedule:        { from: [review]", with: """
-                  send-to-legal:   { from: [review], to: legal, by: [editor], approvals: 1 }
-                  clear-legal:     { from: [legal], to: review, by: [lawyer], comment: required, approve: true }
-                  schedule:        { from: [legal]
-                """)
-            .replacingOccurrences(of: "  reviewer: [reviewer@example.com]", with: "  reviewer: [reviewer@example.com]\n  lawyer: [lawyer@example.com]")
+        let legal =
+            testWorkflow
+            .replacingOccurrences(
+                of: "states: [draft, review, scheduled, published]",
+                with: "states: [draft, review, legal, scheduled, published]"
+            )
+            .replacingOccurrences(
+                of: "  schedule:        { from: [review]",
+                with: """
+                      send-to-legal:   { from: [review], to: legal, by: [editor], approvals: 1 }
+                      clear-legal:     { from: [legal], to: review, by: [lawyer], comment: required, approve: true }
+                      schedule:        { from: [legal]
+                    """
+            )
+            .replacingOccurrences(
+                of: "  reviewer: [reviewer@example.com]",
+                with: "  reviewer: [reviewer@example.com]\n  lawyer: [lawyer@example.com]")
         let fixture = try Fixture(workflow: legal)
         let lawyer = Person(name: "Lou Lawyer", email: "lawyer@example.com")
         try fixture.perform("submit", adaPerson)
         try fixture.perform("approve", ritaPerson)
         try fixture.perform("send-to-legal", eddiePerson)
         #expect(try fixture.post().status == "legal")
-        #expect(throws: TransitionError.notPermitted(transition: "clear-legal", person: eddiePerson.description, roles: ["lawyer"])) {
+        #expect(
+            throws: TransitionError.notPermitted(
+                transition: "clear-legal", person: eddiePerson.description, roles: ["lawyer"])
+        ) {
             try fixture.perform("clear-legal", eddiePerson, comment: "fine")
         }
         try fixture.perform("clear-legal", lawyer, comment: "No libel risk.")
         #expect(try fixture.post().approvals.count == 2)
-        #expect(throws: TransitionError.wrongState(try fixture.post().location(of: "status"), transition: "schedule", state: "review", allowed: ["legal"])) {
+        #expect(
+            throws: TransitionError.wrongState(
+                try fixture.post().location(of: "status"), transition: "schedule", state: "review", allowed: ["legal"])
+        ) {
             try fixture.perform("schedule", eddiePerson, at: "2027-02-01 09:00")
         }
     }
 
     @Test func anUnknownSlugSuggestsTheClosestOne() throws {
         let fixture = try Fixture()
-        #expect(throws: RepositoryError.unknownSlug("helo", suggestion: "hello")) { try fixture.perform("submit", adaPerson, slug: "helo") }
+        #expect(throws: RepositoryError.unknownSlug("helo", suggestion: "hello")) {
+            try fixture.perform("submit", adaPerson, slug: "helo")
+        }
     }
 
     @Test func theSameSlugInBothFoldersIsRefused() throws {
@@ -195,7 +234,8 @@ final class Fixture {
         let fixture = try Fixture()
         let outside = TemporaryDirectory()
         try outside.write("secret.md", "---\ntitle: x\n---\n")
-        try FileManager.default.createSymbolicLink(atPath: fixture.directory.file("drafts/evil.md"), withDestinationPath: outside.file("secret.md"))
+        try FileManager.default.createSymbolicLink(
+            atPath: fixture.directory.file("drafts/evil.md"), withDestinationPath: outside.file("secret.md"))
         #expect(throws: FrontMatterError.symbolicLink(SourceLocation(path: "drafts/evil.md"), outside: true)) {
             try fixture.perform("submit", adaPerson, slug: "evil")
         }

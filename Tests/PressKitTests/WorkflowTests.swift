@@ -36,7 +36,8 @@ import Testing
             try load(text)
         } throws: { error in
             guard case WorkflowError.unknownKey(let location, let key, _) = error else { return false }
-            return key == "colour" && location.line == testWorkflow.split(separator: "\n", omittingEmptySubsequences: false).count
+            return key == "colour"
+                && location.line == testWorkflow.split(separator: "\n", omittingEmptySubsequences: false).count
         }
     }
 
@@ -62,7 +63,8 @@ import Testing
     }
 
     @Test func anUnknownRoleIsRefused() {
-        let text = testWorkflow.replacingOccurrences(of: "to: review, by: [editor] }", with: "to: review, by: [editr] }")
+        let text = testWorkflow.replacingOccurrences(
+            of: "to: review, by: [editor] }", with: "to: review, by: [editr] }")
         #expect {
             try load(text)
         } throws: { error in
@@ -73,7 +75,10 @@ import Testing
 
     @Test func anUnknownTimeZoneIsRefused() {
         let text = testWorkflow.replacingOccurrences(of: "Europe/London", with: "Europe/Lundon")
-        #expect(throws: WorkflowError.unknownTimeZone(SourceLocation(path: "workflows/default.yml", line: 1, column: 11), name: "Europe/Lundon")) {
+        #expect(
+            throws: WorkflowError.unknownTimeZone(
+                SourceLocation(path: "workflows/default.yml", line: 1, column: 11), name: "Europe/Lundon")
+        ) {
             try load(text)
         }
     }

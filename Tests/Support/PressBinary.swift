@@ -5,16 +5,22 @@ import Foundation
 public let pressBinary: String = {
     if let configured = ProcessInfo.processInfo.environment["PRESS_BIN"] { return configured }
     let bundleFolder = Bundle.main.bundleURL.deletingLastPathComponent().path
-    for candidate in [bundleFolder + "/press", (CommandLine.arguments.first.map { ($0 as NSString).deletingLastPathComponent } ?? "") + "/press"]
+    for candidate in [
+        bundleFolder + "/press",
+        (CommandLine.arguments.first.map { ($0 as NSString).deletingLastPathComponent } ?? "") + "/press",
+    ]
     where FileManager.default.isExecutableFile(atPath: candidate) {
         return candidate
     }
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
     return root.appendingPathComponent(".build/debug/press").path
 }()
 
 /// Runs `press` in `directory` as `person` (environment variables) and returns its output.
 @discardableResult
-public func press(_ arguments: [String], in directory: String, as person: [String: String] = [:], environment: [String: String] = [:]) throws -> Output {
+public func press(
+    _ arguments: [String], in directory: String, as person: [String: String] = [:], environment: [String: String] = [:]
+) throws -> Output {
     try run(pressBinary, arguments, in: directory, environment: person.merging(environment) { $1 })
 }

@@ -110,11 +110,14 @@ public final class TestHTTPServer: @unchecked Sendable {
                 if left == 0 {
                     send(.ok, context: context, head: head)
                 } else {
-                    send(.movedPermanently, context: context, head: head, headers: [("Location", "/redirect/\(left - 1)")])
+                    send(
+                        .movedPermanently, context: context, head: head,
+                        headers: [("Location", "/redirect/\(left - 1)")])
                 }
             case ("temporary", _): send(.found, context: context, head: head, headers: [("Location", "/ok")])
             case ("loop", let which):
-                send(.found, context: context, head: head, headers: [("Location", which == "a" ? "/loop/b" : "/loop/a")])
+                send(
+                    .found, context: context, head: head, headers: [("Location", which == "a" ? "/loop/b" : "/loop/a")])
             case ("no-head", _): send(head.method == .HEAD ? .methodNotAllowed : .ok, context: context, head: head)
             case ("rate-limited", _):
                 if count == 1 {
@@ -124,19 +127,28 @@ public final class TestHTTPServer: @unchecked Sendable {
                 }
             case ("flaky", _): send(count == 1 ? .internalServerError : .ok, context: context, head: head)
             case ("to-unix", _):
-                send(.found, context: context, head: head, headers: [("Location", "http+unix://%2Ftmp%2Fpress-test.sock/secret-admin")])
+                send(
+                    .found, context: context, head: head,
+                    headers: [("Location", "http+unix://%2Ftmp%2Fpress-test.sock/secret-admin")])
             case ("to-host", let target):
-                send(.temporaryRedirect, context: context, head: head, headers: [("Location", "http://\(target ?? "")/hooks/stolen")])
+                send(
+                    .temporaryRedirect, context: context, head: head,
+                    headers: [("Location", "http://\(target ?? "")/hooks/stolen")])
             case ("hang", _): break
             case ("trickle", _): trickle(context: context)
             default: send(.notFound, context: context, head: head)
             }
         }
 
-        func send(_ status: HTTPResponseStatus, context: ChannelHandlerContext, head: HTTPRequestHead, headers: [(String, String)] = []) {
+        func send(
+            _ status: HTTPResponseStatus, context: ChannelHandlerContext, head: HTTPRequestHead,
+            headers: [(String, String)] = []
+        ) {
             var fields = HTTPHeaders(headers)
             fields.add(name: "Content-Length", value: "2")
-            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: fields))), promise: nil)
+            context.write(
+                wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: fields))),
+                promise: nil)
             if head.method != .HEAD {
                 context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: "ok")))), promise: nil)
             }
@@ -146,7 +158,8 @@ public final class TestHTTPServer: @unchecked Sendable {
         func trickle(context: ChannelHandlerContext) {
             var fields = HTTPHeaders()
             fields.add(name: "Content-Length", value: "1000000")
-            context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: fields))), promise: nil)
+            context.writeAndFlush(
+                wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: fields))), promise: nil)
             let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
             context.eventLoop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { task in
                 let context = loopBound.value

@@ -144,7 +144,9 @@ public struct FrontMatter: Sendable {
     private mutating func reparse(changing key: String) throws {
         let before = entries
         let after = try parse()
-        let others = { (list: [Entry]) in list.filter { $0.key != key }.map { YAMLNode.Pair(key: $0.key, value: $0.value) } }
+        let others = { (list: [Entry]) in
+            list.filter { $0.key != key }.map { YAMLNode.Pair(key: $0.key, value: $0.value) }
+        }
         guard others(before) == others(after) else {
             throw FrontMatterError.unsafeEdit(entry(key)?.location ?? SourceLocation(path: path, line: 2), key: key)
         }
@@ -186,7 +188,8 @@ public struct FrontMatter: Sendable {
     static func yamlEntries(_ lines: [Line], path: String) throws -> [Entry] {
         let text = String(decoding: lines.joined(), as: UTF8.self)
         if text.utf8.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "*") }),
-            let (line, column) = firstAnchorOrAlias(in: text) {
+            let (line, column) = firstAnchorOrAlias(in: text)
+        {
             throw FrontMatterError.alias(SourceLocation(path: path, line: line + 2, column: column + 1))
         }
         let node: Node?
@@ -219,7 +222,8 @@ public struct FrontMatter: Sendable {
         switch error {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
             .composer(_, let problem, let mark, _):
-            return .malformedYAML(SourceLocation(path: path, line: mark.line + 1, column: mark.column), problem: problem)
+            return .malformedYAML(
+                SourceLocation(path: path, line: mark.line + 1, column: mark.column), problem: problem)
         case .duplicatedKeysInMapping(let duplicates, let context):
             return .duplicateKey(
                 SourceLocation(path: path, line: context.mark.line + 1, column: context.mark.column),

@@ -16,7 +16,8 @@ public struct IdentityError: PressError {
         if let (what, problem) = unusable {
             return "the \(what) \(problem); git refuses it in a commit, and so does press"
         }
-        return "press cannot tell who you are: set user.name and user.email (git config --global user.email you@example.com), or GIT_AUTHOR_NAME and GIT_AUTHOR_EMAIL"
+        return
+            "press cannot tell who you are: set user.name and user.email (git config --global user.email you@example.com), or GIT_AUTHOR_NAME and GIT_AUTHOR_EMAIL"
     }
 }
 
@@ -33,8 +34,14 @@ extension Person {
 
     /// Throws `IdentityError` when the name or email cannot go into a commit.
     public func checkForCommit(source: String) throws {
-        if let problem = Person.headerProblem(name) { throw IdentityError(unusable: ("name '\(name.debugDescription.dropFirst().dropLast())' (\(source))", problem)) }
-        if let problem = Person.headerProblem(email) { throw IdentityError(unusable: ("email '\(email.debugDescription.dropFirst().dropLast())' (\(source))", problem)) }
+        if let problem = Person.headerProblem(name) {
+            throw IdentityError(
+                unusable: ("name '\(name.debugDescription.dropFirst().dropLast())' (\(source))", problem))
+        }
+        if let problem = Person.headerProblem(email) {
+            throw IdentityError(
+                unusable: ("email '\(email.debugDescription.dropFirst().dropLast())' (\(source))", problem))
+        }
     }
 }
 
@@ -53,7 +60,9 @@ extension Person {
         let email = nonEmpty(environment["GIT_AUTHOR_EMAIL"]) ?? nonEmpty(config("user.email"))
         guard let name, let email else { throw IdentityError() }
         let person = Person(name: name, email: email)
-        try person.checkForCommit(source: environment["GIT_AUTHOR_NAME"] != nil || environment["GIT_AUTHOR_EMAIL"] != nil ? "GIT_AUTHOR_NAME/GIT_AUTHOR_EMAIL" : "git config user.name/user.email")
+        try person.checkForCommit(
+            source: environment["GIT_AUTHOR_NAME"] != nil || environment["GIT_AUTHOR_EMAIL"] != nil
+                ? "GIT_AUTHOR_NAME/GIT_AUTHOR_EMAIL" : "git config user.name/user.email")
         return person
     }
 

@@ -87,7 +87,8 @@ public struct Post: Sendable {
             case "categories", "tags":
                 expected = entry.value.pairs != nil ? "a list of strings" : nil
             case "author":
-                expected = Post.person(entry.value) == nil ? "a mapping with 'name' and 'email', or \"Name <email>\"" : nil
+                expected =
+                    Post.person(entry.value) == nil ? "a mapping with 'name' and 'email', or \"Name <email>\"" : nil
             case "approvals":
                 expected = entry.value.items == nil && !entry.value.isNull ? "a list of approvals" : nil
             default:

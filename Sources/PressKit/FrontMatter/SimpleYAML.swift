@@ -95,7 +95,8 @@ enum SimpleYAML {
         var items: [YAMLNode] = []
         for part in inner.split(separator: comma, omittingEmptySubsequences: false) {
             let item = trimmed(part)
-            guard !item.isEmpty, !item.contains(open), !item.contains(close), let value = scalar(item, inFlow: true) else {
+            guard !item.isEmpty, !item.contains(open), !item.contains(close), let value = scalar(item, inFlow: true)
+            else {
                 return nil
             }
             items.append(value)

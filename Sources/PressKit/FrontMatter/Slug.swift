@@ -58,11 +58,15 @@ public struct Slug: Hashable, Sendable, CustomStringConvertible {
     }
 
     private static func isValid(_ value: String) -> Bool {
-        guard !value.isEmpty, value.utf8.count <= maxLength, !value.hasPrefix("-"), !value.hasSuffix("-"), !value.utf8.elementsContain([0x2D, 0x2D]) else { return false }
+        guard !value.isEmpty, value.utf8.count <= maxLength, !value.hasPrefix("-"), !value.hasSuffix("-"),
+            !value.utf8.elementsContain([0x2D, 0x2D])
+        else { return false }
         return value.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
     }
 
-    private static let apostrophes: Set<Unicode.Scalar> = ["'", "\u{2019}", "\u{2018}", "\u{02BC}", "\u{0060}", "\u{00B4}"]
+    private static let apostrophes: Set<Unicode.Scalar> = [
+        "'", "\u{2019}", "\u{2018}", "\u{02BC}", "\u{0060}", "\u{00B4}",
+    ]
 
     /// Letters that do not decompose into a base letter and an accent.
     private static let special: [Unicode.Scalar: String] = [

@@ -93,7 +93,9 @@ public indirect enum YAMLValue: Equatable, Sendable {
     /// press reads them as text and site generators as dates.
     private static func looksTyped(_ value: String) -> Bool {
         if typedWords.contains(value) { return true }
-        guard let first = value.unicodeScalars.first, "0123456789+-.".unicodeScalars.contains(first) else { return false }
+        guard let first = value.unicodeScalars.first, "0123456789+-.".unicodeScalars.contains(first) else {
+            return false
+        }
         return value.unicodeScalars.allSatisfy { "0123456789abcdefABCDEFxXoOiInN_.:+-".unicodeScalars.contains($0) }
     }
 

@@ -40,7 +40,9 @@ struct AddressCheck: Sendable {
         let resolver = self.resolver
         var resolution = HostResolution.failed("the lookup could not start")
         for attempt in 0..<2 {
-            resolution = (try? await NIOThreadPool.singleton.runIfActive { resolver(name) }) ?? .failed("the lookup could not start")
+            resolution =
+                (try? await NIOThreadPool.singleton.runIfActive { resolver(name) })
+                ?? .failed("the lookup could not start")
             guard case .failed = resolution, attempt == 0 else { break }
         }
         let addresses: [String]
@@ -67,9 +69,13 @@ struct AddressCheck: Sendable {
         if bytes[0..<10].allSatisfy({ $0 == 0 }) && bytes[10] == 0xFF && bytes[11] == 0xFF {
             return refusedRange(v4: bytes[12..<16].reduce(0) { $0 << 8 | UInt32($1) })
         }
-        if bytes[0] == 0xFE && bytes[1] & 0xC0 == 0x80 { return "a link-local address (where clouds serve instance metadata)" }
+        if bytes[0] == 0xFE && bytes[1] & 0xC0 == 0x80 {
+            return "a link-local address (where clouds serve instance metadata)"
+        }
         guard rule == .deny else { return nil }
-        if bytes.dropLast().allSatisfy({ $0 == 0 }) && (bytes[15] == 1 || bytes[15] == 0) { return "a loopback address (links.private: deny)" }
+        if bytes.dropLast().allSatisfy({ $0 == 0 }) && (bytes[15] == 1 || bytes[15] == 0) {
+            return "a loopback address (links.private: deny)"
+        }
         if bytes[0] & 0xFE == 0xFC { return "a private address (links.private: deny)" }
         return nil
     }
@@ -99,14 +105,18 @@ struct AddressCheck: Sendable {
         let status = getaddrinfo(host, nil, &hints, &list)
         guard status == 0 else {
             let reason = String(cString: gai_strerror(status))
-            return status == EAI_NONAME || status == -5 /* EAI_NODATA, glibc's */ || status == EAI_FAIL ? .noSuchName(reason) : .failed(reason)
+            return status == EAI_NONAME || status == -5 /* EAI_NODATA, glibc's */ || status == EAI_FAIL
+                ? .noSuchName(reason) : .failed(reason)
         }
         defer { freeaddrinfo(list) }
         var result: [String] = []
         var entry = list
         while let current = entry {
             var buffer = [CChar](repeating: 0, count: Int(NI_MAXHOST))
-            if getnameinfo(current.pointee.ai_addr, current.pointee.ai_addrlen, &buffer, socklen_t(buffer.count), nil, 0, NI_NUMERICHOST) == 0 {
+            if getnameinfo(
+                current.pointee.ai_addr, current.pointee.ai_addrlen, &buffer, socklen_t(buffer.count), nil, 0,
+                NI_NUMERICHOST) == 0
+            {
                 result.append(String(cString: buffer))
             }
             entry = current.pointee.ai_next

@@ -35,7 +35,8 @@ public enum Anchor {
             switch byte {
             case UInt8(ascii: " "): out.append(UInt8(ascii: "-"))
             case UInt8(ascii: "A")...UInt8(ascii: "Z"): out.append(byte + 32)
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"):
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"),
+                UInt8(ascii: "_"):
                 out.append(byte)
             default: break
             }
@@ -52,15 +53,20 @@ enum HTMLAttributes {
         var index = 0
         var inTag = false
         func isNameCharacter(_ scalar: Unicode.Scalar) -> Bool {
-            scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "-" || scalar == "_" || scalar == ":"
+            scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "-" || scalar == "_"
+                || scalar == ":"
         }
         while index < scalars.count {
             let scalar = scalars[index]
             if !inTag {
                 // A comment holds no links: skip to its end (`-->`), or to the end of the text.
-                if scalar == "<", index + 3 < scalars.count, scalars[index + 1] == "!", scalars[index + 2] == "-", scalars[index + 3] == "-" {
+                if scalar == "<", index + 3 < scalars.count, scalars[index + 1] == "!", scalars[index + 2] == "-",
+                    scalars[index + 3] == "-"
+                {
                     index += 4
-                    while index < scalars.count, !(scalars[index] == ">" && index >= 2 && scalars[index - 1] == "-" && scalars[index - 2] == "-") { index += 1 }
+                    while index < scalars.count,
+                        !(scalars[index] == ">" && index >= 2 && scalars[index - 1] == "-" && scalars[index - 2] == "-")
+                    { index += 1 }
                     index += 1
                     continue
                 }

@@ -16,7 +16,10 @@ public final class HTTPLinkChecker: ExternalChecking {
     /// - Parameters:
     ///   - cacheDirectory: where successes are remembered (`.press/cache`); nil for no cache.
     ///   - progress: called with (done, total) as URLs finish.
-    public init(cacheDirectory: String?, progress: (@Sendable (Int, Int) -> Void)? = nil, now: @escaping @Sendable () -> Date = Date.init) {
+    public init(
+        cacheDirectory: String?, progress: (@Sendable (Int, Int) -> Void)? = nil,
+        now: @escaping @Sendable () -> Date = Date.init
+    ) {
         cache = cacheDirectory.flatMap { LinkCache.isPlainDirectoryPath($0) ? LinkCache(directory: $0) : nil }
         self.progress = progress
         self.now = now
@@ -51,8 +54,10 @@ public final class HTTPLinkChecker: ExternalChecking {
 
         var configuration = HTTPClient.Configuration()
         configuration.redirectConfiguration = .disallow
-        configuration.timeout = .init(connect: .milliseconds(Int64(policy.timeout * 1000)), read: .milliseconds(Int64(policy.timeout * 1000)))
-        configuration.connectionPool = .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: policy.perHost)
+        configuration.timeout = .init(
+            connect: .milliseconds(Int64(policy.timeout * 1000)), read: .milliseconds(Int64(policy.timeout * 1000)))
+        configuration.connectionPool = .init(
+            idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: policy.perHost)
         configuration.decompression = .disabled
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         let slots = Slots(global: policy.concurrency, perHost: policy.perHost)
@@ -100,19 +105,24 @@ struct Probe {
             let answer: Answer
             do {
                 answer = try await request(current)
-            } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
+            } catch let error as HTTPClientError
+                where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout
+            {
                 return .timedOut
             } catch {
                 return .failed(Probe.describe(error))
             }
             switch answer.status {
             case 301, 302, 303, 307, 308:
-                guard let location = answer.location, let next = URL(string: location, relativeTo: URL(string: current))?.absoluteString else {
+                guard let location = answer.location,
+                    let next = URL(string: location, relativeTo: URL(string: current))?.absoluteString
+                else {
                     return .failed("a redirect (\(answer.status)) without a usable Location")
                 }
                 // Only the web: a redirect to http+unix://, file: or any other scheme is not followed.
                 guard let scheme = URL(string: next)?.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
-                    return .failed("a redirect (\(answer.status)) to '\(next)', which is not an http(s) URL; not followed")
+                    return .failed(
+                        "a redirect (\(answer.status)) to '\(next)', which is not an http(s) URL; not followed")
                 }
                 if answer.status != 301 && answer.status != 308 { allPermanent = false }
                 guard visited.insert(next).inserted else { return .redirectLoop }
@@ -139,7 +149,8 @@ struct Probe {
         while true {
             var answer = try await send(url, method: .HEAD)
             if [405, 403, 501].contains(answer.status) { answer = try await send(url, method: .GET) }
-            let retryable = (answer.status == 429 || (500..<600).contains(answer.status)) && !policy.accept.contains(answer.status)
+            let retryable =
+                (answer.status == 429 || (500..<600).contains(answer.status)) && !policy.accept.contains(answer.status)
             guard retryable, attempt < policy.retries else { return answer }
             let backoff = answer.retryAfter ?? 0.25 * pow(2, Double(attempt))
             try await Task.sleep(nanoseconds: UInt64(min(backoff, 30) * 1_000_000_000))
@@ -231,12 +242,17 @@ struct LinkCache {
             let entries = try? JSONDecoder().decode([String: Double].self, from: data)
         else { return [] }
         // An entry from the future (a clock set back, or a hand-made file) proves nothing.
-        return Set(entries.filter { now.timeIntervalSince1970 - $0.value < ttl && $0.value <= now.timeIntervalSince1970 + 60 }.keys)
+        return Set(
+            entries.filter { now.timeIntervalSince1970 - $0.value < ttl && $0.value <= now.timeIntervalSince1970 + 60 }
+                .keys)
     }
 
     func record(_ urls: [String], at now: Date) {
         guard !urls.isEmpty else { return }
-        var entries = (FileManager.default.contents(atPath: file)).flatMap { try? JSONDecoder().decode([String: Double].self, from: $0) } ?? [:]
+        var entries =
+            (FileManager.default.contents(atPath: file)).flatMap {
+                try? JSONDecoder().decode([String: Double].self, from: $0)
+            } ?? [:]
         for url in urls { entries[url] = now.timeIntervalSince1970 }
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         guard let data = try? JSONEncoder().encode(entries) else { return }

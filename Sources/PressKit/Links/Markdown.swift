@@ -47,7 +47,8 @@ public enum Markdown {
     /// registry (six names), so no C pointer is shared between threads from Swift.
     private static let autolinkPrepared: Bool = {
         cmark_gfm_core_extensions_ensure_registered()
-        guard let autolink = cmark_find_syntax_extension("autolink"), let parser = cmark_parser_new(CMARK_OPT_DEFAULT) else { return false }
+        guard let autolink = cmark_find_syntax_extension("autolink"), let parser = cmark_parser_new(CMARK_OPT_DEFAULT)
+        else { return false }
         defer { cmark_parser_free(parser) }
         cmark_parser_attach_syntax_extension(parser, autolink)
         cmark_manage_extensions_special_characters(parser, 1)
@@ -133,7 +134,8 @@ public enum Markdown {
                 if cmark_node_get_type(node) == CMARK_NODE_HTML_BLOCK { addHTML(node) }
             case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
                 guard let url = cmark_node_get_url(node).map({ String(cString: $0) }) else { return }
-                let kind: Link.Kind = cmark_node_get_type(node) == CMARK_NODE_IMAGE ? .image : (isAutolink(node, url) ? .autolink : .link)
+                let kind: Link.Kind =
+                    cmark_node_get_type(node) == CMARK_NODE_IMAGE ? .image : (isAutolink(node, url) ? .autolink : .link)
                 if kind == .autolink {
                     add(kind, url, at: place(Walker.text(of: node), fallback: node))
                 } else {
@@ -201,12 +203,17 @@ public enum Markdown {
             let estimate = min(max(blockLine, counted + blockShift), lineCount - 1)
             // The estimate, the few lines above it, then those below it in the block (reference
             // definitions at the start of a paragraph are left out of cmark's count of its lines).
-            let blockEnd = min(lineCount - 1, currentBlock.map { Int(cmark_node_get_end_line($0)) - 1 } ?? lineCount - 1, estimate + 200)
+            let blockEnd = min(
+                lineCount - 1, currentBlock.map { Int(cmark_node_get_end_line($0)) - 1 } ?? lineCount - 1,
+                estimate + 200)
             let above = stride(from: estimate, through: max(blockLine, estimate - 8), by: -1)
             let below = stride(from: estimate + 1, through: blockEnd, by: 1)
             for candidates in [above, below] as [StrideThrough<Int>] {
                 for candidate in candidates {
-                    if let offset = offset(onLine: candidate, column: column, blockLine: blockLine, blockColumn: blockColumn, marker: marker) {
+                    if let offset = offset(
+                        onLine: candidate, column: column, blockLine: blockLine, blockColumn: blockColumn,
+                        marker: marker)
+                    {
                         blockShift = candidate - counted
                         return located(at: offset, line: candidate)
                     }
@@ -233,10 +240,12 @@ public enum Markdown {
                 while index < lineEnd, body[index] == 0x20 || body[index] == 0x09 { index += 1 }
                 return index - start
             }
-            let readings = line > blockLine ? [
-                column, column + indentation(from: min(lineStart + blockColumn - 1, lineEnd)),
-                column - (blockColumn - 1), column - (blockColumn - 1) + indentation(from: lineStart),
-            ] : [column]
+            let readings =
+                line > blockLine
+                ? [
+                    column, column + indentation(from: min(lineStart + blockColumn - 1, lineEnd)),
+                    column - (blockColumn - 1), column - (blockColumn - 1) + indentation(from: lineStart),
+                ] : [column]
             for reading in readings where reading >= 1 {
                 let offset = lineStart + reading - 1
                 if offset < lineEnd, body[offset] == marker { return offset }
@@ -300,8 +309,12 @@ public enum Markdown {
         }
 
         /// The first place of `needle` in `haystack[from..<to]`.
-        static func find(_ needle: [UInt8], in haystack: UnsafeBufferPointer<UInt8>, from start: Int, to limit: Int) -> Int? {
-            guard !needle.isEmpty, start >= 0, limit <= haystack.count, needle.count <= limit - start else { return nil }
+        static func find(_ needle: [UInt8], in haystack: UnsafeBufferPointer<UInt8>, from start: Int, to limit: Int)
+            -> Int?
+        {
+            guard !needle.isEmpty, start >= 0, limit <= haystack.count, needle.count <= limit - start else {
+                return nil
+            }
             let hay = UnsafeRawBufferPointer(haystack)
             return needle.withUnsafeBytes { pin -> Int? in
                 guard let base = hay.baseAddress, let pattern = pin.baseAddress else { return nil }

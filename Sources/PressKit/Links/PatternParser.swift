@@ -69,7 +69,9 @@ struct PatternParser {
 
     private mutating func take(_ text: String) -> Bool {
         let wanted = Array(text.unicodeScalars)
-        guard index + wanted.count <= scalars.count, Array(scalars[index..<index + wanted.count]) == wanted else { return false }
+        guard index + wanted.count <= scalars.count, Array(scalars[index..<index + wanted.count]) == wanted else {
+            return false
+        }
         index += wanted.count
         return true
     }
@@ -117,7 +119,9 @@ struct PatternParser {
             return nil
         }
         guard minimum <= 1000, (maximum ?? 0) <= 1000 else { throw fail("a repetition count above 1000") }
-        if let maximum, maximum < minimum { throw fail("a repetition {\(minimum),\(maximum)} whose maximum is below its minimum") }
+        if let maximum, maximum < minimum {
+            throw fail("a repetition {\(minimum),\(maximum)} whose maximum is below its minimum")
+        }
         return (minimum, maximum)
     }
 
@@ -174,7 +178,9 @@ struct PatternParser {
         case "b", "B", "A", "z", "Z", "G", "k", "p", "P", "x", "u", "Q", "E":
             throw fail("'\\\(scalar)' is not supported in link exclusions")
         default:
-            guard !scalar.properties.isAlphabetic || !scalar.isASCII else { throw fail("an unknown escape '\\\(scalar)'") }
+            guard !scalar.properties.isAlphabetic || !scalar.isASCII else {
+                throw fail("an unknown escape '\\\(scalar)'")
+            }
             return ScalarTest(ranges: [scalar.value...scalar.value], negated: false)
         }
     }
@@ -189,7 +195,8 @@ struct PatternParser {
             var low: UInt32
             if scalar == "\\" {
                 let escaped = try parseEscape(inClass: true)
-                guard !escaped.negated, escaped.ranges.count == 1, let only = escaped.ranges.first, only.count == 1 else {
+                guard !escaped.negated, escaped.ranges.count == 1, let only = escaped.ranges.first, only.count == 1
+                else {
                     // \d, \w, \s inside a class; their negations cannot be mixed in.
                     guard !escaped.negated else { throw fail("a negated class escape inside '[…]'") }
                     ranges += escaped.ranges
@@ -206,7 +213,9 @@ struct PatternParser {
                 var high = end.value
                 if end == "\\" {
                     let escaped = try parseEscape(inClass: true)
-                    guard let only = escaped.ranges.first, escaped.ranges.count == 1, only.count == 1 else { throw fail("a range that ends in a class") }
+                    guard let only = escaped.ranges.first, escaped.ranges.count == 1, only.count == 1 else {
+                        throw fail("a range that ends in a class")
+                    }
                     high = only.lowerBound
                 }
                 guard low <= high else { throw fail("a range whose end comes before its start") }

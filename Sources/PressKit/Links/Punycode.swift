@@ -29,7 +29,8 @@ enum Punycode {
     static func encode(_ label: String) -> String? {
         let base = 36, tMin = 1, tMax = 26, skew = 38, damp = 700
         let input = label.unicodeScalars.map { Int($0.value) }
-        var output = input.filter { $0 < 0x80 }.compactMap { Unicode.Scalar($0).map(Character.init) }.map(String.init).joined()
+        var output = input.filter { $0 < 0x80 }.compactMap { Unicode.Scalar($0).map(Character.init) }.map(String.init)
+            .joined()
         let basicCount = output.count
         var handled = basicCount
         if basicCount > 0 { output += "-" }

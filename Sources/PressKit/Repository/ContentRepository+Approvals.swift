@@ -40,7 +40,9 @@ extension ContentRepository {
                     var history = cached
                     var fresh = TransitionHistory()
                     for commit in added { _ = record(commit, in: &fresh) }
-                    for (slug, entries) in fresh.entries { history.entries[slug] = entries + (history.entries[slug] ?? []) }
+                    for (slug, entries) in fresh.entries {
+                        history.entries[slug] = entries + (history.entries[slug] ?? [])
+                    }
                     history.head = head
                     historyCache.withLock { $0 = history }
                     return history
@@ -61,7 +63,9 @@ extension ContentRepository {
         let author = Person(name: commit.author.name, email: commit.author.email)
         if transition == "init" {
             let rules = try? committedWorkflow(named: Workflow.defaultName, at: commit.id)
-            guard let rules, rules.admins.contains(where: { $0.lowercased() == author.email.lowercased() }) else { return true }
+            guard let rules, rules.admins.contains(where: { $0.lowercased() == author.email.lowercased() }) else {
+                return true
+            }
             history.baseline = commit.id
             for folder in ContentRepository.postFolders {
                 for entry in (try? git.entries(under: folder, in: commit.id)) ?? [] where entry.isBlob {
@@ -73,8 +77,12 @@ extension ContentRepository {
         let prefix = transition + ": "
         guard commit.subject.hasPrefix(prefix) else { return true }
         let slug = String(commit.subject.dropFirst(prefix.count))
-        let skipped = commit.trailer("Press-Skipped")?.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == "external-links" } ?? false
-        history.entries[slug, default: []].append(TransitionHistory.Entry(transition: transition, author: author, skippedExternal: skipped))
+        let skipped =
+            commit.trailer("Press-Skipped")?.split(separator: ",").contains {
+                $0.trimmingCharacters(in: .whitespaces) == "external-links"
+            } ?? false
+        history.entries[slug, default: []].append(
+            TransitionHistory.Entry(transition: transition, author: author, skippedExternal: skipped))
         return true
     }
 

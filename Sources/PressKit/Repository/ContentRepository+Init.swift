@@ -49,7 +49,9 @@ extension ContentRepository {
             for name in names where !name.hasPrefix(".") || name == ".gitkeep" {
                 if let bytes = existing("\(folder)/\(name)") { files["\(folder)/\(name)"] = bytes }
             }
-            if folder != "workflows" && names.filter({ !$0.hasPrefix(".") }).isEmpty { files["\(folder)/.gitkeep"] = [] }
+            if folder != "workflows" && names.filter({ !$0.hasPrefix(".") }).isEmpty {
+                files["\(folder)/.gitkeep"] = []
+            }
         }
         if files["workflows/default.yml"] == nil {
             files["workflows/default.yml"] = Array(defaultWorkflow(editor: actor).utf8)

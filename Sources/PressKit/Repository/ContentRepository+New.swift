@@ -50,7 +50,9 @@ extension ContentRepository {
         lines += request.actor.yaml.lines(key: "author")
         lines.append("status: \(YAMLValue.scalar(state))")
         lines.append("created: \(PressTime.format(request.now, zone: workflow.timeZone))")
-        if !request.categories.isEmpty { lines += YAMLValue.list(request.categories.map(YAMLValue.string)).lines(key: "categories") }
+        if !request.categories.isEmpty {
+            lines += YAMLValue.list(request.categories.map(YAMLValue.string)).lines(key: "categories")
+        }
         if !request.tags.isEmpty { lines += YAMLValue.list(request.tags.map(YAMLValue.string)).lines(key: "tags") }
         if let summary = request.summary { lines.append("summary: \(YAMLValue.scalar(summary))") }
         lines += ["---", ""]
@@ -58,12 +60,16 @@ extension ContentRepository {
 
         let post = try Post(path: path, bytes: bytes)
         let missing = workflow.requiredKeys(in: state).filter { post.frontMatter.entry($0) == nil }
-        guard missing.isEmpty else { throw TransitionError.missingKeys(SourceLocation(path: path), state: state, keys: missing) }
+        guard missing.isEmpty else {
+            throw TransitionError.missingKeys(SourceLocation(path: path), state: state, keys: missing)
+        }
         // The rules a gate would apply to it later (lengths, vocabularies, values): a new post
         // that breaks them is refused now, not committed.
         let findings = MetadataCheck(workflow: workflow).check(post).filter { $0.severity == .error }
         guard findings.isEmpty else {
-            throw GateError(transition: "new", report: ValidationReport(diagnostics: findings, posts: 1, links: 0, externalLinks: 0))
+            throw GateError(
+                transition: "new", report: ValidationReport(diagnostics: findings, posts: 1, links: 0, externalLinks: 0)
+            )
         }
 
         let message = ContentRepository.message(
@@ -72,7 +78,8 @@ extension ContentRepository {
             [.write(path: path, contents: bytes)], message: message,
             author: signature(request.actor, request.now, workflow),
             committer: signature(request.committer, request.now, workflow))
-        return TransitionResult(slug: slug, transition: "new", from: "", to: state, path: path, commit: commit, publishAt: nil)
+        return TransitionResult(
+            slug: slug, transition: "new", from: "", to: state, path: path, commit: commit, publishAt: nil)
     }
 
     private func freeSlug(for request: NewPostRequest) throws -> String {

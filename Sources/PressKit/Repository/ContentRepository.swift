@@ -85,7 +85,8 @@ public final class ContentRepository: @unchecked Sendable {
     /// A warning for each workflow file whose working copy differs from HEAD's (or that HEAD
     /// lacks): press goes by the committed one, which a person editing the file may not expect.
     public func uncommittedWorkflows() -> [Diagnostic] {
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: git.absolutePath("workflows"))) ?? []).filter { $0.hasSuffix(".yml") }.sorted()
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: git.absolutePath("workflows"))) ?? []).filter
+        { $0.hasSuffix(".yml") }.sorted()
         let head = try? git.headCommitID()
         return names.compactMap { name in
             let path = "workflows/\(name)"
@@ -106,7 +107,8 @@ public final class ContentRepository: @unchecked Sendable {
         let defaults = try workflow(named: Workflow.defaultName, at: head)
         guard let name = post.workflowName, name != Workflow.defaultName else { return defaults }
         guard defaults.workflows.contains(name) else {
-            throw WorkflowError.unknownWorkflow(post.location(of: "workflow"), name: name, allowed: defaults.workflows, listedIn: defaults.path)
+            throw WorkflowError.unknownWorkflow(
+                post.location(of: "workflow"), name: name, allowed: defaults.workflows, listedIn: defaults.path)
         }
         return try workflow(named: name, at: head)
     }
@@ -118,7 +120,9 @@ public final class ContentRepository: @unchecked Sendable {
     public static func slug(fromArgument typed: String) -> String {
         guard typed.hasSuffix(".md") else { return typed }
         let parts = typed.split(separator: "/", omittingEmptySubsequences: true)
-        guard let name = parts.last, parts.count == 1 || postFolders.contains(String(parts[parts.count - 2])) else { return typed }
+        guard let name = parts.last, parts.count == 1 || postFolders.contains(String(parts[parts.count - 2])) else {
+            return typed
+        }
         return String(name.dropLast(3))
     }
 
@@ -145,7 +149,8 @@ public final class ContentRepository: @unchecked Sendable {
                 let target = URL(fileURLWithPath: absolute).resolvingSymlinksInPath().path
                 let root = URL(fileURLWithPath: git.workdir).resolvingSymlinksInPath().path
                 throw FrontMatterError.symbolicLink(SourceLocation(path: path), outside: !target.hasPrefix(root + "/"))
-            case S_IFIFO: throw FrontMatterError.notARegularFile(SourceLocation(path: path), kind: "a FIFO (named pipe)")
+            case S_IFIFO:
+                throw FrontMatterError.notARegularFile(SourceLocation(path: path), kind: "a FIFO (named pipe)")
             case S_IFDIR: throw FrontMatterError.notARegularFile(SourceLocation(path: path), kind: "a directory")
             case S_IFSOCK: throw FrontMatterError.notARegularFile(SourceLocation(path: path), kind: "a socket")
             default: throw FrontMatterError.notARegularFile(SourceLocation(path: path), kind: "a device")
@@ -169,7 +174,9 @@ public final class ContentRepository: @unchecked Sendable {
 
     /// Reads every post (or those at `paths`) on both cores and hands each to `transform` on the
     /// thread that read it; a file that cannot be read is returned as its error.
-    public func readAll<T: Sendable>(paths: [String]? = nil, _ transform: @escaping @Sendable (Post) -> T) -> [(path: String, post: Result<T, Error>)] {
+    public func readAll<T: Sendable>(paths: [String]? = nil, _ transform: @escaping @Sendable (Post) -> T) -> [(
+        path: String, post: Result<T, Error>
+    )] {
         let paths = paths ?? postPaths()
         let results = paths.parallelMap { path in Result { transform(try self.readPost(at: path)) } }
         return Array(zip(paths, results))
@@ -191,7 +198,10 @@ public final class ContentRepository: @unchecked Sendable {
         let slugs = postPaths().map { (($0 as NSString).lastPathComponent as NSString).deletingPathExtension }
         // A typo anywhere, or a slug typed only in part (its beginning, with a typo).
         let scored = slugs.map { candidate in
-            (candidate, min(editDistance(candidate, slug), editDistance(String(candidate.prefix(slug.count)), slug) + 1))
+            (
+                candidate,
+                min(editDistance(candidate, slug), editDistance(String(candidate.prefix(slug.count)), slug) + 1)
+            )
         }.min { $0.1 < $1.1 }
         guard let (best, distance) = scored, distance <= max(2, slug.count / 3) else { return nil }
         return best
@@ -235,7 +245,9 @@ func readFile(_ path: String) -> [UInt8]? {
         var spare = [UInt8](repeating: 0, count: filled == bytes.count ? 4096 : 0)
         let count: Int
         if spare.isEmpty {
-            count = bytes.withUnsafeMutableBytes { buffer in read(descriptor, buffer.baseAddress.map { $0 + filled }, buffer.count - filled) }
+            count = bytes.withUnsafeMutableBytes { buffer in
+                read(descriptor, buffer.baseAddress.map { $0 + filled }, buffer.count - filled)
+            }
         } else {
             count = spare.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
         }

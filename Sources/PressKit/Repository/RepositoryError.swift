@@ -31,7 +31,8 @@ public enum RepositoryError: PressError, Equatable {
         case .notARepository(let path):
             return "\(path) is not in a git repository; run 'press init' there, or pass --repo DIR"
         case .bareRepository(let path):
-            return "\(path) is a bare repository (history without a working tree); press works in a clone of it: git clone \(path)"
+            return
+                "\(path) is a bare repository (history without a working tree); press works in a clone of it: git clone \(path)"
         case .unknownSlug(let slug, let suggestion):
             let hint = suggestion.map { "; did you mean '\($0)'?" } ?? ""
             return "no post with the slug '\(slug)' in drafts/ or published/\(hint)"
@@ -41,9 +42,11 @@ public enum RepositoryError: PressError, Equatable {
         case .invalidSlug(let slug, let problem): return "'--slug \(slug)': \(problem)"
         case .noSlugFromTitle(let title): return "cannot make a slug from the title '\(title)'; pass --slug"
         case .operationInProgress(let name, let resolve):
-            return "\(name) is in progress in this repository; finish or abandon it first (\(resolve)), then run press again"
+            return
+                "\(name) is in progress in this repository; finish or abandon it first (\(resolve)), then run press again"
         case .detachedHead:
-            return "HEAD is detached (not on a branch): a commit here would belong to no branch; check out a branch first (git switch BRANCH)"
+            return
+                "HEAD is detached (not on a branch): a commit here would belong to no branch; check out a branch first (git switch BRANCH)"
         }
     }
 }

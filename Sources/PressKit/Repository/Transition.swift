@@ -43,7 +43,9 @@ public struct TransitionResult: Sendable {
     public var commit: ObjectID
     public var publishAt: String?
 
-    public init(slug: String, transition: String, from: String, to: String, path: String, commit: ObjectID, publishAt: String?) {
+    public init(
+        slug: String, transition: String, from: String, to: String, path: String, commit: ObjectID, publishAt: String?
+    ) {
         self.slug = slug
         self.transition = transition
         self.from = from
@@ -75,7 +77,8 @@ extension ContentRepository {
             throw TransitionError.unknownTransition(request.name, available: workflow.transitions.map(\.name))
         }
         guard let state = post.status, workflow.states.contains(state) else {
-            throw TransitionError.unknownStatus(post.location(of: "status"), status: post.status, workflow: workflow.name)
+            throw TransitionError.unknownStatus(
+                post.location(of: "status"), status: post.status, workflow: workflow.name)
         }
         try check(rule, for: post, state: state, in: workflow, request: request)
 
@@ -113,13 +116,18 @@ extension ContentRepository {
     /// Refuses to commit in the middle of a merge, rebase or the like, or on a detached HEAD,
     /// as git itself would warn: the commit would land where nobody expects it.
     func checkNothingInProgress() throws {
-        if let (name, resolve) = git.operationInProgress() { throw RepositoryError.operationInProgress(name, resolve: resolve) }
+        if let (name, resolve) = git.operationInProgress() {
+            throw RepositoryError.operationInProgress(name, resolve: resolve)
+        }
         if git.isHeadDetached { throw RepositoryError.detachedHead }
     }
 
-    private func check(_ rule: TransitionRule, for post: Post, state: String, in workflow: Workflow, request: TransitionRequest) throws {
+    private func check(
+        _ rule: TransitionRule, for post: Post, state: String, in workflow: Workflow, request: TransitionRequest
+    ) throws {
         guard rule.from.contains(state) else {
-            throw TransitionError.wrongState(post.location(of: "status"), transition: rule.name, state: state, allowed: rule.from)
+            throw TransitionError.wrongState(
+                post.location(of: "status"), transition: rule.name, state: state, allowed: rule.from)
         }
         let roles = workflow.roles(of: request.actor, author: post.author)
         guard request.asSystem || !roles.isDisjoint(with: rule.by) else {
@@ -159,7 +167,9 @@ extension ContentRepository {
             approvals.append(Approval(person: request.actor, at: now))
             try fm.set("approvals", to: .list(approvals.map(\.yaml)))
         }
-        if workflow.folder(of: rule.to) == Workflow.publishedFolder && workflow.folder(of: post.status ?? "") != Workflow.publishedFolder {
+        if workflow.folder(of: rule.to) == Workflow.publishedFolder
+            && workflow.folder(of: post.status ?? "") != Workflow.publishedFolder
+        {
             try fm.set("published_at", to: .string(now))
         }
         return fm
@@ -174,7 +184,9 @@ extension ContentRepository {
     /// `subject`, a blank line, the comment, a blank line, and `Key: value` trailers.
     static func message(subject: String, comment: String?, trailers: [(String, String)]) -> String {
         var parts = [subject]
-        if let comment = comment?.trimmingCharacters(in: .whitespacesAndNewlines), !comment.isEmpty { parts.append(comment) }
+        if let comment = comment?.trimmingCharacters(in: .whitespacesAndNewlines), !comment.isEmpty {
+            parts.append(comment)
+        }
         if !trailers.isEmpty { parts.append(trailers.map { "\($0.0): \($0.1)" }.joined(separator: "\n")) }
         return parts.joined(separator: "\n\n") + "\n"
     }

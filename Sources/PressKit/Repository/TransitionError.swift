@@ -33,12 +33,14 @@ public enum TransitionError: PressError, Equatable {
         case .unknownTransition(let name, let available):
             return "the workflow has no transition '\(name)'; it has: \(available.joined(separator: ", "))"
         case .wrongState(_, let transition, let state, let allowed):
-            return "'\(transition)' is not allowed from the state '\(state)'; the workflow allows it from: \(allowed.joined(separator: ", "))"
+            return
+                "'\(transition)' is not allowed from the state '\(state)'; the workflow allows it from: \(allowed.joined(separator: ", "))"
         case .unknownStatus(_, let status, let workflow):
             guard let status else { return "the post has no 'status'" }
             return "the post's status '\(status)' is not a state of the workflow '\(workflow)'"
         case .notPermitted(let transition, let person, let roles):
-            return "\(person) may not '\(transition)' this post: the workflow allows it to \(roles.joined(separator: ", "))"
+            return
+                "\(person) may not '\(transition)' this post: the workflow allows it to \(roles.joined(separator: ", "))"
         case .authorMayNot(let transition):
             return "the post's own author may not '\(transition)' it (not_author)"
         case .commentRequired(let transition):
@@ -46,7 +48,8 @@ public enum TransitionError: PressError, Equatable {
         case .commentNotTaken(let transition):
             return "'\(transition)' takes no comment"
         case .approvalsNeeded(let transition, let needed, let have):
-            return "'\(transition)' needs \(needed) approval\(needed == 1 ? "" : "s"); history shows \(have) (an approval counts when an approve commit records it)"
+            return
+                "'\(transition)' needs \(needed) approval\(needed == 1 ? "" : "s"); history shows \(have) (an approval counts when an approve commit records it)"
         case .alreadyApproved(let transition, let person):
             return "already approved by you (\(person)); '\(transition)' records each person's approval once"
         case .timeRequired(let transition):

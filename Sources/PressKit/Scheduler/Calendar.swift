@@ -53,7 +53,8 @@ public enum ICalendar {
 
     static func utc(_ date: Date) -> String {
         let text = PressTime.format(date, zone: TimeZone(identifier: "UTC") ?? .current)
-        return String(text.prefix(19)).replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "") + "Z"
+        return String(text.prefix(19)).replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "")
+            + "Z"
     }
 
     static func escape(_ text: String) -> String {

@@ -46,7 +46,8 @@ public struct ChildProcess {
     /// running in the background must not keep a caller waiting for the end of press's output).
     public static func closeInheritedDescriptors(in actions: inout posix_spawn_file_actions_t) {
         let listed = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
-        for descriptor in listed.compactMap(Int32.init).sorted() where descriptor > 2 && fcntl(descriptor, F_GETFD) != -1 {
+        for descriptor in listed.compactMap(Int32.init).sorted()
+        where descriptor > 2 && fcntl(descriptor, F_GETFD) != -1 {
             posix_spawn_file_actions_addclose(&actions, descriptor)
         }
     }
@@ -72,20 +73,24 @@ public struct ChildProcess {
         sigaddset(&signals, SIGTERM)
         sigaddset(&signals, SIGINT)
         posix_spawnattr_setsigdefault(&attributes, &signals)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        posix_spawnattr_setflags(
+            &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
 
         // The first shell moves into the directory (glibc's spawn has no portable chdir) and
         // becomes the command's own shell.
         let words = ["/bin/sh", "-c", "cd -- \"$1\" && exec /bin/sh -c \"$2\"", "sh", directory, command]
         let arguments: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
-        let variables: [UnsafeMutablePointer<CChar>?] = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        let variables: [UnsafeMutablePointer<CChar>?] =
+            environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
             arguments.forEach { free($0) }
             variables.forEach { free($0) }
         }
         var pid: pid_t = 0
         let result = posix_spawn(&pid, "/bin/sh", &actions, &attributes, arguments, variables)
-        guard result == 0 else { return .failure(SpawnFailure(message: "cannot start /bin/sh: \(String(cString: strerror(result)))")) }
+        guard result == 0 else {
+            return .failure(SpawnFailure(message: "cannot start /bin/sh: \(String(cString: strerror(result)))"))
+        }
         return .success(pid)
     }
 }

@@ -12,7 +12,8 @@ public enum CommandTrust: Equatable, Sendable {
     public var refusal: String? {
         guard case .untrusted(let path, let commit, let author, let admins) = self else { return nil }
         let who = admins.isEmpty ? "nobody is" : admins.joined(separator: ", ") + (admins.count == 1 ? " is" : " are")
-        return "not run: the commands in \(path) were last changed in \(commit.prefix(7)) by \(author), who is not an admin (\(who), by the 'admin' roles of workflows/default.yml)"
+        return
+            "not run: the commands in \(path) were last changed in \(commit.prefix(7)) by \(author), who is not an admin (\(who), by the 'admin' roles of workflows/default.yml)"
     }
 }
 
@@ -30,7 +31,9 @@ extension ContentRepository {
         if let head, let (last, verdict) = trustCache.withLock({ $0[workflow.path] }) {
             if last == head { return verdict }
             if try git.isAncestor(last, of: head),
-                try !git.commits(from: head, notReachableFrom: last).contains(where: { try git.changes($0, [workflow.path]) })
+                try !git.commits(from: head, notReachableFrom: last).contains(where: {
+                    try git.changes($0, [workflow.path])
+                })
             {
                 trustCache.withLock { $0[workflow.path] = (head, verdict) }
                 return verdict
@@ -48,12 +51,14 @@ extension ContentRepository {
             let now = (try? committedWorkflow(named: workflow.name, at: commit.id))?.commands
             let then = before.flatMap { try? committedWorkflow(named: workflow.name, at: $0) }?.commands
             guard now != then else { continue }
-            let rules = before.flatMap { try? committedWorkflow(named: Workflow.defaultName, at: $0) }
+            let rules =
+                before.flatMap { try? committedWorkflow(named: Workflow.defaultName, at: $0) }
                 ?? (try? committedWorkflow(named: Workflow.defaultName, at: commit.id))
             let admins = rules?.admins ?? []
             let author = Person(name: commit.author.name, email: commit.author.email)
             if admins.contains(where: { $0.lowercased() == author.email.lowercased() }) { return .trusted }
-            return .untrusted(path: workflow.path, commit: commit.id.description, author: author.description, admins: admins)
+            return .untrusted(
+                path: workflow.path, commit: commit.id.description, author: author.description, admins: admins)
         }
         // No commit changed them: the workflow has none.
         return .trusted

@@ -28,7 +28,9 @@ public struct HookRunner: Sendable {
     /// The environment the hook's variables are taken from.
     public var environment: [String: String]
 
-    public init(retries: Int = 3, backoff: Double = 0.5, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(
+        retries: Int = 3, backoff: Double = 0.5, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
         self.retries = retries
         self.backoff = backoff
         self.environment = environment
@@ -59,7 +61,8 @@ public struct HookRunner: Sendable {
         do {
             trust = try repository.commandTrust(of: workflow)
         } catch {
-            trust = .untrusted(path: workflow.path, commit: "?", author: "an unknown person (\(error))", admins: workflow.admins)
+            trust = .untrusted(
+                path: workflow.path, commit: "?", author: "an unknown person (\(error))", admins: workflow.admins)
         }
         let facts: [String: String] = [
             "slug": result.slug, "path": result.path, "state": result.to, "transition": result.transition,
@@ -93,16 +96,22 @@ public struct HookRunner: Sendable {
             var failure: String?
             var retryable = true
             repeat {
-                if attempt > 0 { try? await Task.sleep(nanoseconds: UInt64(backoff * pow(2, Double(attempt - 1)) * 1e9)) }
+                if attempt > 0 {
+                    try? await Task.sleep(nanoseconds: UInt64(backoff * pow(2, Double(attempt - 1)) * 1e9))
+                }
                 attempt += 1
                 switch hook {
                 case .run(let command):
-                    (failure, retryable) = await runCommand(command, facts: plan.facts, workflow: workflow, in: plan.directory)
+                    (failure, retryable) = await runCommand(
+                        command, facts: plan.facts, workflow: workflow, in: plan.directory)
                 case .webhook(let url):
-                    failure = await deliver(plan.facts, to: url, addresses: AddressCheck(rule: workflow.links.privateAddresses))
+                    failure = await deliver(
+                        plan.facts, to: url, addresses: AddressCheck(rule: workflow.links.privateAddresses))
                 }
             } while failure != nil && retryable && attempt <= retries
-            outcomes.append(HookOutcome(hook: hook, attempts: retrying ? attempt - 1 : attempt, failure: failure, retryable: retryable))
+            outcomes.append(
+                HookOutcome(
+                    hook: hook, attempts: retrying ? attempt - 1 : attempt, failure: failure, retryable: retryable))
         }
         return outcomes
     }
@@ -112,12 +121,16 @@ public struct HookRunner: Sendable {
         var variables: [String: String] = [:]
         for name in HookRunner.passedThrough + workflow.hookEnvironment { variables[name] = environment[name] }
         if variables["PATH"] == nil { variables["PATH"] = "/usr/local/bin:/usr/bin:/bin" }
-        for key in ["slug", "path", "state", "transition", "commit"] { variables["PRESS_\(key.uppercased())"] = facts[key] }
+        for key in ["slug", "path", "state", "transition", "commit"] {
+            variables["PRESS_\(key.uppercased())"] = facts[key]
+        }
         return variables
     }
 
     /// The failure, if any, and whether another try may help.
-    private func runCommand(_ command: String, facts: [String: String], workflow: Workflow, in directory: String) async -> (String?, Bool) {
+    private func runCommand(_ command: String, facts: [String: String], workflow: Workflow, in directory: String) async
+        -> (String?, Bool)
+    {
         let child = ChildProcess(
             command: command, environment: hookEnvironment(facts: facts, workflow: workflow), directory: directory,
             timeout: workflow.hookTimeout)
@@ -125,7 +138,11 @@ public struct HookRunner: Sendable {
         case .exited(0): return (nil, true)
         case .exited(let status): return ("'\(command)' exited with \(status)", true)
         case .signalled(let signal): return ("'\(command)' was killed by signal \(signal)", true)
-        case .timedOut: return ("'\(command)' ran longer than \(Int(workflow.hookTimeout)) s (hook_timeout) and was killed; not retried", false)
+        case .timedOut:
+            return (
+                "'\(command)' ran longer than \(Int(workflow.hookTimeout)) s (hook_timeout) and was killed; not retried",
+                false
+            )
         case .notStarted(let reason): return (reason, true)
         }
     }
@@ -140,8 +157,12 @@ public struct HookRunner: Sendable {
         return failure
     }
 
-    private func deliver(_ facts: [String: String], to url: String, with client: HTTPClient, addresses: AddressCheck) async -> String? {
-        guard let body = try? JSONSerialization.data(withJSONObject: facts, options: [.sortedKeys]) else { return "cannot encode the facts" }
+    private func deliver(_ facts: [String: String], to url: String, with client: HTTPClient, addresses: AddressCheck)
+        async -> String?
+    {
+        guard let body = try? JSONSerialization.data(withJSONObject: facts, options: [.sortedKeys]) else {
+            return "cannot encode the facts"
+        }
         var target = url
         for _ in 0...Webhook.maxRedirects {
             if let refusal = await addresses.refusal(for: target) { return "\(target): \(refusal)" }
@@ -182,9 +203,15 @@ enum Webhook {
     static func next(from current: String, location: String) -> Result<String, Refusal> {
         guard let base = URL(string: current), let next = URL(string: location, relativeTo: base)?.absoluteURL,
             let scheme = next.scheme?.lowercased(), scheme == "http" || scheme == "https"
-        else { return .failure(Refusal(reason: "a redirect to '\(location)', which is not an http(s) URL, is not followed")) }
-        guard next.host?.lowercased() == base.host?.lowercased(), next.port == base.port, scheme == base.scheme?.lowercased() else {
-            return .failure(Refusal(reason: "a redirect to another host ('\(next.absoluteString)') is not followed for a webhook"))
+        else {
+            return .failure(
+                Refusal(reason: "a redirect to '\(location)', which is not an http(s) URL, is not followed"))
+        }
+        guard next.host?.lowercased() == base.host?.lowercased(), next.port == base.port,
+            scheme == base.scheme?.lowercased()
+        else {
+            return .failure(
+                Refusal(reason: "a redirect to another host ('\(next.absoluteString)') is not followed for a webhook"))
         }
         return .success(next.absoluteString)
     }

@@ -54,7 +54,8 @@ public struct Scheduler: Sendable {
                 workflow.folder(of: state) != Workflow.publishedFolder,
                 let date = try? PressTime.parse(text, zone: workflow.timeZone)
             else { return nil }
-            return ScheduledPost(slug: post.fileSlug, path: post.path, title: post.title ?? post.fileSlug, state: state, publishAt: date)
+            return ScheduledPost(
+                slug: post.fileSlug, path: post.path, title: post.title ?? post.fileSlug, state: state, publishAt: date)
         }.compactMap { try? $0.post.get() }.sorted { ($0.publishAt, $0.slug) < ($1.publishAt, $1.slug) }
     }
 
@@ -80,56 +81,84 @@ public struct Scheduler: Sendable {
         } catch {
             let place = (error as? PressError)?.location.map { "\($0): " } ?? ""
             return SchedulerEvent(
-                kind: .failed, slug: post.slug, scheduledFor: post.publishAt, lateness: now().timeIntervalSince(post.publishAt),
+                kind: .failed, slug: post.slug, scheduledFor: post.publishAt,
+                lateness: now().timeIntervalSince(post.publishAt),
                 caughtUp: false, commit: nil, reason: place + "\(error)", result: nil)
         }
         let scheduler = workflow.scheduler
         let started = now()
         let late = started.timeIntervalSince(post.publishAt)
         if catchingUp && workflow.missed == .hold && late >= 1 {
-            let reason = "missed while the scheduler was not running (\(Scheduler.seconds(late)) late); held for an editor"
+            let reason =
+                "missed while the scheduler was not running (\(Scheduler.seconds(late)) late); held for an editor"
             return hold(post, workflow: workflow, reason: reason, trailer: "missed", now: now)
         }
-        guard let rule = workflow.transitions.first(where: {
-            $0.from.contains(post.state) && workflow.folder(of: $0.to) == Workflow.publishedFolder && $0.by.contains("scheduler")
-        }) else {
-            return hold(post, workflow: workflow, reason: "the workflow has no transition by which the scheduler may publish from '\(post.state)'", trailer: "refused", now: now)
+        guard
+            let rule = workflow.transitions.first(where: {
+                $0.from.contains(post.state) && workflow.folder(of: $0.to) == Workflow.publishedFolder
+                    && $0.by.contains("scheduler")
+            })
+        else {
+            return hold(
+                post, workflow: workflow,
+                reason: "the workflow has no transition by which the scheduler may publish from '\(post.state)'",
+                trailer: "refused", now: now)
         }
         let time = now()
         // An editor who scheduled with --skip-external skipped it for the publish too.
-        let skipped = (try? repository.transitionHistory()).map { repository.skippedExternalLinks(of: current, workflow: workflow, history: $0) } ?? false
+        let skipped =
+            (try? repository.transitionHistory()).map {
+                repository.skippedExternalLinks(of: current, workflow: workflow, history: $0)
+            } ?? false
         let request = TransitionRequest(
             name: rule.name, slug: post.slug, actor: scheduler, now: time,
-            trailers: [("Press-Scheduled-For", PressTime.format(post.publishAt, zone: workflow.timeZone)),
-                       ("Press-Lateness", Scheduler.seconds(time.timeIntervalSince(post.publishAt)))],
+            trailers: [
+                ("Press-Scheduled-For", PressTime.format(post.publishAt, zone: workflow.timeZone)),
+                ("Press-Lateness", Scheduler.seconds(time.timeIntervalSince(post.publishAt))),
+            ],
             skipExternal: skipped)
         do {
             let result = try await repository.transition(request, checker: checker)
             return SchedulerEvent(
-                kind: .published, slug: post.slug, scheduledFor: post.publishAt, lateness: time.timeIntervalSince(post.publishAt),
+                kind: .published, slug: post.slug, scheduledFor: post.publishAt,
+                lateness: time.timeIntervalSince(post.publishAt),
                 caughtUp: catchingUp && late >= 1, commit: result.commit, reason: nil, result: result)
         } catch let error as GateError {
-            let lines = error.report.sorted.filter { $0.severity == .error }.map { "\($0.location): \($0.message) [\($0.rule)]" }
-            return hold(post, workflow: workflow, reason: "the publish gate failed:\n" + lines.joined(separator: "\n"), trailer: "gate", now: now)
+            let lines = error.report.sorted.filter { $0.severity == .error }.map {
+                "\($0.location): \($0.message) [\($0.rule)]"
+            }
+            return hold(
+                post, workflow: workflow, reason: "the publish gate failed:\n" + lines.joined(separator: "\n"),
+                trailer: "gate", now: now)
         } catch {
-            return hold(post, workflow: workflow, reason: "publishing was refused: \(error)", trailer: "refused", now: now)
+            return hold(
+                post, workflow: workflow, reason: "publishing was refused: \(error)", trailer: "refused", now: now)
         }
     }
 
     /// Sends a post back through the workflow's transition out of its scheduled state (to a
     /// state outside published/), as the scheduler, with the reason as the comment.
-    private func hold(_ post: ScheduledPost, workflow: Workflow, reason: String, trailer: String, now: () -> Date) -> SchedulerEvent? {
-        guard let rule = workflow.transitions.first(where: {
-            $0.from.contains(post.state) && $0.to != post.state && workflow.folder(of: $0.to) != Workflow.publishedFolder
-        }) else { return nil }
+    private func hold(_ post: ScheduledPost, workflow: Workflow, reason: String, trailer: String, now: () -> Date)
+        -> SchedulerEvent?
+    {
+        guard
+            let rule = workflow.transitions.first(where: {
+                $0.from.contains(post.state) && $0.to != post.state
+                    && workflow.folder(of: $0.to) != Workflow.publishedFolder
+            })
+        else { return nil }
         let time = now()
         var request = TransitionRequest(
             name: rule.name, slug: post.slug, actor: workflow.scheduler, comment: reason, now: time,
-            trailers: [("Press-Held", trailer), ("Press-Scheduled-For", PressTime.format(post.publishAt, zone: workflow.timeZone))])
+            trailers: [
+                ("Press-Held", trailer),
+                ("Press-Scheduled-For", PressTime.format(post.publishAt, zone: workflow.timeZone)),
+            ])
         request.asSystem = true
         let result = try? repository.perform(request)
         return SchedulerEvent(
-            kind: .held, slug: post.slug, scheduledFor: post.publishAt, lateness: time.timeIntervalSince(post.publishAt),
+            kind: .held, slug: post.slug, scheduledFor: post.publishAt,
+            lateness: time.timeIntervalSince(post.publishAt),
             caughtUp: trailer == "missed", commit: result?.commit, reason: reason, result: result)
     }
 

@@ -18,13 +18,15 @@ public enum TimeError: PressError, Equatable {
     public var description: String {
         switch self {
         case .unparseable(let text):
-            return "cannot read the time '\(text)': use ISO 8601 with an offset (2026-12-01T09:00:00+01:00) or 'YYYY-MM-DD HH:MM' in the workflow's zone"
+            return
+                "cannot read the time '\(text)': use ISO 8601 with an offset (2026-12-01T09:00:00+01:00) or 'YYYY-MM-DD HH:MM' in the workflow's zone"
         case .nonexistent(let text, let zone):
             return "'\(text)' does not exist in \(zone): the clocks skip that hour (daylight saving time starts)"
         case .ambiguous(let text, let zone):
             return "'\(text)' happens twice in \(zone) (daylight saving time ends); give an offset to say which"
         case .outOfRange(let text, let stored):
-            return "'\(text)' would be stored as '\(stored)', which press cannot read back; use a time in the years 1 to 9999"
+            return
+                "'\(text)' would be stored as '\(stored)', which press cannot read back; use a time in the years 1 to 9999"
         case .inPast(let text, let now):
             return "'\(text)' is in the past (it is now \(now)); a post can only be scheduled for a later time"
         }
@@ -49,14 +51,19 @@ public enum PressTime {
         else { throw TimeError.unparseable(text) }
         let days = daysFromCivil(year: fields.year, month: fields.month, day: fields.day)
         let naive = Date(
-            timeIntervalSince1970: TimeInterval(days * 86_400 + fields.hour * 3600 + fields.minute * 60 + fields.second))
+            timeIntervalSince1970: TimeInterval(days * 86_400 + fields.hour * 3600 + fields.minute * 60 + fields.second)
+        )
         if let offset = fields.offsetSeconds { return naive.addingTimeInterval(TimeInterval(-offset)) }
 
         let day: TimeInterval = 86_400
         let offsets = Set([-day, 0, day].map { zone.secondsFromGMT(for: naive.addingTimeInterval($0)) })
-        let valid = Set(offsets.map { naive.addingTimeInterval(TimeInterval(-$0)) }.filter { candidate in
-            offsets.contains { candidate == naive.addingTimeInterval(TimeInterval(-$0)) && zone.secondsFromGMT(for: candidate) == $0 }
-        })
+        let valid = Set(
+            offsets.map { naive.addingTimeInterval(TimeInterval(-$0)) }.filter { candidate in
+                offsets.contains {
+                    candidate == naive.addingTimeInterval(TimeInterval(-$0))
+                        && zone.secondsFromGMT(for: candidate) == $0
+                }
+            })
         if valid.isEmpty { throw TimeError.nonexistent(text, zone: zone.identifier) }
         if valid.count > 1 { throw TimeError.ambiguous(text, zone: zone.identifier) }
         return valid.first ?? naive
@@ -139,7 +146,9 @@ public enum PressTime {
                 return true
             }
             var rest: Bool { index >= text.count }
-            guard let year = number(4), take("-"), let month = number(2), take("-"), let day = number(2) else { return nil }
+            guard let year = number(4), take("-"), let month = number(2), take("-"), let day = number(2) else {
+                return nil
+            }
             guard take("T") || take(" ") || take("t") else { return nil }
             guard let hour = number(2), take(":"), let minute = number(2) else { return nil }
             (self.year, self.month, self.day, self.hour, self.minute) = (year, month, day, hour, minute)

@@ -70,7 +70,8 @@ public final class RemoteSync: Sendable {
         }
         self.remote = remote
         let merge = try git.configString("branch.\(branch).merge")
-        remoteBranch = merge.map { $0.hasPrefix("refs/heads/") ? String($0.dropFirst("refs/heads/".count)) : $0 } ?? branch
+        remoteBranch =
+            merge.map { $0.hasPrefix("refs/heads/") ? String($0.dropFirst("refs/heads/".count)) : $0 } ?? branch
     }
 
     /// `origin/main`.
@@ -115,7 +116,9 @@ public final class RemoteSync: Sendable {
             try git.moveBranch(to: upstream, from: local, message: "press sync: fast-forward to \(remoteName)")
             return .fastForwarded
         }
-        guard let base = try git.mergeBase(local, upstream) else { throw SyncError.unrelatedHistories(remote: remoteName) }
+        guard let base = try git.mergeBase(local, upstream) else {
+            throw SyncError.unrelatedHistories(remote: remoteName)
+        }
         var tip = upstream
         var rebuilt = 0
         for commit in try git.commits(after: base, upTo: local) {
@@ -160,7 +163,9 @@ public final class RemoteSync: Sendable {
         for _ in 0..<attempts {
             let pulled = try pull()
             summary.fetched += pulled.fetched
-            if summary.integration == .upToDate || pulled.integration != .upToDate { summary.integration = pulled.integration }
+            if summary.integration == .upToDate || pulled.integration != .upToDate {
+                summary.integration = pulled.integration
+            }
             switch try push() {
             case .upToDate: return summary
             case .pushed(let count):
@@ -180,7 +185,8 @@ public final class RemoteSync: Sendable {
     public func discard(to start: ObjectID, from tip: ObjectID) throws {
         let lock = try repository.git.lock()
         defer { withExtendedLifetime(lock) {} }
-        try repository.git.moveBranch(to: start, from: tip, message: "press: push to \(remoteName) refused; take back to redo")
+        try repository.git.moveBranch(
+            to: start, from: tip, message: "press: push to \(remoteName) refused; take back to redo")
     }
 
     static func reason(_ error: GitError) -> String {

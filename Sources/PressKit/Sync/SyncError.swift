@@ -35,20 +35,26 @@ public enum SyncError: PressError, Equatable {
     public var description: String {
         switch self {
         case .noRemote(let name, let available):
-            let known = available.isEmpty ? "the repository has no remotes (git remote add NAME URL)" : "remotes: \(available.joined(separator: ", "))"
+            let known =
+                available.isEmpty
+                ? "the repository has no remotes (git remote add NAME URL)"
+                : "remotes: \(available.joined(separator: ", "))"
             return "no remote named '\(name)'; \(known)"
         case .detachedHead:
             return "HEAD is detached: check out a branch to sync it"
         case .unreachable(let remote, let reason):
             return "cannot reach '\(remote)': \(reason); nothing was changed"
         case .conflict(_, let commit, let remote):
-            return "the local commit '\(commit)' and \(remote) both changed this file; nothing was changed (press does not merge posts: undo one side, then sync)"
+            return
+                "the local commit '\(commit)' and \(remote) both changed this file; nothing was changed (press does not merge posts: undo one side, then sync)"
         case .mergeCommit(let commit):
-            return "the local commit '\(commit)' is a merge; press replays only a straight line of commits; nothing was changed"
+            return
+                "the local commit '\(commit)' is a merge; press replays only a straight line of commits; nothing was changed"
         case .unrelatedHistories(let remote):
             return "the local branch and \(remote) share no history; nothing was changed"
         case .stillRejected(let remote, let attempts, let reason):
-            return "\(remote) refused the push \(attempts) times (\(reason)); the commits are kept locally: run 'press sync' again"
+            return
+                "\(remote) refused the push \(attempts) times (\(reason)); the commits are kept locally: run 'press sync' again"
         case .notPushed(let commit, let remote, let reason):
             return "committed locally as \(commit) but not pushed to \(remote): \(reason); run 'press sync' to push it"
         }

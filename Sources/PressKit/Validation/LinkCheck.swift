@@ -109,11 +109,15 @@ struct LinkCheck {
         }
         let outcome = checkAsset(relative, written: destination)
         guard folder != post.folder, !path.hasPrefix("/"), case .finding(_, "link-asset", let message) = outcome,
-            let here = LinkCheck.normalise("\(post.folder)/\(path)"), case .fine = checkAsset(here, written: destination)
+            let here = LinkCheck.normalise("\(post.folder)/\(path)"),
+            case .fine = checkAsset(here, written: destination)
         else { return outcome }
         // Fine where the post is, broken where it is going.
         let name = here.split(separator: "/").last.map(String.init) ?? here
-        return .finding(.error, "link-asset", "\(message) once the post is in \(folder)/ (it is \(here) from \(post.folder)/); write a path that works from both folders, such as /\(here), or keep assets outside \(post.folder)/ and \(folder)/ (/assets/\(name))")
+        return .finding(
+            .error, "link-asset",
+            "\(message) once the post is in \(folder)/ (it is \(here) from \(post.folder)/); write a path that works from both folders, such as /\(here), or keep assets outside \(post.folder)/ and \(folder)/ (/assets/\(name))"
+        )
     }
 
     /// An http(s) URL to check on the network, if it is well formed.
@@ -130,7 +134,9 @@ struct LinkCheck {
 
     /// `x` for `folder/x.md`.
     static func slug(ofPostPath path: String) -> String {
-        let name = path.utf8.lastIndex(of: UInt8(ascii: "/")).map { path.utf8[path.utf8.index(after: $0)...] } ?? path.utf8[...]
+        let name =
+            path.utf8.lastIndex(of: UInt8(ascii: "/")).map { path.utf8[path.utf8.index(after: $0)...] }
+            ?? path.utf8[...]
         return String(decoding: name.dropLast(3), as: UTF8.self)
     }
 
@@ -156,7 +162,9 @@ struct LinkCheck {
 
     /// A post that is out (or scheduled for T) must not link to one that will not be out by then.
     private mutating func checkOrder(_ target: PostRecord, fragment: String?, from post: Post) -> Outcome {
-        if self.source?.path != post.path { self.source = (post.path, posts(post.fileSlug).first { $0.path == post.path }) }
+        if self.source?.path != post.path {
+            self.source = (post.path, posts(post.fileSlug).first { $0.path == post.path })
+        }
         if let source = self.source?.record, source.isPublished || source.time != nil {
             let sourceTime = source.time
             let ready: Bool
@@ -169,9 +177,13 @@ struct LinkCheck {
             }
             if !ready {
                 let when = sourceTime.map { PressTime.format($0, zone: workflow.timeZone) } ?? "now"
-                let targetWhen = target.time.map { "scheduled for \(PressTime.format($0, zone: workflow.timeZone))" }
+                let targetWhen =
+                    target.time.map { "scheduled for \(PressTime.format($0, zone: workflow.timeZone))" }
                     ?? "in state '\(target.state ?? "?")'"
-                return .finding(.error, "link-order", "\(post.path) is out \(source.isPublished ? "since" : "at") \(when) but links to \(target.path), which is \(targetWhen) and will not be published by then")
+                return .finding(
+                    .error, "link-order",
+                    "\(post.path) is out \(source.isPublished ? "since" : "at") \(when) but links to \(target.path), which is \(targetWhen) and will not be published by then"
+                )
             }
         }
         if let fragment, !fragment.isEmpty {
@@ -197,9 +209,10 @@ struct LinkCheck {
 
     private mutating func anchorsOf(_ path: String) -> Set<String> {
         if let cached = anchorCache[path] { return cached }
-        let anchors = (try? content.readPost(at: path)).map {
-            Markdown.scan($0.frontMatter.bodySlice, firstLine: $0.frontMatter.bodyStartLine).anchors
-        } ?? []
+        let anchors =
+            (try? content.readPost(at: path)).map {
+                Markdown.scan($0.frontMatter.bodySlice, firstLine: $0.frontMatter.bodyStartLine).anchors
+            } ?? []
         anchorCache[path] = anchors
         return anchors
     }
@@ -224,9 +237,11 @@ struct LinkCheck {
         if let staged = content.staged {
             guard staged[relative] != nil else {
                 let present = FileManager.default.fileExists(atPath: root + "/" + relative)
-                return .finding(.error, "link-asset", present
-                    ? "'\(written)' points to \(relative), which is not staged: the commit would not hold it (git add \(relative))"
-                    : "'\(written)' points to \(relative), which does not exist")
+                return .finding(
+                    .error, "link-asset",
+                    present
+                        ? "'\(written)' points to \(relative), which is not staged: the commit would not hold it (git add \(relative))"
+                        : "'\(written)' points to \(relative), which does not exist")
             }
             return .fine
         }
@@ -239,14 +254,19 @@ struct LinkCheck {
             let target = URL(fileURLWithPath: absolute).resolvingSymlinksInPath().path
             let realRoot = URL(fileURLWithPath: root).resolvingSymlinksInPath().path
             guard target.hasPrefix(realRoot + "/") else {
-                return .finding(.error, "link-outside", "'\(written)' is a symbolic link to \(target), outside the repository")
+                return .finding(
+                    .error, "link-outside", "'\(written)' is a symbolic link to \(target), outside the repository")
             }
             guard FileManager.default.fileExists(atPath: target) else {
-                return .finding(.error, "link-asset", "'\(written)' is a symbolic link to \(target), which does not exist")
+                return .finding(
+                    .error, "link-asset", "'\(written)' is a symbolic link to \(target), which does not exist")
             }
         }
         if let committed, !content.isCommitted(relative, in: committed) {
-            return .finding(.error, "link-uncommitted", "'\(written)' points to \(relative), which is not committed: the transition's commit would go out without it; commit it first (git add \(relative) && git commit)")
+            return .finding(
+                .error, "link-uncommitted",
+                "'\(written)' points to \(relative), which is not committed: the transition's commit would go out without it; commit it first (git add \(relative) && git commit)"
+            )
         }
         return .fine
     }
@@ -277,7 +297,10 @@ struct LinkCheck {
         guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else { return nil }
         let scheme = bytes[..<colon]
         guard let first = scheme.first, isLetter(first),
-            scheme.allSatisfy({ isLetter($0) || (0x30...0x39).contains($0) || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") })
+            scheme.allSatisfy({
+                isLetter($0) || (0x30...0x39).contains($0) || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: ".")
+                    || $0 == UInt8(ascii: "-")
+            })
         else { return nil }
         return String(decoding: scheme, as: UTF8.self).lowercased()
     }
@@ -291,10 +314,14 @@ struct LinkCheck {
         var rest = bytes[bytes.index(after: colon)...]
         guard rest.starts(with: "//".utf8) else { return false }
         rest = rest.dropFirst(2)
-        let hostEnd = rest.firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? rest.endIndex
+        let hostEnd =
+            rest.firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }
+            ?? rest.endIndex
         let host = rest[..<hostEnd]
         guard !host.isEmpty, host.first != UInt8(ascii: "."), host.first != UInt8(ascii: "-"),
-            host.allSatisfy({ isLetter($0) || (0x30...0x39).contains($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") })
+            host.allSatisfy({
+                isLetter($0) || (0x30...0x39).contains($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-")
+            })
         else { return false }
         return rest[hostEnd...].allSatisfy { byte in
             byte > 0x20 && byte < 0x7F && !"<>\"{}|\\^`%[]".utf8.contains(byte)

@@ -22,12 +22,15 @@ struct MetadataCheck {
         // Keys: known, typed, within their values and lengths.
         for entry in fm.entries {
             guard let rule = workflow.fields[entry.key] else {
-                report(entry.key, .warning, "unknown-key", "unknown key '\(entry.key)'; declare it under 'fields:' in \(workflow.path) if it is meant")
+                report(
+                    entry.key, .warning, "unknown-key",
+                    "unknown key '\(entry.key)'; declare it under 'fields:' in \(workflow.path) if it is meant")
                 continue
             }
             if let (name, problem) = MetadataCheck.problem(entry.value, rule) {
                 // Say where a vocabulary is set, so the fix (the post, or the list) is one step away.
-                let source = name == "values" ? " (the values are set under 'fields: \(entry.key)' in \(workflow.path))" : ""
+                let source =
+                    name == "values" ? " (the values are set under 'fields: \(entry.key)' in \(workflow.path))" : ""
                 report(entry.key, .error, name, "'\(entry.key)' \(problem)\(source)")
             }
         }
@@ -36,16 +39,24 @@ struct MetadataCheck {
         let state = post.status
         if let state {
             if !states.contains(state) {
-                report("status", .error, "status", "'\(state)' is not a state of the workflow '\(workflow.name)' (\(workflow.states.joined(separator: ", ")))")
+                report(
+                    "status", .error, "status",
+                    "'\(state)' is not a state of the workflow '\(workflow.name)' (\(workflow.states.joined(separator: ", ")))"
+                )
             } else if workflow.folder(of: state) != post.folder {
-                report("status", .error, "status-folder", "a post in '\(state)' belongs in \(workflow.folder(of: state))/, but this one is in \(post.folder)/")
+                report(
+                    "status", .error, "status-folder",
+                    "a post in '\(state)' belongs in \(workflow.folder(of: state))/, but this one is in \(post.folder)/"
+                )
             }
             let missing = workflow.requiredKeys(in: state).filter { fm.entry($0).map { $0.value.isNull } ?? true }
             for key in missing {
                 report(nil, .error, "required", "a post in '\(state)' needs '\(key)'")
             }
             if workflow.folder(of: state) == Workflow.publishedFolder && post.publishedAt == nil {
-                report(fm.entry("published_at") == nil ? "status" : "published_at", .error, "published-at", "a published post needs 'published_at'")
+                report(
+                    fm.entry("published_at") == nil ? "status" : "published_at", .error, "published-at",
+                    "a published post needs 'published_at'")
             }
         } else {
             report(nil, .error, "required", "the post has no 'status'")
@@ -53,8 +64,12 @@ struct MetadataCheck {
 
         // Workflow: the default, or one the default workflow lets posts name.
         if let name = post.workflowName, name != Workflow.defaultName, !workflow.workflows.contains(name) {
-            let allowed = workflow.workflows.isEmpty ? "it lists none" : "it lists \(workflow.workflows.joined(separator: ", "))"
-            report("workflow", .error, "workflow", "the post names workflow '\(name)', which \(workflow.path) does not allow under 'workflows:' (\(allowed))")
+            let allowed =
+                workflow.workflows.isEmpty ? "it lists none" : "it lists \(workflow.workflows.joined(separator: ", "))"
+            report(
+                "workflow", .error, "workflow",
+                "the post names workflow '\(name)', which \(workflow.path) does not allow under 'workflows:' (\(allowed))"
+            )
         }
 
         // Slug: of the slug form, and the file's name.
@@ -62,7 +77,9 @@ struct MetadataCheck {
             if let problem = Slug.problem(with: slug) {
                 report("slug", .error, "slug-format", "'\(slug)': \(problem)")
             } else if slug != post.fileSlug {
-                report("slug", .error, "slug-filename", "the slug '\(slug)' is not the file's name ('\(post.fileSlug).md')")
+                report(
+                    "slug", .error, "slug-filename", "the slug '\(slug)' is not the file's name ('\(post.fileSlug).md')"
+                )
             }
         }
         return found
@@ -75,7 +92,9 @@ struct MetadataCheck {
         case .string, .datetime, .email, .url:
             guard let text = value.string else { return ("type", "must be a single value, not a list or mapping") }
             if let problem = controlCharacterProblem(text) { return ("control-character", problem) }
-            if let max = rule.maxLength, text.utf8.count > max, text.count > max { return ("max-length", "is \(text.count) characters long; the most is \(max)") }
+            if let max = rule.maxLength, text.utf8.count > max, text.count > max {
+                return ("max-length", "is \(text.count) characters long; the most is \(max)")
+            }
             if !rule.values.isEmpty && !rule.values.contains(text) {
                 return ("values", "is '\(text)', which is not one of: \(rule.values.joined(separator: ", "))")
             }
@@ -92,8 +111,12 @@ struct MetadataCheck {
             for item in items {
                 guard let text = item.string else { return ("type", "must be a list of strings") }
                 if let problem = controlCharacterProblem(text) { return ("control-character", problem) }
-                if !rule.values.isEmpty && !rule.values.contains(text) && !outside.contains(text) { outside.append(text) }
-                if let max = rule.maxLength, text.utf8.count > max, text.count > max { return ("max-length", "has an item longer than \(max) characters") }
+                if !rule.values.isEmpty && !rule.values.contains(text) && !outside.contains(text) {
+                    outside.append(text)
+                }
+                if let max = rule.maxLength, text.utf8.count > max, text.count > max {
+                    return ("max-length", "has an item longer than \(max) characters")
+                }
             }
             // Every value outside the vocabulary, not only the first.
             guard !outside.isEmpty else { return nil }
@@ -103,7 +126,9 @@ struct MetadataCheck {
         case .person:
             if let pairs = value.pairs {
                 guard let email = value["email"]?.string else { return ("type", "needs an 'email'") }
-                if let unknown = pairs.first(where: { !["name", "email"].contains($0.key) }) { return ("type", "has an unknown key '\(unknown.key)'") }
+                if let unknown = pairs.first(where: { !["name", "email"].contains($0.key) }) {
+                    return ("type", "has an unknown key '\(unknown.key)'")
+                }
                 return isEmail(email) ? nil : ("type", "has an email that is not one: '\(email)'")
             }
             guard let text = value.string, let person = Person(parsing: text), isEmail(person.email) else {
@@ -113,8 +138,12 @@ struct MetadataCheck {
         case .approvals:
             guard let items = value.items else { return ("type", "must be a list of approvals (name, email, at)") }
             for item in items {
-                guard let email = item["email"]?.string, isEmail(email) else { return ("type", "has an approval without a valid 'email'") }
-                if let at = item["at"]?.string, let problem = datetimeProblem(at) { return ("type", "has an approval whose 'at' \(problem)") }
+                guard let email = item["email"]?.string, isEmail(email) else {
+                    return ("type", "has an approval without a valid 'email'")
+                }
+                if let at = item["at"]?.string, let problem = datetimeProblem(at) {
+                    return ("type", "has an approval whose 'at' \(problem)")
+                }
             }
             return nil
         }
@@ -123,7 +152,11 @@ struct MetadataCheck {
     /// A control character (other than tab and newline) in a value: invisible, and cut off or
     /// misread by the tools posts go on to (a NUL ends a C string).
     static func controlCharacterProblem(_ text: String) -> String? {
-        guard let scalar = text.unicodeScalars.first(where: { ($0.value < 0x20 && $0 != "\t" && $0 != "\n") || $0.value == 0x7F }) else {
+        guard
+            let scalar = text.unicodeScalars.first(where: {
+                ($0.value < 0x20 && $0 != "\t" && $0 != "\n") || $0.value == 0x7F
+            })
+        else {
             return nil
         }
         return "contains the control character U+\(String(format: "%04X", scalar.value)); remove it"
@@ -137,7 +170,11 @@ struct MetadataCheck {
         }
         // The date part is ten characters (YYYY-MM-DD); an offset is a Z, + or - after it.
         let time = text.utf8.dropFirst(10)
-        guard time.contains(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "Z") || $0 == UInt8(ascii: "z") }) else {
+        guard
+            time.contains(where: {
+                $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "Z") || $0 == UInt8(ascii: "z")
+            })
+        else {
             return "has no offset: '\(text)' (write it as 2027-01-01T09:00:00+00:00)"
         }
         return nil

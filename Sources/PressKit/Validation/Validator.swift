@@ -30,7 +30,9 @@ public struct ValidationRequest: Sendable {
         }
     }
 
-    public init(paths: [String]? = nil, external: Bool = false, now: Date, pending: PendingState? = nil, staged: Bool = false) {
+    public init(
+        paths: [String]? = nil, external: Bool = false, now: Date, pending: PendingState? = nil, staged: Bool = false
+    ) {
         self.paths = paths
         self.external = external
         self.now = now
@@ -61,7 +63,9 @@ public struct Validator {
     /// Validates the posts `request` names (all by default), with external links checked by
     /// `checker` when the request asks for them.
     /// - Throws: `WorkflowError` when the workflow is missing or wrong (a configuration error).
-    public func validate(_ request: ValidationRequest, checker: ExternalChecking? = nil) async throws -> ValidationReport {
+    public func validate(_ request: ValidationRequest, checker: ExternalChecking? = nil) async throws
+        -> ValidationReport
+    {
         let workflow = try repository.workflow()
         let root = repository.root
         let source = try ContentSource(repository: repository, staged: request.staged)
@@ -76,8 +80,11 @@ public struct Validator {
         // some posts reads the posts they link to when it meets them, and skips duplicate titles.
         let toRead = partial ? checked.sorted() : allPaths
         let scanned = source.readAll(paths: toRead) { post in
-            (post, PostRecord(post: post, workflow: workflow),
-             checked.contains(post.path) ? Markdown.scan(post.frontMatter.bodySlice, firstLine: post.frontMatter.bodyStartLine) : nil)
+            (
+                post, PostRecord(post: post, workflow: workflow),
+                checked.contains(post.path)
+                    ? Markdown.scan(post.frontMatter.bodySlice, firstLine: post.frontMatter.bodyStartLine) : nil
+            )
         }
         var diagnostics: [Diagnostic] = []
         var records: [String: [PostRecord]] = [:]
@@ -112,9 +119,11 @@ public struct Validator {
                 let rules = named[name] ?? (try? repository.workflow(for: post)) ?? workflow
                 named[name] = rules
                 for approval in repository.forgedApprovals(of: post, workflow: rules, history: history) {
-                    forged[post.path, default: []].append(Diagnostic(
-                        post.location(of: "approvals"), .error, "approvals-history",
-                        "the approval by \(approval.person) is not in history: no approve commit by them since the post was created or sent back to '\(rules.initialState)'"))
+                    forged[post.path, default: []].append(
+                        Diagnostic(
+                            post.location(of: "approvals"), .error, "approvals-history",
+                            "the approval by \(approval.person) is not in history: no approve commit by them since the post was created or sent back to '\(rules.initialState)'"
+                        ))
                 }
             }
         }
@@ -128,9 +137,13 @@ public struct Validator {
         let anchors = Dictionary(posts.map { ($0.0.path, $0.1.anchors) }, uniquingKeysWith: { a, _ in a })
         let pending = request.pending
         let perPost = posts.parallelMap(state: { [records] () -> LinkCheck in
-            var links = LinkCheck(root: root, workflow: workflow, records: records, loadsMissing: partial, source: source, anchors: anchors)
+            var links = LinkCheck(
+                root: root, workflow: workflow, records: records, loadsMissing: partial, source: source,
+                anchors: anchors)
             if let pending {
-                links.moving = pending.folder.map { (ContentRepository.postFolders.map { "\($0)/\(pending.slug).md" }, $0) }
+                links.moving = pending.folder.map {
+                    (ContentRepository.postFolders.map { "\($0)/\(pending.slug).md" }, $0)
+                }
                 links.committed = committed
             }
             return links
@@ -139,23 +152,33 @@ public struct Validator {
             var found = PostFindings()
             found.diagnostics = metadata.check(post) + (forged[post.path] ?? [])
             let slug = post.slug ?? post.fileSlug
-            let same = partial
+            let same =
+                partial
                 ? ContentRepository.postFolders.map { "\($0)/\(slug).md" }.filter { source.isFile($0) }
                 : (records[slug] ?? []).map(\.path)
             if same.count > 1 {
                 let others = same.filter { $0 != post.path }
-                found.diagnostics.append(Diagnostic(post.location(of: "slug"), .error, "slug-unique", "the slug '\(slug)' is also used by \(others.joined(separator: ", "))"))
+                found.diagnostics.append(
+                    Diagnostic(
+                        post.location(of: "slug"), .error, "slug-unique",
+                        "the slug '\(slug)' is also used by \(others.joined(separator: ", "))"))
             }
             if let title = post.title, let same = titles[title], same.count > 1 {
                 let others = same.filter { $0 != post.path }
-                found.diagnostics.append(Diagnostic(post.location(of: "title"), .warning, "duplicate-title", "the title is also used by \(others.joined(separator: ", "))"))
+                found.diagnostics.append(
+                    Diagnostic(
+                        post.location(of: "title"), .warning, "duplicate-title",
+                        "the title is also used by \(others.joined(separator: ", "))"))
             }
             for link in scan.links {
                 switch links.check(link, in: post, anchors: scan.anchors) {
                 case .fine: break
                 case .external(let url): found.external.append((url, link))
                 case .finding(let severity, let rule, let message):
-                    found.diagnostics.append(Diagnostic(SourceLocation(path: post.path, line: link.line, column: link.column), severity, rule, message))
+                    found.diagnostics.append(
+                        Diagnostic(
+                            SourceLocation(path: post.path, line: link.line, column: link.column), severity, rule,
+                            message))
                 }
             }
             return found
@@ -173,7 +196,10 @@ public struct Validator {
             for (url, uses) in external {
                 guard let result = results[url], let (severity, message) = result.finding(for: url) else { continue }
                 for (path, link) in uses {
-                    diagnostics.append(Diagnostic(SourceLocation(path: path, line: link.line, column: link.column), severity, "link-external", message))
+                    diagnostics.append(
+                        Diagnostic(
+                            SourceLocation(path: path, line: link.line, column: link.column), severity, "link-external",
+                            message))
                 }
             }
         }
@@ -182,7 +208,8 @@ public struct Validator {
         // the report is out (a CLI that exits first skips it altogether).
         let leftovers = Leftovers((scanned, posts, perPost, records, titles, anchors))
         DispatchQueue.global(qos: .utility).async { withExtendedLifetime(leftovers) {} }
-        return ValidationReport(diagnostics: diagnostics, posts: posts.count, links: linkCount, externalLinks: externalCount)
+        return ValidationReport(
+            diagnostics: diagnostics, posts: posts.count, links: linkCount, externalLinks: externalCount)
     }
 }
 
@@ -205,6 +232,8 @@ extension PostRecord {
         state = post.status
         folder = post.folder
         isPublished = post.folder == Workflow.publishedFolder
-        time = (isPublished ? post.publishedAt : post.publishAt).flatMap { try? PressTime.parse($0, zone: workflow.timeZone) }
+        time = (isPublished ? post.publishedAt : post.publishAt).flatMap {
+            try? PressTime.parse($0, zone: workflow.timeZone)
+        }
     }
 }

@@ -7,8 +7,12 @@ extension Workflow {
         "missed", "hooks", "workflows", "admin", "hook_env", "hook_timeout",
     ]
     static let fieldKeys = ["type", "values", "max_length"]
-    static let linkKeys = ["timeout", "concurrency", "per_host", "cache_ttl", "retries", "exclude", "accept", "private"]
-    static let transitionKeys = ["from", "to", "by", "not_author", "comment", "approvals", "approve", "at", "clears", "gate"]
+    static let linkKeys = [
+        "timeout", "concurrency", "per_host", "cache_ttl", "retries", "exclude", "accept", "private",
+    ]
+    static let transitionKeys = [
+        "from", "to", "by", "not_author", "comment", "approvals", "approve", "at", "clears", "gate",
+    ]
 
     /// Reads and checks a workflow file.
     /// - Parameters:
@@ -27,7 +31,9 @@ extension Workflow {
         }
         let root: Node
         do {
-            guard let node = try Yams.compose(yaml: text, .basic, .default, .utf8) else { throw WorkflowError.missingKey(SourceLocation(path: path), key: "states") }
+            guard let node = try Yams.compose(yaml: text, .basic, .default, .utf8) else {
+                throw WorkflowError.missingKey(SourceLocation(path: path), key: "states")
+            }
             root = node
         } catch let error as YamlError {
             throw reader.translate(error)
@@ -37,17 +43,26 @@ extension Workflow {
         name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         self.path = path
 
-        guard let statesNode = top["states"] else { throw WorkflowError.missingKey(reader.location(root), key: "states") }
+        guard let statesNode = top["states"] else {
+            throw WorkflowError.missingKey(reader.location(root), key: "states")
+        }
         states = try reader.strings(statesNode, key: "states")
-        guard !states.isEmpty else { throw WorkflowError.wrongType(reader.location(statesNode), key: "states", expected: "a non-empty list of state names") }
+        guard !states.isEmpty else {
+            throw WorkflowError.wrongType(
+                reader.location(statesNode), key: "states", expected: "a non-empty list of state names")
+        }
         var knownStates: Set<String> = []
         for (state, node) in zip(states, statesNode.sequence.map(Array.init) ?? [statesNode]) {
             guard knownStates.insert(state).inserted else {
-                throw WorkflowError.wrongType(reader.location(node), key: "states", expected: "a list of distinct states ('\(state)' is listed twice)")
+                throw WorkflowError.wrongType(
+                    reader.location(node), key: "states",
+                    expected: "a list of distinct states ('\(state)' is listed twice)")
             }
         }
         func checkState(_ state: String, _ node: Node) throws {
-            guard knownStates.contains(state) else { throw WorkflowError.unknownState(reader.location(node), state: state) }
+            guard knownStates.contains(state) else {
+                throw WorkflowError.unknownState(reader.location(node), state: state)
+            }
         }
 
         if let zone = top["timezone"] {
@@ -75,7 +90,8 @@ extension Workflow {
                 try checkState(state, value)
                 let folder = try reader.string(value, key: "folders.\(state)")
                 guard folder == Workflow.draftsFolder || folder == Workflow.publishedFolder else {
-                    throw WorkflowError.wrongType(reader.location(value), key: "folders.\(state)", expected: "'drafts' or 'published'")
+                    throw WorkflowError.wrongType(
+                        reader.location(value), key: "folders.\(state)", expected: "'drafts' or 'published'")
                 }
                 folders[state] = folder
             }
@@ -85,13 +101,17 @@ extension Workflow {
         scheduler = Person(name: "press-scheduler", email: "scheduler@press.invalid")
         if let schedulerNode = top["scheduler"] {
             let fields = try reader.mapping(schedulerNode, key: "scheduler", allowed: ["name", "email"])
-            guard let email = fields["email"] else { throw WorkflowError.missingKey(reader.location(schedulerNode), key: "scheduler.email") }
+            guard let email = fields["email"] else {
+                throw WorkflowError.missingKey(reader.location(schedulerNode), key: "scheduler.email")
+            }
             scheduler = Person(
                 name: try fields["name"].map { try reader.string($0, key: "scheduler.name") } ?? "press-scheduler",
                 email: try reader.string(email, key: "scheduler.email"))
             for (key, value) in [("name", scheduler.name), ("email", scheduler.email)] {
                 if let problem = Person.headerProblem(value) {
-                    throw WorkflowError.wrongType(reader.location(fields[key] ?? email), key: "scheduler.\(key)", expected: "a value fit for a commit (it \(problem))")
+                    throw WorkflowError.wrongType(
+                        reader.location(fields[key] ?? email), key: "scheduler.\(key)",
+                        expected: "a value fit for a commit (it \(problem))")
                 }
             }
         }
@@ -122,7 +142,9 @@ extension Workflow {
                     rule.kind = kind
                 }
                 if let values = spec["values"] { rule.values = try reader.strings(values, key: "fields.\(key).values") }
-                if let length = spec["max_length"] { rule.maxLength = try reader.count(length, key: "fields.\(key).max_length") }
+                if let length = spec["max_length"] {
+                    rule.maxLength = try reader.count(length, key: "fields.\(key).max_length")
+                }
                 fields[key] = rule
             }
         }
@@ -134,7 +156,9 @@ extension Workflow {
             if let pattern = site["posts"] {
                 let text = try reader.string(pattern, key: "site.posts")
                 guard text.contains("{slug}") else {
-                    throw WorkflowError.wrongType(reader.location(pattern), key: "site.posts", expected: "a path with {slug}, e.g. /posts/{slug}/")
+                    throw WorkflowError.wrongType(
+                        reader.location(pattern), key: "site.posts", expected: "a path with {slug}, e.g. /posts/{slug}/"
+                    )
                 }
                 postPathPattern = text
             }
@@ -145,7 +169,9 @@ extension Workflow {
             let spec = try reader.mapping(linksNode, key: "links", allowed: Workflow.linkKeys)
             if let node = spec["timeout"] { links.timeout = try reader.seconds(node, key: "links.timeout") }
             if let node = spec["cache_ttl"] { links.cacheTTL = try reader.seconds(node, key: "links.cache_ttl") }
-            if let node = spec["concurrency"] { links.concurrency = max(1, try reader.count(node, key: "links.concurrency")) }
+            if let node = spec["concurrency"] {
+                links.concurrency = max(1, try reader.count(node, key: "links.concurrency"))
+            }
             if let node = spec["per_host"] { links.perHost = max(1, try reader.count(node, key: "links.per_host")) }
             if let node = spec["retries"] { links.retries = try reader.count(node, key: "links.retries") }
             if let node = spec["exclude"] {
@@ -156,24 +182,28 @@ extension Workflow {
                     } catch let error as Pattern.SyntaxError {
                         throw WorkflowError.wrongType(
                             reader.location(item), key: "links.exclude",
-                            expected: "regular expressions press can match in linear time: '\(pattern)' has \(error.message)")
+                            expected:
+                                "regular expressions press can match in linear time: '\(pattern)' has \(error.message)")
                     }
                 }
             }
             if let node = spec["private"] {
                 guard let rule = LinkPolicy.AddressRule(rawValue: try reader.string(node, key: "links.private")) else {
-                    throw WorkflowError.wrongType(reader.location(node), key: "links.private", expected: "'allow' or 'deny'")
+                    throw WorkflowError.wrongType(
+                        reader.location(node), key: "links.private", expected: "'allow' or 'deny'")
                 }
                 links.privateAddresses = rule
             }
             if let node = spec["accept"] {
                 let codes = try reader.strings(node, key: "links.accept")
-                links.accept = Set(try codes.map { code in
-                    guard let value = Int(code), (100..<600).contains(value) else {
-                        throw WorkflowError.wrongType(reader.location(node), key: "links.accept", expected: "HTTP status codes")
-                    }
-                    return value
-                })
+                links.accept = Set(
+                    try codes.map { code in
+                        guard let value = Int(code), (100..<600).contains(value) else {
+                            throw WorkflowError.wrongType(
+                                reader.location(node), key: "links.accept", expected: "HTTP status codes")
+                        }
+                        return value
+                    })
             }
         }
         self.links = links
@@ -191,7 +221,9 @@ extension Workflow {
             for (state, list) in try reader.pairs(hooksNode, key: "hooks") {
                 try checkState(state, list)
                 guard let items = list.sequence else {
-                    throw WorkflowError.wrongType(reader.location(list), key: "hooks.\(state)", expected: "a list of '- run: COMMAND' or '- webhook: URL'")
+                    throw WorkflowError.wrongType(
+                        reader.location(list), key: "hooks.\(state)",
+                        expected: "a list of '- run: COMMAND' or '- webhook: URL'")
                 }
                 hooks[state] = try items.map { item in
                     let spec = try reader.mapping(item, key: "hooks.\(state)", allowed: ["run", "webhook"])
@@ -199,7 +231,8 @@ extension Workflow {
                     if let url = spec["webhook"] {
                         let text = try reader.string(url, key: "hooks.\(state).webhook")
                         guard MetadataCheck.isURL(text) else {
-                            throw WorkflowError.wrongType(reader.location(url), key: "hooks.\(state).webhook", expected: "an http(s) URL")
+                            throw WorkflowError.wrongType(
+                                reader.location(url), key: "hooks.\(state).webhook", expected: "an http(s) URL")
                         }
                         return .webhook(text)
                     }
@@ -213,7 +246,9 @@ extension Workflow {
         if let node = top["workflows"] {
             workflows = try reader.strings(node, key: "workflows")
             for (name, item) in zip(workflows, node.sequence.map(Array.init) ?? [node]) where Slug(name) == nil {
-                throw WorkflowError.wrongType(reader.location(item), key: "workflows", expected: "names of files in workflows/ without '.yml' ('\(name)' is not one)")
+                throw WorkflowError.wrongType(
+                    reader.location(item), key: "workflows",
+                    expected: "names of files in workflows/ without '.yml' ('\(name)' is not one)")
             }
         }
         hookEnvironment = try top["hook_env"].map { try reader.strings($0, key: "hook_env") } ?? []
@@ -234,13 +269,21 @@ extension Workflow {
         for (name, value) in try reader.pairs(transitionsNode, key: "transitions") {
             let key = "transitions.\(name)"
             let fields = try reader.mapping(value, key: key, allowed: Workflow.transitionKeys)
-            guard let toNode = fields["to"] else { throw WorkflowError.missingKey(reader.location(value), key: "\(key).to") }
-            guard let fromNode = fields["from"] else { throw WorkflowError.missingKey(reader.location(value), key: "\(key).from") }
-            guard let byNode = fields["by"] else { throw WorkflowError.missingKey(reader.location(value), key: "\(key).by") }
+            guard let toNode = fields["to"] else {
+                throw WorkflowError.missingKey(reader.location(value), key: "\(key).to")
+            }
+            guard let fromNode = fields["from"] else {
+                throw WorkflowError.missingKey(reader.location(value), key: "\(key).from")
+            }
+            guard let byNode = fields["by"] else {
+                throw WorkflowError.missingKey(reader.location(value), key: "\(key).by")
+            }
             let to = try reader.string(toNode, key: "\(key).to")
             try checkState(to, toNode)
             let from = try reader.strings(fromNode, key: "\(key).from")
-            for (state, node) in zip(from, fromNode.sequence.map(Array.init) ?? [fromNode]) { try checkState(state, node) }
+            for (state, node) in zip(from, fromNode.sequence.map(Array.init) ?? [fromNode]) {
+                try checkState(state, node)
+            }
             let by = try reader.strings(byNode, key: "\(key).by")
             for (role, node) in zip(by, byNode.sequence.map(Array.init) ?? [byNode]) where !roleNames.contains(role) {
                 throw WorkflowError.unknownRole(reader.location(node), role: role)
@@ -249,14 +292,18 @@ extension Workflow {
                 TransitionRule(
                     name: name, from: from, to: to, by: by,
                     notAuthor: try fields["not_author"].map { try reader.bool($0, key: "\(key).not_author") } ?? false,
-                    comment: try fields["comment"].map { try reader.requirement($0, key: "\(key).comment") } ?? .optional,
+                    comment: try fields["comment"].map { try reader.requirement($0, key: "\(key).comment") }
+                        ?? .optional,
                     approvals: try fields["approvals"].map { try reader.count($0, key: "\(key).approvals") } ?? 0,
-                    recordsApproval: try fields["approve"].map { try reader.bool($0, key: "\(key).approve") } ?? (name == "approve"),
-                    at: try fields["at"].map { try reader.requirement($0, key: "\(key).at") } ?? (name == "schedule" ? .required : .none),
+                    recordsApproval: try fields["approve"].map { try reader.bool($0, key: "\(key).approve") }
+                        ?? (name == "approve"),
+                    at: try fields["at"].map { try reader.requirement($0, key: "\(key).at") }
+                        ?? (name == "schedule" ? .required : .none),
                     clears: try fields["clears"].map { try reader.strings($0, key: "\(key).clears") } ?? [],
                     gateLevel: try fields["gate"].map { node in
                         guard let level = GateLevel(rawValue: try reader.string(node, key: "\(key).gate")) else {
-                            throw WorkflowError.wrongType(reader.location(node), key: "\(key).gate", expected: "'none', 'internal' or 'full'")
+                            throw WorkflowError.wrongType(
+                                reader.location(node), key: "\(key).gate", expected: "'none', 'internal' or 'full'")
                         }
                         return level
                     }))
@@ -267,7 +314,9 @@ extension Workflow {
     /// Keys a transition clears without being told: leaving for the first state drops the
     /// approvals; a state no timed transition leads to drops `publish_at`; a state outside
     /// `published/` drops `published_at`.
-    private static func withDerivedClears(_ rules: [TransitionRule], states: [String], folders: [String: String]) -> [TransitionRule] {
+    private static func withDerivedClears(_ rules: [TransitionRule], states: [String], folders: [String: String])
+        -> [TransitionRule]
+    {
         let timedStates = Set(rules.filter { $0.at != .none }.map(\.to))
         return rules.map { rule in
             var rule = rule
@@ -292,7 +341,8 @@ struct NodeReader {
 
     func translate(_ error: YamlError) -> WorkflowError {
         switch error {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+            .composer(_, let problem, let mark, _):
             return .malformedYAML(SourceLocation(path: path, line: mark.line, column: mark.column), problem: problem)
         case .duplicatedKeysInMapping(let duplicates, let context):
             return .malformedYAML(
@@ -304,16 +354,22 @@ struct NodeReader {
     }
 
     func pairs(_ node: Node, key: String) throws -> [(String, Node)] {
-        guard let mapping = node.mapping else { throw WorkflowError.wrongType(location(node), key: key, expected: "a mapping") }
+        guard let mapping = node.mapping else {
+            throw WorkflowError.wrongType(location(node), key: key, expected: "a mapping")
+        }
         return try mapping.map { name, value in
-            guard let text = name.string else { throw WorkflowError.wrongType(location(name), key: key, expected: "a mapping with plain keys") }
+            guard let text = name.string else {
+                throw WorkflowError.wrongType(location(name), key: key, expected: "a mapping with plain keys")
+            }
             return (text, value)
         }
     }
 
     func mapping(_ node: Node, key: String, allowed: [String]) throws -> [String: Node] {
         var result: [String: Node] = [:]
-        guard let mapping = node.mapping else { throw WorkflowError.wrongType(location(node), key: key, expected: "a mapping") }
+        guard let mapping = node.mapping else {
+            throw WorkflowError.wrongType(location(node), key: key, expected: "a mapping")
+        }
         for (name, value) in mapping {
             guard let text = name.string, allowed.contains(text) else {
                 throw WorkflowError.unknownKey(location(name), key: name.string ?? "?", allowed: allowed)
@@ -332,18 +388,27 @@ struct NodeReader {
 
     func strings(_ node: Node, key: String) throws -> [String] {
         if case .scalar = node { return [try string(node, key: key)] }
-        guard let sequence = node.sequence else { throw WorkflowError.wrongType(location(node), key: key, expected: "a list") }
+        guard let sequence = node.sequence else {
+            throw WorkflowError.wrongType(location(node), key: key, expected: "a list")
+        }
         return try sequence.map { try string($0, key: key) }
     }
 
     func bool(_ node: Node, key: String) throws -> Bool {
-        let words = ["true": true, "True": true, "TRUE": true, "yes": true, "false": false, "False": false, "FALSE": false, "no": false]
-        guard let text = node.scalar?.string, let value = words[text] else { throw WorkflowError.wrongType(location(node), key: key, expected: "true or false") }
+        let words = [
+            "true": true, "True": true, "TRUE": true, "yes": true, "false": false, "False": false, "FALSE": false,
+            "no": false,
+        ]
+        guard let text = node.scalar?.string, let value = words[text] else {
+            throw WorkflowError.wrongType(location(node), key: key, expected: "true or false")
+        }
         return value
     }
 
     func count(_ node: Node, key: String) throws -> Int {
-        guard let text = node.scalar?.string, let value = Int(text), value >= 0 else { throw WorkflowError.wrongType(location(node), key: key, expected: "a whole number") }
+        guard let text = node.scalar?.string, let value = Int(text), value >= 0 else {
+            throw WorkflowError.wrongType(location(node), key: key, expected: "a whole number")
+        }
         return value
     }
 
@@ -351,7 +416,9 @@ struct NodeReader {
     func seconds(_ node: Node, key: String) throws -> Double {
         let text = try string(node, key: key)
         let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
-        if let unit = text.last.flatMap({ units[$0] }), let value = Double(text.dropLast()), value >= 0 { return value * unit }
+        if let unit = text.last.flatMap({ units[$0] }), let value = Double(text.dropLast()), value >= 0 {
+            return value * unit
+        }
         guard let value = Double(text), value >= 0 else {
             throw WorkflowError.wrongType(location(node), key: key, expected: "seconds, or a number with s, m, h or d")
         }

@@ -11,7 +11,8 @@ extension Press {
         struct Install: ParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Install a pre-commit hook that validates the posts a commit stages.",
-                discussion: "An existing pre-commit hook that press did not write is left alone unless --force is given.")
+                discussion:
+                    "An existing pre-commit hook that press did not write is left alone unless --force is given.")
 
             @OptionGroup var options: RepositoryOptions
             @Flag(help: "Replace a pre-commit hook that press did not write.") var force = false

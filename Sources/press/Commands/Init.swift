@@ -27,7 +27,9 @@ extension Press {
         /// when there are many ("1,049 posts in published/").
         static func summary(of paths: [String]) -> String {
             guard paths.count > 12 else { return paths.joined(separator: ", ") }
-            let posts = paths.filter { path in ContentRepository.postFolders.contains { path.hasPrefix("\($0)/") } && path.hasSuffix(".md") }
+            let posts = paths.filter { path in
+                ContentRepository.postFolders.contains { path.hasPrefix("\($0)/") } && path.hasSuffix(".md")
+            }
             let others = paths.filter { !posts.contains($0) }
             let counted = ContentRepository.postFolders.compactMap { folder -> String? in
                 let count = posts.filter { $0.hasPrefix("\(folder)/") }.count

@@ -22,8 +22,9 @@ extension Press {
                     entry.comment?.replacingOccurrences(of: "\n", with: " ") ?? "", String(entry.commit.prefix(7)),
                 ]
             }
-            print(Table(header: ["WHEN", "WHO", "TRANSITION", "STATE", "COMMENT", "COMMIT"], rows: rows)
-                .render(TerminalStyle(descriptor: 1), maxWidths: [4: 50]), terminator: "")
+            print(
+                Table(header: ["WHEN", "WHO", "TRANSITION", "STATE", "COMMENT", "COMMIT"], rows: rows)
+                    .render(TerminalStyle(descriptor: 1), maxWidths: [4: 50]), terminator: "")
         }
     }
 }

@@ -17,7 +17,9 @@ extension Press {
 
         func validate() throws {
             if title.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("the title cannot be empty") }
-            if let slug, let problem = Slug.problem(with: slug) { throw ValidationError("'--slug \(slug)': \(problem)") }
+            if let slug, let problem = Slug.problem(with: slug) {
+                throw ValidationError("'--slug \(slug)': \(problem)")
+            }
         }
 
         func run() throws {

@@ -10,6 +10,9 @@ extension Press {
         @OptionGroup var gate: GateOptions
         @Argument(help: "The post's slug.") var slug: String
         @Option(help: "A note for the log.") var comment: String?
-        func run() async throws { try await options.perform("publish", slug: slug, comment: comment, skipExternal: gate.skipExternal, remote: remote) }
+        func run() async throws {
+            try await options.perform(
+                "publish", slug: slug, comment: comment, skipExternal: gate.skipExternal, remote: remote)
+        }
     }
 }

@@ -14,6 +14,9 @@ extension Press {
                 "ISO 8601 with an offset, or \"YYYY-MM-DD HH:MM\" in the workflow's time zone.", valueName: "TIME"))
         var at: String
         @Option(help: "A note for the log.") var comment: String?
-        func run() async throws { try await options.perform("schedule", slug: slug, comment: comment, at: at, skipExternal: gate.skipExternal, remote: remote) }
+        func run() async throws {
+            try await options.perform(
+                "schedule", slug: slug, comment: comment, at: at, skipExternal: gate.skipExternal, remote: remote)
+        }
     }
 }

@@ -29,11 +29,14 @@ extension Press {
         var remote: String?
         @Option(
             name: .customLong("fetch-every"),
-            help: ArgumentHelp("With --remote: also fetch this often, to see posts scheduled elsewhere.", valueName: "SECONDS"))
+            help: ArgumentHelp(
+                "With --remote: also fetch this often, to see posts scheduled elsewhere.", valueName: "SECONDS"))
         var fetchEvery: Double = 10
 
         func validate() throws {
-            guard LogLineHandler.Format(rawValue: logFormat) != nil else { throw ValidationError("'--log-format' is text or json") }
+            guard LogLineHandler.Format(rawValue: logFormat) != nil else {
+                throw ValidationError("'--log-format' is text or json")
+            }
             guard fetchEvery >= 1 else { throw ValidationError("'--fetch-every' is at least 1 second") }
         }
 
@@ -49,7 +52,8 @@ extension Press {
             let format = LogLineHandler.Format(rawValue: logFormat) ?? .text
             let logger = Logger(label: "press.scheduler") { _ in LogLineHandler(format: format) }
             let sync = try remote.map { try RemoteSync(repository: repository, remote: $0) }
-            let service = SchedulerService(repository: repository, sync: sync, fetchInterval: fetchEvery, logger: logger)
+            let service = SchedulerService(
+                repository: repository, sync: sync, fetchInterval: fetchEvery, logger: logger)
             if once {
                 let events = try await service.round(catchingUp: true)
                 await service.hooks.finish()
@@ -73,4 +77,3 @@ struct SchedulerLocked: PressError {
     var isConfigurationError: Bool { true }
     var description: String { "another scheduler (\(holder)) is running here; \(lock) is its lock" }
 }
-

@@ -21,7 +21,8 @@ extension Press {
             let fields: [(String, String)] = [
                 ("slug", summary.slug), ("title", summary.title), ("state", summary.state), ("path", summary.path),
                 ("author", "\(summary.author) <\(summary.authorEmail)>"), ("summary", summary.summary ?? "-"),
-                ("categories", summary.categories.joined(separator: ", ")), ("tags", summary.tags.joined(separator: ", ")),
+                ("categories", summary.categories.joined(separator: ", ")),
+                ("tags", summary.tags.joined(separator: ", ")),
                 ("publish_at", summary.publishAt ?? "-"), ("published_at", summary.publishedAt ?? "-"),
                 ("approvals", summary.approvals.isEmpty ? "none" : summary.approvals.joined(separator: ", ")),
                 ("workflow", workflow.name), ("next", next.isEmpty ? "none" : next.joined(separator: ", ")),

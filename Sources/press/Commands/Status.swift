@@ -19,7 +19,9 @@ extension Press {
             if let state {
                 let states = try repository.workflow().states
                 guard states.contains(state) else {
-                    throw ValidationError("'--state \(state)': no such state; the workflow's states are \(states.joined(separator: ", "))")
+                    throw ValidationError(
+                        "'--state \(state)': no such state; the workflow's states are \(states.joined(separator: ", "))"
+                    )
                 }
                 posts = posts.filter { $0.state == state }
             }
@@ -27,10 +29,14 @@ extension Press {
             if json { return try printJSON(posts) }
             let style = TerminalStyle(descriptor: 1)
             let rows = posts.map { post in
-                [post.slug, post.title, post.state, post.author, post.publishAt ?? post.publishedAt ?? "-", "\(post.approvals.count)"]
+                [
+                    post.slug, post.title, post.state, post.author, post.publishAt ?? post.publishedAt ?? "-",
+                    "\(post.approvals.count)",
+                ]
             }
-            print(Table(header: ["SLUG", "TITLE", "STATE", "AUTHOR", "PUBLISH", "APPROVALS"], rows: rows)
-                .render(style, maxWidths: [1: 40]), terminator: "")
+            print(
+                Table(header: ["SLUG", "TITLE", "STATE", "AUTHOR", "PUBLISH", "APPROVALS"], rows: rows)
+                    .render(style, maxWidths: [1: 40]), terminator: "")
             if style.isTerminal { print(style.paint("\(posts.count) post\(posts.count == 1 ? "" : "s")", .dim)) }
         }
     }

@@ -4,7 +4,8 @@ import PressKit
 
 extension Press {
     struct Submit: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Submit a draft for review (its uncommitted edits go in too).")
+        static let configuration = CommandConfiguration(
+            abstract: "Submit a draft for review (its uncommitted edits go in too).")
         @OptionGroup var options: RepositoryOptions
         @OptionGroup var remote: RemoteOptions
         @Argument(help: "The post's slug.") var slug: String

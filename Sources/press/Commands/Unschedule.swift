@@ -9,6 +9,8 @@ extension Press {
         @OptionGroup var remote: RemoteOptions
         @Argument(help: "The post's slug.") var slug: String
         @Option(help: "A note for the log.") var comment: String?
-        func run() async throws { try await options.perform("unschedule", slug: slug, comment: comment, remote: remote) }
+        func run() async throws {
+            try await options.perform("unschedule", slug: slug, comment: comment, remote: remote)
+        }
     }
 }

@@ -15,7 +15,10 @@ extension Press {
         @OptionGroup var options: RepositoryOptions
         @Argument(help: "Posts to check (default: every post).") var paths: [String] = []
         @Flag(help: "Also check external http(s) links.") var external = false
-        @Flag(help: "Check what is staged (the commit being made) instead of the working tree; with no paths, the posts staged.")
+        @Flag(
+            help:
+                "Check what is staged (the commit being made) instead of the working tree; with no paths, the posts staged."
+        )
         var staged = false
         @Option(help: "text, json or github (GitHub Actions annotations).") var format: Format = .text
 
@@ -27,9 +30,14 @@ extension Press {
             for (typed, path) in zip(paths, relative) where !staged && !repository.isFile(path) {
                 throw ValidationError("'\(typed)': no such file in \(repository.root)")
             }
-            let checker = external ? HTTPLinkChecker(cacheDirectory: repository.root + "/.press/cache", progress: ProgressLine.onTerminal()) : nil
+            let checker =
+                external
+                ? HTTPLinkChecker(
+                    cacheDirectory: repository.root + "/.press/cache", progress: ProgressLine.onTerminal()) : nil
             let report = try await Validator(repository: repository).validate(
-                ValidationRequest(paths: relative.isEmpty ? nil : relative, external: external, now: Date(), staged: staged), checker: checker)
+                ValidationRequest(
+                    paths: relative.isEmpty ? nil : relative, external: external, now: Date(), staged: staged),
+                checker: checker)
             try Report(report).print(format)
             if report.errors > 0 { throw ExitCode(1) }
         }
@@ -38,10 +46,14 @@ extension Press {
 
 /// A path as typed (relative to the current folder, or absolute) as a path in the repository.
 func repositoryPath(_ typed: String, in repository: ContentRepository) throws -> String {
-    let absolute = URL(fileURLWithPath: typed, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
-        .standardizedFileURL.path
+    let absolute = URL(
+        fileURLWithPath: typed, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+    )
+    .standardizedFileURL.path
     let root = URL(fileURLWithPath: repository.root).standardizedFileURL.path
-    guard absolute.hasPrefix(root + "/") else { throw ValidationError("'\(typed)' is not inside the repository \(root)") }
+    guard absolute.hasPrefix(root + "/") else {
+        throw ValidationError("'\(typed)' is not inside the repository \(root)")
+    }
     return String(absolute.dropFirst(root.count + 1))
 }
 
@@ -64,12 +76,17 @@ struct Report {
                 var diagnostics: [Diagnostic]
                 var posts: Int, links: Int, external: Int, errors: Int, warnings: Int
             }
-            try printJSON(Body(diagnostics: report.sorted, posts: report.posts, links: report.links,
-                external: report.externalLinks, errors: report.errors, warnings: report.warnings))
+            try printJSON(
+                Body(
+                    diagnostics: report.sorted, posts: report.posts, links: report.links,
+                    external: report.externalLinks, errors: report.errors, warnings: report.warnings))
         case .github:
             for diagnostic in report.sorted {
-                let message = diagnostic.message.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\n", with: "%0A")
-                Swift.print("::\(diagnostic.severity.rawValue) file=\(diagnostic.path),line=\(diagnostic.line),col=\(diagnostic.column),title=\(diagnostic.rule)::\(message)")
+                let message = diagnostic.message.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(
+                    of: "\n", with: "%0A")
+                Swift.print(
+                    "::\(diagnostic.severity.rawValue) file=\(diagnostic.path),line=\(diagnostic.line),col=\(diagnostic.column),title=\(diagnostic.rule)::\(message)"
+                )
             }
             Swift.print(report.summary)
         case .text:
