@@ -50,7 +50,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "Git", .product(name: "NIOCore", package: "swift-nio"),
+                "Git", "PressKit", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],

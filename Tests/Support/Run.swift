@@ -1,4 +1,5 @@
 import Foundation
+import PressKit
 
 /// What a finished process printed and how it exited.
 public struct Output: CustomStringConvertible {
@@ -61,26 +62,20 @@ public enum People {
     public static let mallory = ["GIT_AUTHOR_NAME": "Mallory", "GIT_AUTHOR_EMAIL": "mallory@example.com"]
 }
 
-/// The workflow the tests use: the issue's default, with known people.
-public let testWorkflow = """
-    timezone: Europe/London
-    roles:
-      editor: [editor@example.com]
-      reviewer: [reviewer@example.com]
-    states: [draft, review, scheduled, published]
-    transitions:
-      submit:          { from: [draft], to: review, by: [author, editor] }
-      approve:         { from: [review], to: review, by: [reviewer, editor], not_author: true }
-      request-changes: { from: [review], to: draft, by: [reviewer, editor], comment: required }
-      schedule:        { from: [review], to: scheduled, by: [editor], approvals: 1 }
-      unschedule:      { from: [scheduled], to: review, by: [editor] }
-      publish:         { from: [review, scheduled], to: published, by: [editor, scheduler], approvals: 1 }
-      unpublish:       { from: [published], to: draft, by: [editor], comment: required }
-    required:
-      draft: [title, slug, author]
-      review: [title, slug, author, summary]
-
-    """
+/// The workflow the tests use: the one `press init` writes, with known people, and without its
+/// comments (tests name lines and columns in it).
+public let testWorkflow = ContentRepository.defaultWorkflow(
+    editors: ["editor@example.com"], reviewers: ["reviewer@example.com"], timeZone: "Europe/London"
+)
+.split(separator: "\n", omittingEmptySubsequences: false)
+.filter { !$0.hasPrefix("#") }
+.map { line -> String in
+    guard let comment = line.range(of: " #") else { return String(line) }
+    var kept = line[..<comment.lowerBound]
+    while kept.last == " " { kept = kept.dropLast() }
+    return String(kept)
+}
+.joined(separator: "\n")
 
 /// Holds what a reader thread read; the DispatchGroup orders the write before the read.
 private final class Sink: @unchecked Sendable {

@@ -4,27 +4,38 @@ import Git
 extension ContentRepository {
     /// The workflow `press init` writes, with `editor` as the one editor.
     public static func defaultWorkflow(editor: Person) -> String {
-        """
-        # The editorial workflow of this repository: states, transitions, who may make them,
-        # and the keys each state needs. See the press README for every key.
-        timezone: UTC                    # zone for times typed without an offset
-        roles:                           # role -> people (emails); "author" is built in
-          editor: [\(YAMLValue.scalar(editor.email, inFlow: true))]
-          reviewer: []
-        states: [draft, review, scheduled, published]
-        transitions:
-          submit:          { from: [draft], to: review, by: [author, editor] }
-          approve:         { from: [review], to: review, by: [reviewer, editor], not_author: true }
-          request-changes: { from: [review], to: draft, by: [reviewer, editor], comment: required }
-          schedule:        { from: [review], to: scheduled, by: [editor], approvals: 1 }
-          unschedule:      { from: [scheduled], to: review, by: [editor] }
-          publish:         { from: [review, scheduled], to: published, by: [editor, scheduler], approvals: 1 }
-          unpublish:       { from: [published], to: draft, by: [editor], comment: required }
-        required:                        # keys each state needs
-          draft: [title, slug, author]
-          review: [title, slug, author, summary]
+        defaultWorkflow(editors: [editor.email], reviewers: [])
+    }
 
-        """
+    /// The default workflow with these people in its roles: what `press init` writes, and what
+    /// the tests run on (one text, so the two cannot drift apart).
+    public static func defaultWorkflow(editors: [String], reviewers: [String], timeZone: String = "UTC") -> String {
+        let zone = "timezone: \(YAMLValue.scalar(timeZone, inFlow: false))"
+        let zoneLine = zone + String(repeating: " ", count: max(2, 33 - zone.count))
+        func list(_ emails: [String]) -> String {
+            emails.map { YAMLValue.scalar($0, inFlow: true) }.joined(separator: ", ")
+        }
+        return """
+            # The editorial workflow of this repository: states, transitions, who may make them,
+            # and the keys each state needs. See the press README for every key.
+            \(zoneLine)# zone for times typed without an offset
+            roles:                           # role -> people (emails); "author" is built in
+              editor: [\(list(editors))]
+              reviewer: [\(list(reviewers))]
+            states: [draft, review, scheduled, published]
+            transitions:
+              submit:          { from: [draft], to: review, by: [author, editor] }
+              approve:         { from: [review], to: review, by: [reviewer, editor], not_author: true }
+              request-changes: { from: [review], to: draft, by: [reviewer, editor], comment: required }
+              schedule:        { from: [review], to: scheduled, by: [editor], approvals: 1 }
+              unschedule:      { from: [scheduled], to: review, by: [editor] }
+              publish:         { from: [review, scheduled], to: published, by: [editor, scheduler], approvals: 1 }
+              unpublish:       { from: [published], to: draft, by: [editor], comment: required }
+            required:                        # keys each state needs
+              draft: [title, slug, author]
+              review: [title, slug, author, summary]
+
+            """
     }
 
     /// Lays out a content repository at `path` (a new folder, or an existing git repository):
