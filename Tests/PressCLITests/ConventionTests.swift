@@ -100,4 +100,19 @@ import Testing
                 == "initialised \(directory.path): 40 posts in published/, .gitignore, drafts/.gitkeep, workflows/default.yml\n",
             "\(output)")
     }
+
+    /// `press completions SHELL` prints a script, and its slug completion names the posts here.
+    @Test func completionsNameTheSlugsOfThePostsHere() throws {
+        let repository = try CLIRepository()
+        for shell in ["bash", "zsh", "fish"] {
+            let script = try repository.press(["completions", shell])
+            #expect(script.status == 0, "\(script)")
+            #expect(script.stdout.contains("---completion submit"), "\(shell)")
+        }
+        // What the scripts ask press for `press submit he<TAB>`.
+        let slugs = try repository.press([
+            "---completion", "submit", "--", "positional@0", "2", "2", "press", "submit", "he",
+        ])
+        #expect(slugs.stdout == "hello\n", "\(slugs)")
+    }
 }

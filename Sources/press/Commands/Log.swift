@@ -8,7 +8,7 @@ extension Press {
             abstract: "A post's history from git: who, when, which transition, and the comment.")
 
         @OptionGroup var options: RepositoryOptions
-        @Argument(help: "The post's slug.") var slug: String
+        @Argument(help: "The post's slug (or its file: drafts/SLUG.md).", completion: .slugs) var slug: String
         @Flag(help: "Print a JSON array.") var json = false
 
         func run() throws {

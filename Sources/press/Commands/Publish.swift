@@ -8,7 +8,7 @@ extension Press {
         @OptionGroup var options: RepositoryOptions
         @OptionGroup var remote: RemoteOptions
         @OptionGroup var gate: GateOptions
-        @Argument(help: "The post's slug.") var slug: String
+        @Argument(help: "The post's slug (or its file: drafts/SLUG.md).", completion: .slugs) var slug: String
         @Option(help: "A note for the log.") var comment: String?
         func run() async throws {
             try await options.perform(

@@ -7,7 +7,7 @@ extension Press {
         static let configuration = CommandConfiguration(abstract: "Show one post's metadata and what it can do next.")
 
         @OptionGroup var options: RepositoryOptions
-        @Argument(help: "The post's slug.") var slug: String
+        @Argument(help: "The post's slug (or its file: drafts/SLUG.md).", completion: .slugs) var slug: String
         @Flag(help: "Print a JSON object.") var json = false
 
         func run() throws {

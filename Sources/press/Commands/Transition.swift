@@ -12,7 +12,7 @@ extension Press {
         @OptionGroup var remote: RemoteOptions
         @OptionGroup var gate: GateOptions
         @Argument(help: "The transition's name in the workflow.") var name: String
-        @Argument(help: "The post's slug.") var slug: String
+        @Argument(help: "The post's slug (or its file: drafts/SLUG.md).", completion: .slugs) var slug: String
         @Option(help: "A comment, where the transition takes one.") var comment: String?
         @Option(help: ArgumentHelp("A publish time, where the transition takes one.", valueName: "TIME")) var at:
             String?
