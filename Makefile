@@ -3,7 +3,7 @@ SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := libgit2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev pkg-config git
 
-.PHONY: deps build release demo test test-tsan test-asan lint format bench clean
+.PHONY: deps build release deb deb-test demo test test-tsan test-asan lint format bench clean
 
 # Installs the Debian packages press builds against (libgit2, cmark-gfm), when pkg-config cannot find them.
 deps:
@@ -18,6 +18,14 @@ build: deps
 # Statically linked Swift runtime: a press command starts in half the time.
 release: deps
 	$(SWIFT) build -c release --static-swift-stdlib
+
+# A Debian package (binary, man pages, completions, systemd units) in .build/deb/.
+deb: deps
+	bash scripts/deb.sh
+
+# Installs that package here, runs the demo against /usr/bin/press, and removes it; CI runs it.
+deb-test: deps
+	bash scripts/deb-test.sh
 
 # The whole lifecycle on a scratch copy of the bundled content; the checkout is not touched.
 demo: build
