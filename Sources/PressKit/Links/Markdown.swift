@@ -114,13 +114,17 @@ public enum Markdown {
         }
 
         mutating func walk(_ document: OpaquePointer) {
-            guard let iterator = cmark_iter_new(document) else { return }
+            Walker.forEach(in: document) { visit($0) }
+        }
+
+        /// Hands `body` a node and every node under it, in document order.
+        static func forEach(in node: OpaquePointer, _ body: (OpaquePointer) -> Void) {
+            guard let iterator = cmark_iter_new(node) else { return }
             defer { cmark_iter_free(iterator) }
             while true {
                 let event = cmark_iter_next(iterator)
                 if event == CMARK_EVENT_DONE { break }
-                guard event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator) else { continue }
-                visit(node)
+                if event == CMARK_EVENT_ENTER, let child = cmark_iter_get_node(iterator) { body(child) }
             }
         }
 
@@ -274,12 +278,7 @@ public enum Markdown {
         /// The soft and hard line breaks in a node's text.
         static func lineBreaks(in node: OpaquePointer) -> Int {
             var count = 0
-            guard let iterator = cmark_iter_new(node) else { return 0 }
-            defer { cmark_iter_free(iterator) }
-            while true {
-                let event = cmark_iter_next(iterator)
-                if event == CMARK_EVENT_DONE { break }
-                guard event == CMARK_EVENT_ENTER, let child = cmark_iter_get_node(iterator) else { continue }
+            forEach(in: node) { child in
                 let type = cmark_node_get_type(child)
                 if type == CMARK_NODE_SOFTBREAK || type == CMARK_NODE_LINEBREAK { count += 1 }
             }
@@ -334,12 +333,7 @@ public enum Markdown {
         /// The plain text inside a node: its text and code descendants.
         static func text(of node: OpaquePointer) -> String {
             var out = ""
-            guard let iterator = cmark_iter_new(node) else { return out }
-            defer { cmark_iter_free(iterator) }
-            while true {
-                let event = cmark_iter_next(iterator)
-                if event == CMARK_EVENT_DONE { break }
-                guard event == CMARK_EVENT_ENTER, let child = cmark_iter_get_node(iterator) else { continue }
+            forEach(in: node) { child in
                 let type = cmark_node_get_type(child)
                 if type == CMARK_NODE_TEXT || type == CMARK_NODE_CODE, let literal = cmark_node_get_literal(child) {
                     out += String(cString: literal)
