@@ -150,9 +150,15 @@ import Testing
 }
 
 @Suite struct BadURLTests {
-    @Test(arguments: [("bücher", "bcher-kva"), ("münchen", "mnchen-3ya"), ("例え", "r8jz45g"), ("テスト", "zckzah")])
-    func labelsArePunycoded(label: String, encoded: String) {
-        #expect(Punycode.encode(label) == encoded)
+    @Test(arguments: [
+        ("https://bücher.example/", "https://xn--bcher-kva.example/"),
+        ("https://münchen.de/", "https://xn--mnchen-3ya.de/"),
+        ("https://例え.jp/", "https://xn--r8jz45g.jp/"), ("https://テスト.example/", "https://xn--zckzah.example/"),
+        // UTS #46 maps before it encodes: capitals and fullwidth forms.
+        ("https://BÜCHER.example/", "https://xn--bcher-kva.example/"), ("https://ｅｘａｍｐｌｅ.com/", "https://example.com/"),
+    ])
+    func hostsAreRequestedInTheirASCIIForm(typed: String, requested: String) {
+        #expect(LinkCheck.requestURL(typed) == requested)
     }
 
     /// The fast path for plain URLs never accepts what the full parser refuses.
@@ -201,8 +207,10 @@ import Testing
     }
 
     @Test func internationalisedHostsAreCheckedInTheirASCIIForm() {
-        #expect(Punycode.asciiURL("https://Bücher.example:8080/a?b#c") == "https://xn--bcher-kva.example:8080/a?b#c")
-        #expect(Punycode.asciiURL("https://example.com/ü") == nil)
+        #expect(LinkCheck.requestURL("https://Bücher.example:8080/a?b#c") == "https://xn--bcher-kva.example:8080/a?b#c")
+        #expect(LinkCheck.requestURL("https://example.com/ü") == "https://example.com/%C3%BC")
+        #expect(LinkCheck.requestURL("http://[::1/x") == nil)
+        #expect(LinkCheck.requestURL("http:///path") == nil)
     }
 
     // A hang is caught by the time limit, for the reason given at aServerThatNeverAnswersTimesOut.

@@ -123,11 +123,10 @@ struct LinkCheck {
     /// An http(s) URL to check on the network, if it is well formed.
     private func check(external url: String, written: String) -> Outcome {
         if LinkCheck.isPlainURL(url) { return .external(url) }
-        let ascii = Punycode.asciiURL(url) ?? url
-        guard let components = URLComponents(string: ascii), let host = components.host, !host.isEmpty else {
+        guard let request = LinkCheck.requestURL(url) else {
             return .finding(.error, "link-syntax", "'\(written)' is not a well-formed URL")
         }
-        return .external(ascii)
+        return .external(request)
     }
 
     // MARK: - Posts
@@ -303,6 +302,14 @@ struct LinkCheck {
             })
         else { return nil }
         return String(decoding: scheme, as: UTF8.self).lowercased()
+    }
+
+    /// The URL as it is requested, by Foundation's parser: an internationalised host in its
+    /// ASCII form (IDNA, UTS #46 mapping: `Bücher.example` → `xn--bcher-kva.example`), other
+    /// characters percent-encoded; nil when it is not a URL with a host.
+    static func requestURL(_ url: String) -> String? {
+        guard let parsed = URL(string: url), let host = parsed.host, !host.isEmpty else { return nil }
+        return parsed.absoluteString
     }
 
     /// A well-formed http(s) URL without the parts that need a real parser: printable ASCII
