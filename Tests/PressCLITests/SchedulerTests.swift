@@ -225,6 +225,45 @@ import Testing
         #expect(repository.directory.exists("published/hello.md"))
     }
 
+    /// Issue 12: a webhook's JSON says who did what (actor, transition, from and to, comment,
+    /// the post's site path) with a `text` Slack and Mattermost show as is; it is signed with
+    /// HMAC-SHA256 when PRESS_WEBHOOK_SECRET is set; hooks may hang on transitions too.
+    @Test func webhooksSayWhoDidWhatAndAreSigned() throws {
+        let server = try TestHTTPServer()
+        let hooks = """
+            site:
+              posts: /posts/{slug}/
+            hooks:
+              request-changes:
+                - webhook: \(server.url("/hooks/sent-back"))
+
+            """
+        let repository = try CLIRepository(workflow: testWorkflow + hooks)
+        #expect(try repository.press(["submit", "hello"], as: People.ada).status == 0)
+        let secret = "it is a secret"
+        let sent = try repository.press(
+            ["request-changes", "hello", "--comment", "Check the figures."], as: People.rita,
+            environment: ["PRESS_WEBHOOK_SECRET": secret])
+        #expect(sent.status == 0, "\(sent)")
+        let body = try #require(server.bodies("/hooks/sent-back").first)
+        let facts = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: String]
+        #expect(facts?["actor"] == "Rita Reviewer <reviewer@example.com>")
+        #expect(facts?["transition"] == "request-changes")
+        #expect(facts?["from"] == "review")
+        #expect(facts?["state"] == "draft")
+        #expect(facts?["comment"] == "Check the figures.")
+        #expect(facts?["site_path"] == "/posts/hello/")
+        #expect(
+            facts?["text"] == "Rita Reviewer — request-changes: “Hello” (hello), review → draft: Check the figures.")
+        // The signature over the body, checked here with openssl as a receiver would.
+        let expected = try run(
+            "/bin/sh", ["-c", "printf '%s' \"$BODY\" | openssl dgst -sha256 -hmac \"$KEY\" -r | cut -d' ' -f1"],
+            environment: ["BODY": body, "KEY": secret]
+        ).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(server.header("X-Press-Signature-256", of: "/hooks/sent-back") == ["sha256=" + expected])
+        #expect(expected.count == 64)
+    }
+
     @Test func aHookThatFailsAtTheTerminalIsRetriedInTheBackground() throws {
         let hooks = "hooks:\n  review:\n    - run: test -f tried || { touch tried; exit 1; }; echo ok > retried.out\n"
         let repository = try CLIRepository(workflow: testWorkflow + hooks)

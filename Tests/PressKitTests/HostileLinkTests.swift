@@ -147,3 +147,13 @@ import Testing
         #expect(throws: Pattern.SyntaxError.self) { try Pattern(pattern) }
     }
 }
+
+/// Issue 12: a webhook's signature is HMAC-SHA256 as RFC 4231 gives it.
+@Suite struct WebhookSignatureTests {
+    @Test func theSignatureIsHMACSHA256OfTheBody() {
+        let signature = Webhook.signature(of: Data("what do ya want for nothing?".utf8), secret: "Jefe")
+        #expect(signature == "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+        #expect(Webhook.signature(of: Data("x".utf8), secret: nil) == nil)
+        #expect(Webhook.signature(of: Data("x".utf8), secret: "") == nil)
+    }
+}

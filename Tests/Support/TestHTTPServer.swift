@@ -26,6 +26,7 @@ public final class TestHTTPServer: @unchecked Sendable {
         var counts: [String: Int] = [:]
         var methods: [String: [String]] = [:]
         var bodies: [String: [String]] = [:]
+        var headers: [String: [[(String, String)]]] = [:]
 
         func count(_ path: String, _ method: String) -> Int {
             lock.lock()
@@ -63,6 +64,13 @@ public final class TestHTTPServer: @unchecked Sendable {
         return state.bodies[path] ?? []
     }
 
+    /// The value of header `name` in each request `path` has had (nil where it was absent).
+    public func header(_ name: String, of path: String) -> [String?] {
+        state.lock.lock()
+        defer { state.lock.unlock() }
+        return (state.headers[path] ?? []).map { $0.first { $0.0.lowercased() == name.lowercased() }?.1 }
+    }
+
     /// How many requests `path` has had, and with which methods.
     public func requests(_ path: String) -> [String] {
         state.lock.lock()
@@ -89,6 +97,8 @@ public final class TestHTTPServer: @unchecked Sendable {
                 guard let head else { return }
                 state.lock.lock()
                 state.bodies[String(head.uri.prefix { $0 != "?" }), default: []].append(body)
+                state.headers[String(head.uri.prefix { $0 != "?" }), default: []].append(
+                    head.headers.map { ($0.name, $0.value) })
                 state.lock.unlock()
                 respond(to: head, context: context)
             }

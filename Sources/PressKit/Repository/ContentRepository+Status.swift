@@ -98,10 +98,7 @@ extension ContentRepository {
             throw RepositoryError.unknownSlug(slug, suggestion: closestSlug(to: slug))
         }
         return commits.map { commit in
-            let body = commit.message.components(separatedBy: "\n\n").dropFirst()
-            let comment = body.filter { paragraph in
-                !paragraph.split(separator: "\n").allSatisfy { $0.hasPrefix("Press-") }
-            }.joined(separator: "\n\n").trimmingCharacters(in: .whitespacesAndNewlines)
+            let comment = ContentRepository.comment(of: commit) ?? ""
             return LogEntry(
                 commit: commit.id.description, author: commit.author.name, email: commit.author.email,
                 date: PressTime.format(commit.author.time, zone: zone),
@@ -109,5 +106,17 @@ extension ContentRepository {
                 from: commit.trailer("Press-From"), to: commit.trailer("Press-To"),
                 comment: comment.isEmpty ? nil : comment)
         }
+    }
+}
+
+extension ContentRepository {
+    /// The comment a transition's commit carries: its message after the subject, without the
+    /// `Press-` trailers; nil when there is none.
+    public static func comment(of commit: CommitInfo) -> String? {
+        let body = commit.message.components(separatedBy: "\n\n").dropFirst()
+        let comment = body.filter { paragraph in
+            !paragraph.split(separator: "\n").allSatisfy { $0.hasPrefix("Press-") }
+        }.joined(separator: "\n\n").trimmingCharacters(in: .whitespacesAndNewlines)
+        return comment.isEmpty ? nil : comment
     }
 }

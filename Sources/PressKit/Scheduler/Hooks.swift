@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Crypto
 import Foundation
 import Git
 import NIOCore
@@ -54,9 +55,12 @@ public struct HookRunner: Sendable {
     public func plan(_ result: TransitionResult, in repository: ContentRepository) -> Plan? {
         // The hooks of the post's own workflow (`workflow:`), else the default one's.
         let post = try? repository.readPost(at: result.path)
-        guard let workflow = try? post.map(repository.workflow(for:)) ?? repository.workflow(),
-            let hooks = workflow.hooks[result.to], !hooks.isEmpty
-        else { return nil }
+        guard let workflow = try? post.map(repository.workflow(for:)) ?? repository.workflow() else { return nil }
+        // The hooks of the state the post entered, then those of the transition that took it there.
+        let hooks =
+            (workflow.hooks[result.to] ?? [])
+            + (result.transition != result.to ? workflow.hooks[result.transition] ?? [] : [])
+        guard !hooks.isEmpty else { return nil }
         let trust: CommandTrust
         do {
             trust = try repository.commandTrust(of: workflow)
@@ -64,9 +68,21 @@ public struct HookRunner: Sendable {
             trust = .untrusted(
                 path: workflow.path, commit: "?", author: "an unknown person (\(error))", admins: workflow.admins)
         }
+        // Who acted, from where, and what they said: read from the commit, so that a retry in
+        // another process tells the same.
+        let commit = try? repository.git.commitInfo(result.commit)
+        let from = commit?.trailer("Press-From") ?? result.from
+        let comment = commit.flatMap(ContentRepository.comment(of:)) ?? ""
+        let actor = commit.map { "\($0.author.name) <\($0.author.email)>" } ?? ""
+        let title = post?.title ?? result.slug
+        let sitePath = workflow.postPathPattern?.replacingOccurrences(of: "{slug}", with: result.slug) ?? ""
+        var text =
+            "\(commit?.author.name ?? "press") — \(result.transition): “\(title)” (\(result.slug)), \(from.isEmpty ? "" : from + " → ")\(result.to)"
+        if !comment.isEmpty { text += ": \(comment)" }
         let facts: [String: String] = [
-            "slug": result.slug, "path": result.path, "state": result.to, "transition": result.transition,
+            "slug": result.slug, "path": result.path, "state": result.to, "from": from, "transition": result.transition,
             "commit": result.commit.description, "title": post?.title ?? "", "author": post?.author?.description ?? "",
+            "actor": actor, "comment": comment, "site_path": sitePath, "text": text,
         ]
         return Plan(hooks: hooks, refusal: trust.refusal, facts: facts, workflow: workflow, directory: repository.root)
     }
@@ -170,6 +186,9 @@ public struct HookRunner: Sendable {
             request.method = .POST
             request.headers.add(name: "Content-Type", value: "application/json")
             request.headers.add(name: "User-Agent", value: "press")
+            if let signature = Webhook.signature(of: body) {
+                request.headers.add(name: "X-Press-Signature-256", value: signature)
+            }
             request.body = .bytes(ByteBuffer(bytes: body))
             do {
                 let response = try await client.execute(request, timeout: .seconds(10))
@@ -194,6 +213,16 @@ public struct HookRunner: Sendable {
 /// Where a webhook may be redirected: only to http(s) on the same host and port, so the facts
 /// are never posted to a host the workflow did not name.
 enum Webhook {
+    /// `sha256=` and the HMAC-SHA256 of `body` under `PRESS_WEBHOOK_SECRET`, as GitHub signs its
+    /// webhooks, so the receiver knows the facts came from this press; nil without a secret.
+    static func signature(of body: Data, secret: String? = ProcessInfo.processInfo.environment["PRESS_WEBHOOK_SECRET"])
+        -> String?
+    {
+        guard let secret, !secret.isEmpty else { return nil }
+        let code = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Data(secret.utf8)))
+        return "sha256=" + code.map { String(format: "%02x", $0) }.joined()
+    }
+
     static let maxRedirects = 5
 
     struct Refusal: Error, Equatable {

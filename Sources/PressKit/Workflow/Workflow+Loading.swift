@@ -218,8 +218,11 @@ extension Workflow {
 
         var hooks: [String: [Hook]] = [:]
         if let hooksNode = top["hooks"] {
+            let transitionNames = Set(
+                try top["transitions"].map { try reader.pairs($0, key: "transitions").map(\.0) } ?? [])
             for (state, list) in try reader.pairs(hooksNode, key: "hooks") {
-                try checkState(state, list)
+                // A state (the hooks run when a post enters it) or a transition (when it is made).
+                if !transitionNames.contains(state) { try checkState(state, list) }
                 guard let items = list.sequence else {
                     throw WorkflowError.wrongType(
                         reader.location(list), key: "hooks.\(state)",
