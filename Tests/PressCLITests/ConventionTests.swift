@@ -115,4 +115,17 @@ import Testing
         ])
         #expect(slugs.stdout == "hello\n", "\(slugs)")
     }
+
+    /// A pre-commit hook press did not write is left alone unless --force says otherwise.
+    @Test func aPreCommitHookPressDidNotWriteIsLeftAlone() throws {
+        let repository = try CLIRepository()
+        try repository.directory.write(".git/hooks/pre-commit", "#!/bin/sh\nexit 0\n")
+        let refused = try repository.press(["hook", "install"])
+        #expect(refused.status == 2, "\(refused)")
+        #expect(refused.stderr.contains("was not written by press; pass --force to replace it"), "\(refused)")
+        #expect(repository.directory.read(".git/hooks/pre-commit") == "#!/bin/sh\nexit 0\n")
+        let forced = try repository.press(["hook", "install", "--force"])
+        #expect(forced.status == 0, "\(forced)")
+        #expect(repository.directory.read(".git/hooks/pre-commit")?.contains("validate --staged") == true)
+    }
 }

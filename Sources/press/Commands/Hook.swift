@@ -17,33 +17,11 @@ extension Press {
             @OptionGroup var options: RepositoryOptions
             @Flag(help: "Replace a pre-commit hook that press did not write.") var force = false
 
-            static let marker = "# installed by press hook install"
-
             func run() throws {
                 let repository = try options.open()
-                let hooks = repository.git.gitDirectory + "/hooks"
-                let path = hooks + "/pre-commit"
-                if let existing = FileManager.default.contents(atPath: path),
-                    !String(decoding: existing, as: UTF8.self).contains(Install.marker), !force
-                {
-                    throw ValidationError("\(path) exists and was not written by press; pass --force to replace it")
-                }
                 let installer = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
                 let fallback = FileManager.default.isExecutableFile(atPath: installer) ? installer : "press"
-                let quoted = "'" + fallback.replacingOccurrences(of: "'", with: "'\\''") + "'"
-                let script = """
-                    #!/bin/sh
-                    \(Install.marker)
-                    # Validates the posts this commit adds or changes, as they are staged (not as
-                    # the working files are); a finding stops the commit. press is taken from PATH,
-                    # else from where it was when the hook was installed.
-                    if command -v press >/dev/null 2>&1; then exec press validate --staged; fi
-                    exec \(quoted) validate --staged
-
-                    """
-                try FileManager.default.createDirectory(atPath: hooks, withIntermediateDirectories: true)
-                try Data(script.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-                chmod(path, 0o755)
+                let path = try repository.installPreCommitHook(fallback: fallback, replacing: force)
                 print("installed \(path)")
             }
         }

@@ -2,14 +2,13 @@ import Foundation
 import Synchronization
 import Git
 import Logging
-import PressKit
 import ServiceLifecycle
 
 /// The long-running scheduler: catches up on start, then sleeps until the earliest publish
 /// time, waking early (within a second) when HEAD or a post folder changes. With a remote it
 /// also fetches every `fetchInterval` seconds and syncs around each publish. On SIGTERM or
 /// SIGINT it finishes the publish in progress and returns.
-struct SchedulerService: Service {
+public struct SchedulerService: Service {
     let repository: ContentRepository
     let sync: RemoteSync?
     let fetchInterval: TimeInterval
@@ -17,9 +16,9 @@ struct SchedulerService: Service {
     let scheduler: Scheduler
     /// Hooks run beside the scheduler, so a slow or failing one (retried with backoff) never
     /// delays the next publish; a graceful stop waits for them.
-    let hooks = HookTasks()
+    public let hooks = HookTasks()
 
-    init(repository: ContentRepository, sync: RemoteSync?, fetchInterval: TimeInterval, logger: Logger) {
+    public init(repository: ContentRepository, sync: RemoteSync?, fetchInterval: TimeInterval, logger: Logger) {
         self.repository = repository
         self.sync = sync
         self.fetchInterval = fetchInterval
@@ -28,7 +27,7 @@ struct SchedulerService: Service {
             repository: repository, checker: HTTPLinkChecker(cacheDirectory: repository.root + "/.press/cache"))
     }
 
-    func run() async throws {
+    public func run() async throws {
         let watch = ChangeWatch(repository: repository)
         var catchingUp = true
         var posts = try scheduler.scheduled()
@@ -90,7 +89,7 @@ struct SchedulerService: Service {
 
     /// Handles what is due now (with a remote: fetched, integrated, and pushed after), then logs
     /// each event and runs its hooks. `posts` is the last scan (nil: scan now).
-    func round(catchingUp: Bool, posts: [ScheduledPost]? = nil) async throws -> [SchedulerEvent] {
+    public func round(catchingUp: Bool, posts: [ScheduledPost]? = nil) async throws -> [SchedulerEvent] {
         let events: [SchedulerEvent]
         if let sync {
             let round = try await scheduler.publishDue(
@@ -147,7 +146,7 @@ struct SchedulerService: Service {
 }
 
 /// The hook runs still going, so that a graceful stop can wait for them.
-actor HookTasks {
+public actor HookTasks {
     private var running: [Int: Task<Void, Never>] = [:]
     private var next = 0
 
@@ -162,7 +161,7 @@ actor HookTasks {
 
     private func done(_ id: Int) { running[id] = nil }
 
-    func finish() async {
+    public func finish() async {
         while let (_, task) = running.first {
             await task.value
         }
