@@ -31,16 +31,16 @@ extension Scheduler {
         var known = known
         for _ in 0..<attempts {
             let before = try repository.git.headCommitID()
-            round.fetched += try sync.pull().fetched
+            round.fetched += try await blocking { try sync.pull() }.fetched
             let start = try repository.git.headCommitID()
             if start != before { known = nil }
             let events = await handleDue(try known ?? scheduled(), now: now, catchingUp: catchingUp)
             let tip = try repository.git.headCommitID()
             let outcome: PushOutcome
             do {
-                outcome = try sync.push()
+                outcome = try await blocking { try sync.push() }
             } catch {
-                if let start, let tip, start != tip { try sync.discard(to: start, from: tip) }
+                if let start, let tip, start != tip { try await blocking { try sync.discard(to: start, from: tip) } }
                 throw error
             }
             switch outcome {
@@ -50,7 +50,7 @@ extension Scheduler {
             case .rejected(let reason):
                 lastReason = reason
                 round.rejectedPushes.append(reason)
-                if let start, let tip, start != tip { try sync.discard(to: start, from: tip) }
+                if let start, let tip, start != tip { try await blocking { try sync.discard(to: start, from: tip) } }
                 known = nil
             }
         }

@@ -91,7 +91,7 @@ public struct Scheduler: Sendable {
         if catchingUp && workflow.missed == .hold && late >= 1 {
             let reason =
                 "missed while the scheduler was not running (\(Scheduler.seconds(late)) late); held for an editor"
-            return hold(post, workflow: workflow, reason: reason, trailer: "missed", now: now)
+            return await hold(post, workflow: workflow, reason: reason, trailer: "missed", now: now)
         }
         guard
             let rule = workflow.transitions.first(where: {
@@ -99,7 +99,7 @@ public struct Scheduler: Sendable {
                     && $0.by.contains("scheduler")
             })
         else {
-            return hold(
+            return await hold(
                 post, workflow: workflow,
                 reason: "the workflow has no transition by which the scheduler may publish from '\(post.state)'",
                 trailer: "refused", now: now)
@@ -127,11 +127,11 @@ public struct Scheduler: Sendable {
             let lines = error.report.sorted.filter { $0.severity == .error }.map {
                 "\($0.location): \($0.message) [\($0.rule)]"
             }
-            return hold(
+            return await hold(
                 post, workflow: workflow, reason: "the publish gate failed:\n" + lines.joined(separator: "\n"),
                 trailer: "gate", now: now)
         } catch {
-            return hold(
+            return await hold(
                 post, workflow: workflow, reason: "publishing was refused: \(error)", trailer: "refused", now: now)
         }
     }
@@ -139,7 +139,7 @@ public struct Scheduler: Sendable {
     /// Sends a post back through the workflow's transition out of its scheduled state (to a
     /// state outside published/), as the scheduler, with the reason as the comment.
     private func hold(_ post: ScheduledPost, workflow: Workflow, reason: String, trailer: String, now: () -> Date)
-        -> SchedulerEvent?
+        async -> SchedulerEvent?
     {
         guard
             let rule = workflow.transitions.first(where: {
@@ -155,7 +155,9 @@ public struct Scheduler: Sendable {
                 ("Press-Scheduled-For", PressTime.format(post.publishAt, zone: workflow.timeZone)),
             ])
         request.asSystem = true
-        let result = try? repository.perform(request)
+        let ready = request
+        let repository = self.repository
+        let result = try? await blocking { try repository.perform(ready) }
         return SchedulerEvent(
             kind: .held, slug: post.slug, scheduledFor: post.publishAt,
             lateness: time.timeIntervalSince(post.publishAt),

@@ -70,6 +70,7 @@ extension ContentRepository {
             if report.errors > 0 { throw GateError(transition: rule.name, report: report) }
             if level == .full && !external { request.trailers.append(("Press-Skipped", "external-links")) }
         }
-        return try perform(request)
+        let ready = request
+        return try await blocking { try self.perform(ready) }
     }
 }
