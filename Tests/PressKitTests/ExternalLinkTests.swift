@@ -79,10 +79,12 @@ import Testing
     ])
     func aHostThatDoesNotResolveFailsAtOnce(answer: HostResolution, lookups: Int, message: String) async throws {
         let asked = Counter()
-        let checker = HTTPLinkChecker(cacheDirectory: nil) { name in
-            asked.add(name)
-            return answer
-        }
+        let checker = HTTPLinkChecker(
+            cacheDirectory: nil,
+            resolver: { name in
+                asked.add(name)
+                return answer
+            })
         let url = "http://missing.example/x"
         let results = await checker.check([url], policy: Self.policy(timeout: 60))
         #expect(results[url] == .failed(message))

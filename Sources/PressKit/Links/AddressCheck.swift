@@ -1,5 +1,4 @@
 import Foundation
-import NIOPosix
 
 #if canImport(Glibc)
     import Glibc
@@ -41,7 +40,7 @@ struct AddressCheck: Sendable {
         var resolution = HostResolution.failed("the lookup could not start")
         for attempt in 0..<2 {
             resolution =
-                (try? await NIOThreadPool.singleton.runIfActive { resolver(name) })
+                (try? await blocking { resolver(name) })
                 ?? .failed("the lookup could not start")
             guard case .failed = resolution, attempt == 0 else { break }
         }

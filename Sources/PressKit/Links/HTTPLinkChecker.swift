@@ -16,21 +16,22 @@ public final class HTTPLinkChecker: ExternalChecking {
     /// - Parameters:
     ///   - cacheDirectory: where successes are remembered (`.press/cache`); nil for no cache.
     ///   - progress: called with (done, total) as URLs finish.
-    public init(
+    public convenience init(
         cacheDirectory: String?, progress: (@Sendable (Int, Int) -> Void)? = nil,
         now: @escaping @Sendable () -> Date = Date.init
+    ) {
+        self.init(cacheDirectory: cacheDirectory, progress: progress, now: now, resolver: nil)
+    }
+
+    /// A checker whose host names are looked up by `resolver` (tests: a name service that
+    /// fails); nil looks them up with getaddrinfo.
+    package init(
+        cacheDirectory: String?, progress: (@Sendable (Int, Int) -> Void)? = nil,
+        now: @escaping @Sendable () -> Date = Date.init, resolver: (@Sendable (String) -> HostResolution)?
     ) {
         cache = cacheDirectory.flatMap { LinkCache.isPlainDirectoryPath($0) ? LinkCache(directory: $0) : nil }
         self.progress = progress
         self.now = now
-        resolver = nil
-    }
-
-    /// A checker whose host names are looked up by `resolver` (tests: a name service that fails).
-    package init(cacheDirectory: String?, resolver: @escaping @Sendable (String) -> HostResolution) {
-        cache = cacheDirectory.flatMap { LinkCache.isPlainDirectoryPath($0) ? LinkCache(directory: $0) : nil }
-        progress = nil
-        now = Date.init
         self.resolver = resolver
     }
 

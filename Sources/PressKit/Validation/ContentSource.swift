@@ -50,11 +50,10 @@ struct ContentSource: Sendable {
         return staged[path] != nil
     }
 
-    /// Reads the posts at `paths` on both cores, as `ContentRepository.readAll` does.
+    /// Reads the posts at `paths` on both cores (from the working tree or the index).
     func readAll<T: Sendable>(paths: [String], _ transform: @escaping @Sendable (Post) -> T) -> [(
         path: String, post: Result<T, Error>
     )] {
-        guard staged != nil else { return repository.readAll(paths: paths, transform) }
         let results = paths.parallelMap { path in Result { transform(try self.readPost(at: path)) } }
         return Array(zip(paths, results))
     }
