@@ -8,7 +8,9 @@ import PressKit
 #endif
 
 /// Retries of hooks that failed at the terminal, in a `press hook retry` process of their own
-/// that outlives the command: a new session, no terminal, output appended to `.press/hooks.log`.
+/// that outlives the command: a new session, no terminal, none of press's descriptors, output
+/// appended to `.press/hooks.log`. Started with posix_spawn, not swift-subprocess, which waits
+/// for every process it starts; this one must outlive press.
 enum HookRetry {
     /// glibc's POSIX_SPAWN_SETSID (a GNU extension the Swift module does not show).
     private static let setSessionFlag: Int32 = 0x80
@@ -33,7 +35,7 @@ enum HookRetry {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_APPEND | O_CREAT, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        ChildProcess.closeInheritedDescriptors(in: &actions)
+        closeInheritedDescriptors(in: &actions)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -42,6 +44,18 @@ enum HookRetry {
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
         return posix_spawn(&pid, executable, &actions, &attributes, argv, environ) == 0
+    }
+
+    /// Adds a close for every descriptor above standard error that is open now: the retry gets
+    /// none of press's files, sockets, locks or the pipes of whoever started press (it must not
+    /// keep a caller waiting for the end of press's output). glibc's addclosefrom is not in the
+    /// Swift module.
+    private static func closeInheritedDescriptors(in actions: inout posix_spawn_file_actions_t) {
+        let listed = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        for descriptor in listed.compactMap(Int32.init).sorted()
+        where descriptor > 2 && fcntl(descriptor, F_GETFD) != -1 {
+            posix_spawn_file_actions_addclose(&actions, descriptor)
+        }
     }
 }
 
