@@ -58,7 +58,7 @@ struct ChildProcess {
                 try? await Task.sleep(for: limit)
                 return nil
             }
-            let first = await group.next()!
+            let first = await group.next() ?? nil
             group.cancelAll()
             guard let ending = first else {
                 await group.waitForAll()
