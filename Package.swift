@@ -30,10 +30,11 @@ let package = Package(
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
         .target(name: "Git", dependencies: ["CLibGit2"]),
+        .target(name: "CTimerFD"),
         .target(
             name: "PressKit",
             dependencies: [
-                "Git", "CCmark", .product(name: "Yams", package: "Yams"),
+                "Git", "CCmark", "CTimerFD", .product(name: "Yams", package: "Yams"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -71,6 +72,6 @@ let package = Package(
 )
 
 // Every target: a member is visible only from a module the file imports itself.
-for target in package.targets where target.type != .system {
+for target in package.targets where target.type != .system && target.name != "CTimerFD" {
     target.swiftSettings = (target.swiftSettings ?? []) + [.enableUpcomingFeature("MemberImportVisibility")]
 }

@@ -116,7 +116,8 @@ struct AddressCheck: Sendable {
                 current.pointee.ai_addr, current.pointee.ai_addrlen, &buffer, socklen_t(buffer.count), nil, 0,
                 NI_NUMERICHOST) == 0
             {
-                result.append(String(cString: buffer))
+                let bytes = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+                result.append(String(decoding: bytes, as: UTF8.self))
             }
             entry = current.pointee.ai_next
         }

@@ -5,7 +5,8 @@ import Logging
 import ServiceLifecycle
 
 /// The long-running scheduler: catches up on start, then sleeps until the earliest publish
-/// time, waking early (within a second) when HEAD or a post folder changes. With a remote it
+/// time by the wall clock (`SchedulerClock`: a step of the clock wakes it to look again),
+/// waking early (within a second) when HEAD or a post folder changes. With a remote it
 /// also fetches every `fetchInterval` seconds and syncs around each publish. On SIGTERM or
 /// SIGINT it finishes the publish in progress and returns.
 public struct SchedulerService: Service {
@@ -14,12 +15,17 @@ public struct SchedulerService: Service {
     let fetchInterval: TimeInterval
     let logger: Logger
     let scheduler: Scheduler
+    let clock: any SchedulerClock
     /// Hooks run beside the scheduler, so a slow or failing one (retried with backoff) never
     /// delays the next publish; a graceful stop waits for them.
     public let hooks = HookTasks()
 
-    public init(repository: ContentRepository, sync: RemoteSync?, fetchInterval: TimeInterval, logger: Logger) {
+    public init(
+        repository: ContentRepository, sync: RemoteSync?, fetchInterval: TimeInterval, logger: Logger,
+        clock: any SchedulerClock = WallClock()
+    ) {
         self.repository = repository
+        self.clock = clock
         self.sync = sync
         self.fetchInterval = fetchInterval
         self.logger = logger
@@ -31,8 +37,10 @@ public struct SchedulerService: Service {
         let watch = ChangeWatch(repository: repository)
         var catchingUp = true
         var posts = try scheduler.scheduled()
-        var lastFetch = Date.distantPast
-        var retryAt = Date.distantPast
+        // Intervals on the clock that never steps: a wall clock set back an hour must not put
+        // off the next fetch or retry by an hour.
+        var lastFetch = -Double.infinity
+        var retryAt = -Double.infinity
         var backoff: TimeInterval = 1
         var started: Logger.Metadata = [
             "scheduled": "\(posts.count)",
@@ -43,12 +51,12 @@ public struct SchedulerService: Service {
         // Posts that could not be read at their time wait for the repository to change.
         var stuck: Set<String> = []
         func rescan() throws { posts = try scheduler.scheduled().filter { !stuck.contains($0.slug) } }
-        while !Task.isShuttingDownGracefully {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
             var needsScan = false
-            let now = Date()
-            let due = posts.first.map { $0.publishAt <= now } ?? false
-            let fetchDue = sync != nil && now.timeIntervalSince(lastFetch) >= fetchInterval
-            if (due || catchingUp || fetchDue) && now >= retryAt {
+            let uptime = clock.uptime()
+            let due = posts.first.map { $0.publishAt <= clock.now() } ?? false
+            let fetchDue = sync != nil && uptime - lastFetch >= fetchInterval
+            if (due || catchingUp || fetchDue) && uptime >= retryAt {
                 do {
                     let events = try await round(catchingUp: catchingUp, posts: posts)
                     catchingUp = false
@@ -57,10 +65,10 @@ public struct SchedulerService: Service {
                     needsScan = !events.isEmpty
                 } catch {
                     logger.error("sync failed", metadata: ["error": "\(error)", "retry_in": "\(Int(backoff))s"])
-                    retryAt = Date().addingTimeInterval(backoff)
+                    retryAt = clock.uptime() + backoff
                     backoff = min(backoff * 2, 60)
                 }
-                if sync != nil { lastFetch = now }
+                if sync != nil { lastFetch = uptime }
             }
             // One scan for whatever changed: this round's commits, a fetch, an editor.
             if watch.changed() {
@@ -68,14 +76,20 @@ public struct SchedulerService: Service {
                 needsScan = true
             }
             if needsScan { try rescan() }
-            // Sleep until the next publish time exactly, or a second, whichever is sooner.
-            var wake = min(posts.first?.publishAt ?? .distantFuture, Date().addingTimeInterval(1))
-            if sync != nil { wake = min(wake, lastFetch.addingTimeInterval(fetchInterval)) }
-            wake = max(wake, retryAt)
-            let interval = wake.timeIntervalSinceNow
-            if interval > 0 {
-                try? await cancelWhenGracefulShutdown {
-                    try await Task.sleep(nanoseconds: UInt64(interval * 1_000_000_000))
+            // Sleep until the next publish time by the wall clock, or a second (to notice an
+            // editor's change), or the next fetch; while a retry waits, until the retry.
+            let now = clock.uptime()
+            var deadline = posts.first?.publishAt ?? .distantFuture
+            var limit = 1.0
+            if sync != nil { limit = min(limit, lastFetch + fetchInterval - now) }
+            if now < retryAt {
+                deadline = .distantFuture
+                limit = retryAt - now
+            }
+            if limit > 0 {
+                let (until, atMost) = (deadline, limit)
+                _ = await cancelWhenGracefulShutdown {
+                    await clock.sleep(until: until, atMost: atMost)
                 }
             }
             if watch.changed() {
@@ -93,7 +107,7 @@ public struct SchedulerService: Service {
         let events: [SchedulerEvent]
         if let sync {
             let round = try await scheduler.publishDue(
-                now: Date.init, catchingUp: catchingUp, through: sync, known: posts)
+                now: clock.now, catchingUp: catchingUp, through: sync, known: posts)
             if round.fetched > 0 {
                 logger.info("fetched", metadata: ["remote": "\(sync.remoteName)", "commits": "\(round.fetched)"])
             }
@@ -105,7 +119,7 @@ public struct SchedulerService: Service {
             events = round.events
         } else {
             events = await scheduler.handleDue(
-                try posts ?? scheduler.scheduled(), now: Date.init, catchingUp: catchingUp)
+                try posts ?? scheduler.scheduled(), now: clock.now, catchingUp: catchingUp)
         }
         for event in events { await report(event) }
         return events

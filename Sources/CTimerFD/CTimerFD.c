@@ -1,0 +1,17 @@
+#include "CTimerFD.h"
+
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/timerfd.h>
+
+int press_realtime_timer(void) { return timerfd_create(CLOCK_REALTIME, TFD_CLOEXEC); }
+
+int press_arm_at(int timer, long long seconds, long nanoseconds) {
+    struct itimerspec setting;
+    memset(&setting, 0, sizeof setting);
+    setting.it_value.tv_sec = (time_t)seconds;
+    setting.it_value.tv_nsec = nanoseconds;
+    return timerfd_settime(timer, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET, &setting, NULL);
+}
+
+int press_event(void) { return eventfd(0, EFD_CLOEXEC); }

@@ -1,0 +1,15 @@
+// Linux's timerfd and eventfd, which Swift's Glibc module leaves out: the scheduler sleeps
+// until a wall-clock deadline on a timerfd that the kernel cancels when the clock is set.
+// Plain integers only, so that no system type is defined twice for Swift.
+#pragma once
+
+/// A CLOCK_REALTIME timerfd (close-on-exec), or -1 with errno set.
+int press_realtime_timer(void);
+
+/// Arms `timer` to fire when the wall clock reads `seconds`.`nanoseconds` (since the epoch), and
+/// to be cancelled when the clock is set (TFD_TIMER_CANCEL_ON_SET). 0, or -1 with errno set
+/// (ECANCELED: the clock was set while arming).
+int press_arm_at(int timer, long long seconds, long nanoseconds);
+
+/// An eventfd (close-on-exec), or -1 with errno set.
+int press_event(void);
