@@ -7,7 +7,7 @@ import Testing
 @Suite struct RemoteTests {
     func write(_ path: String, _ text: String) -> FileChange { .write(path: path, contents: Array(text.utf8)) }
 
-    @Test func movingTheBranchBringsTheWorkingTreeAndIndexAlong() throws {
+    @Test func movingTheBranchBringsTheWorkingTreeAndIndexAlong() async throws {
         let (directory, repository) = try seeded()
         let start = try #require(try repository.headCommitID())
         let next = try repository.commit(
@@ -20,14 +20,14 @@ import Testing
         #expect(try repository.headCommitID() == start)
         #expect(directory.read("drafts/a.md") == "first\n")
         #expect(directory.read("notes.txt") == "n\n")
-        #expect(try status(directory) == "")
+        await #expect(try status(directory) == "")
         try repository.moveBranch(to: next, from: start, message: "forward")
         #expect(directory.read("drafts/a.md") == "second\n")
         #expect(!directory.exists("notes.txt"))
-        #expect(try status(directory) == "")
+        await #expect(try status(directory) == "")
     }
 
-    @Test func movingTheBranchNeverOverwritesAnEditAndChangesNothing() throws {
+    @Test func movingTheBranchNeverOverwritesAnEditAndChangesNothing() async throws {
         let (directory, repository) = try seeded()
         let start = try #require(try repository.headCommitID())
         let next = try repository.commit([write("drafts/a.md", "second\n")], message: "next\n", author: ada)
@@ -42,7 +42,7 @@ import Testing
         }
     }
 
-    @Test func aReplayRebuildsTheCommitOrNamesTheConflictingFile() throws {
+    @Test func aReplayRebuildsTheCommitOrNamesTheConflictingFile() async throws {
         let (directory, repository) = try seeded()
         defer { withExtendedLifetime(directory) {} }
         let base = try #require(try repository.headCommitID())
@@ -64,11 +64,11 @@ import Testing
         #expect(try repository.replay(try repository.commitInfo(theirs), onto: clash) == .conflict(path: "drafts/a.md"))
     }
 
-    @Test func aPushGoesThroughOnlyIfTheRemoteBranchIsWhereItWasFetched() throws {
+    @Test func aPushGoesThroughOnlyIfTheRemoteBranchIsWhereItWasFetched() async throws {
         let (directory, repository) = try seeded()
         let bare = TemporaryDirectory()
-        #expect(try git(["init", "-q", "--bare", bare.path], in: directory.path).status == 0)
-        #expect(try git(["remote", "add", "origin", "file://" + bare.path], in: directory.path).status == 0)
+        #expect(try await git(["init", "-q", "--bare", bare.path], in: directory.path).status == 0)
+        #expect(try await git(["remote", "add", "origin", "file://" + bare.path], in: directory.path).status == 0)
         let remote = try #require(try repository.remote(named: "origin"))
         #expect(remote.localPath == bare.path)
         #expect(Remote(name: "x", url: "file:///srv/news%20room.git").localPath == "/srv/news room.git")
@@ -81,15 +81,15 @@ import Testing
         let second = try repository.commit([write("drafts/a.md", "second\n")], message: "second\n", author: ada)
         // Someone else's view: the branch was not there yet. The remote says no, and keeps `first`.
         #expect(try repository.push(second, to: remote, branch: "main", expecting: nil) != .pushed)
-        #expect(try git(["rev-parse", "main"], in: bare.path).stdout == first.description + "\n")
+        #expect(try await git(["rev-parse", "main"], in: bare.path).stdout == first.description + "\n")
         #expect(try repository.push(second, to: remote, branch: "main", expecting: first) == .pushed)
-        #expect(try git(["rev-parse", "main"], in: bare.path).stdout == second.description + "\n")
-        #expect(try git(["fsck", "--strict"], in: bare.path).status == 0)
+        #expect(try await git(["rev-parse", "main"], in: bare.path).stdout == second.description + "\n")
+        #expect(try await git(["fsck", "--strict"], in: bare.path).status == 0)
 
         // Not a fast-forward of what the remote holds: refused without asking it.
         try repository.moveBranch(to: first, from: second, message: "back")
         let sideways = try repository.commit([write("drafts/c.md", "c\n")], message: "sideways\n", author: ada)
         #expect(try repository.push(sideways, to: remote, branch: "main", expecting: second) != .pushed)
-        #expect(try git(["rev-parse", "main"], in: bare.path).stdout == second.description + "\n")
+        #expect(try await git(["rev-parse", "main"], in: bare.path).stdout == second.description + "\n")
     }
 }

@@ -18,37 +18,37 @@ func seeded() throws -> (TemporaryDirectory, Repository) {
     return (directory, repository)
 }
 
-func status(_ directory: TemporaryDirectory) throws -> String {
-    try git(["status", "--porcelain"], in: directory.path).stdout
+func status(_ directory: TemporaryDirectory) async throws -> String {
+    try await git(["status", "--porcelain"], in: directory.path).stdout
 }
 
 @Suite struct RepositoryTests {
-    @Test func discoverWalksUpFromASubfolder() throws {
+    @Test func discoverWalksUpFromASubfolder() async throws {
         let (directory, _) = try seeded()
         let found = try Repository.discover(from: directory.file("drafts"))
         #expect(found.workdir == directory.path)
     }
 
-    @Test func openingAFolderOutsideAnyRepositoryFails() throws {
+    @Test func openingAFolderOutsideAnyRepositoryFails() async throws {
         let directory = TemporaryDirectory()
         #expect(throws: GitError.notARepository(path: directory.path)) { try Repository.open(at: directory.path) }
     }
 
-    @Test func aCommitIsReadByGitAndPassesFsck() throws {
+    @Test func aCommitIsReadByGitAndPassesFsck() async throws {
         let (directory, repository) = try seeded()
-        let log = try git(["log", "--format=%an <%ae>%n%s", "-1"], in: directory.path)
+        let log = try await git(["log", "--format=%an <%ae>%n%s", "-1"], in: directory.path)
         #expect(log.stdout == "Ada Author <ada@example.com>\nseed\n")
-        #expect(try git(["fsck", "--strict"], in: directory.path).status == 0)
-        #expect(try status(directory) == "")
+        #expect(try await git(["fsck", "--strict"], in: directory.path).status == 0)
+        await #expect(try status(directory) == "")
         let head = try #require(try repository.headCommitID())
         #expect(try repository.contents(atPath: "drafts/a.md", in: head) == Array("first\n".utf8))
     }
 
-    @Test func aMoveCommitsOnlyItsPathsAndLeavesOtherChangesAlone() throws {
+    @Test func aMoveCommitsOnlyItsPathsAndLeavesOtherChangesAlone() async throws {
         let (directory, repository) = try seeded()
         try directory.write("notes.txt", "edited but not committed\n")
         try directory.write("staged.txt", "staged\n")
-        #expect(try git(["add", "staged.txt"], in: directory.path).status == 0)
+        #expect(try await git(["add", "staged.txt"], in: directory.path).status == 0)
 
         try repository.commit(
             [.delete(path: "drafts/a.md"), .write(path: "published/a.md", contents: Array("moved\n".utf8))],
@@ -57,13 +57,13 @@ func status(_ directory: TemporaryDirectory) throws -> String {
         #expect(!directory.exists("drafts/a.md"))
         #expect(directory.read("published/a.md") == "moved\n")
         #expect(directory.read("notes.txt") == "edited but not committed\n")
-        let files = try git(["show", "--name-status", "--format=", "HEAD"], in: directory.path).stdout
+        let files = try await git(["show", "--name-status", "--format=", "HEAD"], in: directory.path).stdout
         #expect(files == "D\tdrafts/a.md\nA\tpublished/a.md\n")
-        #expect(try status(directory) == " M notes.txt\nA  staged.txt\n")
-        #expect(try git(["fsck", "--strict"], in: directory.path).status == 0)
+        await #expect(try status(directory) == " M notes.txt\nA  staged.txt\n")
+        #expect(try await git(["fsck", "--strict"], in: directory.path).status == 0)
     }
 
-    @Test func historyFollowsAPostAcrossFolders() throws {
+    @Test func historyFollowsAPostAcrossFolders() async throws {
         let (directory, repository) = try seeded()
         defer { withExtendedLifetime(directory) {} }
         try repository.commit(
@@ -78,7 +78,7 @@ func status(_ directory: TemporaryDirectory) throws -> String {
 
     /// The raw tree search finds a name among neighbours that share its beginning, files and
     /// folders alike, and agrees with `git log -- PATH` commit for commit.
-    @Test func historyAgreesWithGitForNamesThatShareABeginning() throws {
+    @Test func historyAgreesWithGitForNamesThatShareABeginning() async throws {
         let (directory, repository) = try seeded()
         defer { withExtendedLifetime(directory) {} }
         let paths = [
@@ -96,22 +96,24 @@ func status(_ directory: TemporaryDirectory) throws -> String {
         }
         for path in paths + ["drafts/b.md", "nothing/a.md"] {
             let ours = try repository.history(touching: [path]).map(\.id.description)
-            let theirs = try git(["log", "--format=%H", "--", path], in: directory.path).stdout.split(separator: "\n")
-                .map(String.init)
+            let theirs = try await git(["log", "--format=%H", "--", path], in: directory.path).stdout.split(
+                separator: "\n"
+            )
+            .map(String.init)
             // git follows a path that is a folder into it; press follows files only.
             if path == "drafts/a" { continue }
             #expect(ours == theirs, "\(path)")
         }
     }
 
-    @Test func configIsReadFromTheRepository() throws {
+    @Test func configIsReadFromTheRepository() async throws {
         let (directory, repository) = try seeded()
-        #expect(try git(["config", "press.test", "from-repo"], in: directory.path).status == 0)
+        #expect(try await git(["config", "press.test", "from-repo"], in: directory.path).status == 0)
         #expect(try repository.configString("press.test") == "from-repo")
         #expect(try repository.configString("press.absent") == nil)
     }
 
-    @Test func commitSignaturesKeepTheirOffset() throws {
+    @Test func commitSignaturesKeepTheirOffset() async throws {
         let (directory, repository) = try seeded()
         defer { withExtendedLifetime(directory) {} }
         let signature = Signature(
@@ -124,7 +126,7 @@ func status(_ directory: TemporaryDirectory) throws -> String {
 }
 
 @Suite struct AtomicityTests {
-    @Test func aHeldIndexLockLeavesTheRepositoryAsItWas() throws {
+    @Test func aHeldIndexLockLeavesTheRepositoryAsItWas() async throws {
         let (directory, repository) = try seeded()
         let head = try repository.headCommitID()
         try directory.write(".git/index.lock", "")
@@ -135,11 +137,11 @@ func status(_ directory: TemporaryDirectory) throws -> String {
         #expect(try repository.headCommitID() == head)
         #expect(directory.read("drafts/a.md") == "first\n")
         try FileManager.default.removeItem(atPath: directory.file(".git/index.lock"))
-        #expect(try status(directory) == "")
+        await #expect(try status(directory) == "")
     }
 
     @Test(arguments: ["before-index", "before-worktree", "before-head", "after-head"])
-    func aFailureAtAnyStepRollsBack(point: String) throws {
+    func aFailureAtAnyStepRollsBack(point: String) async throws {
         let (directory, repository) = try seeded()
         let head = try repository.headCommitID()
         try directory.write("drafts/a.md", "edited by the author\n")
@@ -152,12 +154,12 @@ func status(_ directory: TemporaryDirectory) throws -> String {
         #expect(try repository.headCommitID() == head)
         #expect(directory.read("drafts/a.md") == "edited by the author\n")
         #expect(!directory.exists("published/a.md"))
-        #expect(try status(directory) == " M drafts/a.md\n")
+        await #expect(try status(directory) == " M drafts/a.md\n")
         #expect(!directory.exists(".git/press/journal"))
     }
 
     @Test(arguments: ["before-index", "before-worktree", "before-head"])
-    func aCrashBeforeHeadMovesIsUndoneByRecovery(point: String) throws {
+    func aCrashBeforeHeadMovesIsUndoneByRecovery(point: String) async throws {
         let (directory, repository) = try seeded()
         let head = try repository.headCommitID()
         repository.injectedCrashes = [point]
@@ -171,10 +173,10 @@ func status(_ directory: TemporaryDirectory) throws -> String {
         #expect(try repository.headCommitID() == head)
         #expect(directory.read("drafts/a.md") == "first\n")
         #expect(!directory.exists("published/a.md"))
-        #expect(try status(directory) == "")
+        await #expect(try status(directory) == "")
     }
 
-    @Test func aCrashAfterHeadMovedIsFinishedByRecovery() throws {
+    @Test func aCrashAfterHeadMovedIsFinishedByRecovery() async throws {
         let (directory, repository) = try seeded()
         repository.injectedCrashes = ["after-head"]
         #expect(throws: GitError.injectedCrash(point: "after-head")) {
@@ -186,11 +188,11 @@ func status(_ directory: TemporaryDirectory) throws -> String {
         #expect(try repository.headCommitInfo()?.subject == "publish: a")
         #expect(directory.read("published/a.md") == "moved\n")
         #expect(!directory.exists("drafts/a.md"))
-        #expect(try status(directory) == "")
+        await #expect(try status(directory) == "")
         #expect(!directory.exists(".git/press/journal"))
     }
 
-    @Test func aSecondLockWaitsThenFailsNamingTheHolder() throws {
+    @Test func aSecondLockWaitsThenFailsNamingTheHolder() async throws {
         let (directory, repository) = try seeded()
         defer { withExtendedLifetime(directory) {} }
         let held = try repository.lock()

@@ -8,9 +8,9 @@ import Testing
 @Suite struct ResourceSafetyTests {
     /// A bare repository is refused by its path, read before the handle is freed (it was read
     /// after: AddressSanitizer, `make test-asan`, reports the use after free).
-    @Test func aBareRepositoryIsRefusedNamingIt() throws {
+    @Test func aBareRepositoryIsRefusedNamingIt() async throws {
         let directory = TemporaryDirectory()
-        #expect(try git(["init", "-q", "--bare", directory.file("bare.git")], in: directory.path).status == 0)
+        #expect(try await git(["init", "-q", "--bare", directory.file("bare.git")], in: directory.path).status == 0)
         #expect(throws: GitError.bareRepository(path: directory.file("bare.git") + "/")) {
             try Repository.open(at: directory.file("bare.git"))
         }
@@ -18,9 +18,9 @@ import Testing
 
     /// A commit whose HEAD cannot be read fails cleanly, and the index read meanwhile on another
     /// thread is freed (it leaked: LeakSanitizer, `make test-asan`).
-    @Test func aCommitOnAnUnreadableHeadFailsAndFreesTheIndex() throws {
+    @Test func aCommitOnAnUnreadableHeadFailsAndFreesTheIndex() async throws {
         let (directory, repository) = try seeded()
-        let before = try git(["rev-parse", "HEAD"], in: directory.path).stdout
+        let before = try await git(["rev-parse", "HEAD"], in: directory.path).stdout
         let head = directory.read(".git/HEAD") ?? ""
         try directory.write(".git/HEAD", "ref: refs/heads/bad..name\n")
         #expect(throws: GitError.self) {
@@ -29,7 +29,7 @@ import Testing
         }
         #expect(!directory.exists("drafts/b.md"))
         try directory.write(".git/HEAD", head)
-        #expect(try git(["rev-parse", "HEAD"], in: directory.path).stdout == before)
+        #expect(try await git(["rev-parse", "HEAD"], in: directory.path).stdout == before)
     }
 
     /// A lock not taken closes its descriptor once. It was closed in the initializer and again

@@ -4,73 +4,73 @@ import Testing
 
 /// Each bad input gets a clear error, exit 1 (refused) or 2 (usage, configuration), and changes nothing.
 @Suite struct BadInputTests {
-    @Test func notARepositoryIsAConfigurationError() throws {
+    @Test func notARepositoryIsAConfigurationError() async throws {
         let directory = TemporaryDirectory()
-        let output = try press(["status"], in: directory.path)
+        let output = try await press(["status"], in: directory.path)
         #expect(output.status == 2)
         #expect(output.stderr.contains("is not in a git repository"))
     }
 
-    @Test func aMissingWorkflowNamesTheFile() throws {
-        let repository = try CLIRepository()
+    @Test func aMissingWorkflowNamesTheFile() async throws {
+        let repository = try await CLIRepository()
         try FileManager.default.removeItem(atPath: repository.directory.file("workflows/default.yml"))
-        try repository.commitAll("remove the workflow")
-        let output = try repository.press(["submit", "hello"], as: People.ada)
+        try await repository.commitAll("remove the workflow")
+        let output = try await repository.press(["submit", "hello"], as: People.ada)
         #expect(output.status == 2)
         #expect(output.stderr.hasPrefix("workflows/default.yml:1:1: error: no workflow file"))
     }
 
-    @Test func malformedWorkflowYAMLIsReportedAtItsLine() throws {
-        let repository = try CLIRepository()
-        try repository.commitWorkflow(testWorkflow.replacingOccurrences(of: "roles:\n", with: "roles: [\n"))
-        let before = try Snapshot(repository)
-        let output = try repository.press(["submit", "hello"], as: People.ada)
+    @Test func malformedWorkflowYAMLIsReportedAtItsLine() async throws {
+        let repository = try await CLIRepository()
+        try await repository.commitWorkflow(testWorkflow.replacingOccurrences(of: "roles:\n", with: "roles: [\n"))
+        let before = try await Snapshot(repository)
+        let output = try await repository.press(["submit", "hello"], as: People.ada)
         #expect(output.status == 2)
         #expect(
             output.stderr.range(
                 of: #"^workflows/default\.yml:\d+:\d+: error: malformed YAML"#, options: .regularExpression) != nil,
             "\(output)")
-        #expect(try Snapshot(repository) == before)
+        #expect(try await Snapshot(repository) == before)
     }
 
-    @Test func aPostWithMalformedYAMLIsRefusedAtItsLine() throws {
-        let repository = try CLIRepository()
+    @Test func aPostWithMalformedYAMLIsRefusedAtItsLine() async throws {
+        let repository = try await CLIRepository()
         try repository.directory.write(
             "drafts/broken.md", "---\ntitle: Broken\nsummary: [oops\nslug: broken\n---\nbody\n")
-        let before = try Snapshot(repository)
-        let output = try repository.press(["submit", "broken"], as: People.ada)
+        let before = try await Snapshot(repository)
+        let output = try await repository.press(["submit", "broken"], as: People.ada)
         #expect(output.status == 1)
         #expect(
             output.stderr.range(
                 of: #"^drafts/broken\.md:[345]:\d+: error: malformed YAML"#, options: .regularExpression) != nil,
             "\(output)")
-        #expect(try Snapshot(repository) == before)
+        #expect(try await Snapshot(repository) == before)
     }
 
-    @Test func aPostWithoutFrontMatterIsRefused() throws {
-        let repository = try CLIRepository()
+    @Test func aPostWithoutFrontMatterIsRefused() async throws {
+        let repository = try await CLIRepository()
         try repository.directory.write("drafts/plain.md", "# Just Markdown\n")
-        let output = try repository.press(["submit", "plain"], as: People.ada)
+        let output = try await repository.press(["submit", "plain"], as: People.ada)
         #expect(output.status == 1)
         #expect(
             output.stderr == "drafts/plain.md:1:1: error: the post has no front matter: its first line must be '---'\n")
     }
 
-    @Test func aPostThatIsNotUTF8IsRefused() throws {
-        let repository = try CLIRepository()
+    @Test func aPostThatIsNotUTF8IsRefused() async throws {
+        let repository = try await CLIRepository()
         try repository.directory.write(
             "drafts/latin.md", Array("---\ntitle: Caf".utf8) + [0xE9] + Array("\n---\n".utf8))
-        let output = try repository.press(["show", "latin"])
+        let output = try await repository.press(["show", "latin"])
         #expect(output.status == 1)
         #expect(output.stderr.hasPrefix("drafts/latin.md:2:11: error: the post is not valid UTF-8"))
-        let status = try repository.press(["status"])
+        let status = try await repository.press(["status"])
         #expect(status.status == 0)
         #expect(status.stderr.contains("drafts/latin.md:2:11: warning:"))
     }
 
-    @Test func anUnknownSlugSuggestsTheClosest() throws {
-        let repository = try CLIRepository()
-        let output = try repository.press(["submit", "helo"], as: People.ada)
+    @Test func anUnknownSlugSuggestsTheClosest() async throws {
+        let repository = try await CLIRepository()
+        let output = try await repository.press(["submit", "helo"], as: People.ada)
         #expect(output.status == 1)
         #expect(
             output.stderr
@@ -78,63 +78,63 @@ import Testing
     }
 
     @Test(arguments: ["a/b", "..", "has space", "Capital"])
-    func aBadSlugIsAUsageError(slug: String) throws {
-        let repository = try CLIRepository()
-        let before = try Snapshot(repository)
-        let output = try repository.press(["new", "Title", "--slug", slug], as: People.ada)
+    func aBadSlugIsAUsageError(slug: String) async throws {
+        let repository = try await CLIRepository()
+        let before = try await Snapshot(repository)
+        let output = try await repository.press(["new", "Title", "--slug", slug], as: People.ada)
         #expect(output.status == 2)
         #expect(output.stderr.contains("'--slug \(slug)'"))
-        #expect(try Snapshot(repository) == before)
+        #expect(try await Snapshot(repository) == before)
     }
 
-    @Test func theSameSlugInBothFoldersIsRefused() throws {
-        let repository = try CLIRepository()
+    @Test func theSameSlugInBothFoldersIsRefused() async throws {
+        let repository = try await CLIRepository()
         try repository.directory.write("published/hello.md", repository.directory.read("drafts/hello.md") ?? "")
-        let output = try repository.press(["submit", "hello"], as: People.ada)
+        let output = try await repository.press(["submit", "hello"], as: People.ada)
         #expect(output.status == 1)
         #expect(output.stderr.contains("the slug 'hello' is used twice (drafts/hello.md and published/hello.md)"))
     }
 
-    @Test func aTransitionNotAllowedFromTheStateIsRefused() throws {
-        let repository = try CLIRepository()
-        let before = try Snapshot(repository)
-        let output = try repository.press(["publish", "hello"])
+    @Test func aTransitionNotAllowedFromTheStateIsRefused() async throws {
+        let repository = try await CLIRepository()
+        let before = try await Snapshot(repository)
+        let output = try await repository.press(["publish", "hello"])
         #expect(output.status == 1)
         #expect(
             output.stderr
                 == "drafts/hello.md:7:1: error: 'publish' is not allowed from the state 'draft'; the workflow allows it from: review, scheduled\n"
         )
-        #expect(try Snapshot(repository) == before)
+        #expect(try await Snapshot(repository) == before)
     }
 
-    @Test func aTransitionNotAllowedForThePersonIsRefused() throws {
-        let repository = try CLIRepository()
-        let output = try repository.press(["submit", "hello"], as: People.mallory)
+    @Test func aTransitionNotAllowedForThePersonIsRefused() async throws {
+        let repository = try await CLIRepository()
+        let output = try await repository.press(["submit", "hello"], as: People.mallory)
         #expect(output.status == 1)
         #expect(
             output.stderr.contains(
                 "Mallory <mallory@example.com> may not 'submit' this post: the workflow allows it to author, editor"))
     }
 
-    @Test func noIdentityIsAConfigurationError() throws {
-        let repository = try CLIRepository()
+    @Test func noIdentityIsAConfigurationError() async throws {
+        let repository = try await CLIRepository()
         let home = TemporaryDirectory()
-        let before = try Snapshot(repository)
-        let output = try repository.press(
+        let before = try await Snapshot(repository)
+        let output = try await repository.press(
             ["submit", "hello"], as: [:],
             environment: ["HOME": home.path, "XDG_CONFIG_HOME": home.path, "GIT_CONFIG_NOSYSTEM": "1"])
         #expect(output.status == 2, "\(output)")
         #expect(output.stderr.contains("press cannot tell who you are"))
-        #expect(try Snapshot(repository) == before)
+        #expect(try await Snapshot(repository) == before)
     }
 
-    @Test func aSymlinkedPostOutsideTheRepositoryIsRefused() throws {
-        let repository = try CLIRepository()
+    @Test func aSymlinkedPostOutsideTheRepositoryIsRefused() async throws {
+        let repository = try await CLIRepository()
         let outside = TemporaryDirectory()
         try outside.write("x.md", "---\ntitle: x\n---\n")
         try FileManager.default.createSymbolicLink(
             atPath: repository.directory.file("drafts/evil.md"), withDestinationPath: outside.file("x.md"))
-        let output = try repository.press(["submit", "evil"], as: People.ada)
+        let output = try await repository.press(["submit", "evil"], as: People.ada)
         #expect(output.status == 1)
         #expect(
             output.stderr.contains(
@@ -144,108 +144,106 @@ import Testing
     @Test(arguments: [
         ("next tuesday", 2), ("2020-01-01T09:00:00Z", 1), ("2030-03-31 01:30", 2), ("2030-10-27 01:30", 2),
     ])
-    func badScheduleTimesAreRefused(at: String, code: Int32) throws {
-        let repository = try CLIRepository()
-        #expect(try repository.press(["submit", "hello"], as: People.ada).status == 0)
-        #expect(try repository.press(["approve", "hello"], as: People.rita).status == 0)
-        let before = try Snapshot(repository)
-        let output = try repository.press(["schedule", "hello", "--at", at])
+    func badScheduleTimesAreRefused(at: String, code: Int32) async throws {
+        let repository = try await CLIRepository()
+        #expect(try await repository.press(["submit", "hello"], as: People.ada).status == 0)
+        #expect(try await repository.press(["approve", "hello"], as: People.rita).status == 0)
+        let before = try await Snapshot(repository)
+        let output = try await repository.press(["schedule", "hello", "--at", at])
         #expect(output.status == code, "\(output)")
         #expect(output.stderr.contains(at))
-        #expect(try Snapshot(repository) == before)
+        #expect(try await Snapshot(repository) == before)
     }
 
-    @Test func usageErrorsExitTwo() throws {
-        let repository = try CLIRepository()
-        #expect(try repository.press(["submit"]).status == 2)
-        #expect(try repository.press(["request-changes", "hello"]).status == 2)
-        #expect(try repository.press(["frobnicate"]).status == 2)
-        #expect(try repository.press(["--help"]).status == 0)
+    @Test func usageErrorsExitTwo() async throws {
+        let repository = try await CLIRepository()
+        #expect(try await repository.press(["submit"]).status == 2)
+        #expect(try await repository.press(["request-changes", "hello"]).status == 2)
+        #expect(try await repository.press(["frobnicate"]).status == 2)
+        #expect(try await repository.press(["--help"]).status == 0)
     }
 }
 
 /// A transition either fully happens or leaves the repository exactly as it was.
 @Suite struct AtomicityCLITests {
-    @Test func aHeldIndexLockRefusesCleanly() throws {
-        let repository = try CLIRepository()
+    @Test func aHeldIndexLockRefusesCleanly() async throws {
+        let repository = try await CLIRepository()
         try repository.directory.write(
             "drafts/hello.md", (repository.directory.read("drafts/hello.md") ?? "") + "edit\n")
         try repository.directory.write(".git/index.lock", "")
-        let before = try Snapshot(repository)
-        let output = try repository.press(["submit", "hello"], as: People.ada)
+        let before = try await Snapshot(repository)
+        let output = try await repository.press(["submit", "hello"], as: People.ada)
         #expect(output.status == 1)
         #expect(output.stderr.contains("index.lock"))
-        #expect(try Snapshot(repository) == before)
+        #expect(try await Snapshot(repository) == before)
     }
 
     @Test(arguments: ["before-index", "before-worktree", "before-head", "after-head"])
-    func aFailedWriteLeavesTheRepositoryAsItWas(point: String) throws {
-        let repository = try CLIRepository()
-        #expect(try repository.press(["submit", "hello"], as: People.ada).status == 0)
-        #expect(try repository.press(["approve", "hello"], as: People.rita).status == 0)
-        let before = try Snapshot(repository)
-        let output = try repository.press(["publish", "hello"], environment: ["PRESS_FAILPOINT": point])
+    func aFailedWriteLeavesTheRepositoryAsItWas(point: String) async throws {
+        let repository = try await CLIRepository()
+        #expect(try await repository.press(["submit", "hello"], as: People.ada).status == 0)
+        #expect(try await repository.press(["approve", "hello"], as: People.rita).status == 0)
+        let before = try await Snapshot(repository)
+        let output = try await repository.press(["publish", "hello"], environment: ["PRESS_FAILPOINT": point])
         #expect(output.status == 1)
-        #expect(try Snapshot(repository) == before)
-        #expect(try repository.press(["publish", "hello"]).status == 0)
-        #expect(try repository.status() == "")
+        #expect(try await Snapshot(repository) == before)
+        #expect(try await repository.press(["publish", "hello"]).status == 0)
+        #expect(try await repository.status() == "")
     }
 
     @Test(arguments: [
         ("before-index", "review"), ("before-worktree", "review"), ("before-head", "review"),
         ("after-head", "published"),
     ])
-    func aKilledProcessIsRepairedByTheNextCommand(point: String, state: String) throws {
-        let repository = try CLIRepository()
-        #expect(try repository.press(["submit", "hello"], as: People.ada).status == 0)
-        #expect(try repository.press(["approve", "hello"], as: People.rita).status == 0)
-        let killed = try repository.press(["publish", "hello"], environment: ["PRESS_CRASHPOINT": point])
+    func aKilledProcessIsRepairedByTheNextCommand(point: String, state: String) async throws {
+        let repository = try await CLIRepository()
+        #expect(try await repository.press(["submit", "hello"], as: People.ada).status == 0)
+        #expect(try await repository.press(["approve", "hello"], as: People.rita).status == 0)
+        let killed = try await repository.press(["publish", "hello"], environment: ["PRESS_CRASHPOINT": point])
         #expect(killed.status != 0)
-        let status = try repository.press(["status", "--json"])
+        let status = try await repository.press(["status", "--json"])
         #expect(status.stdout.contains("\"state\" : \"\(state)\""))
-        #expect(try repository.status() == "")
-        #expect(try repository.fsck().status == 0)
+        #expect(try await repository.status() == "")
+        #expect(try await repository.fsck().status == 0)
     }
 
-    @Test func aCommandWaitsForAnotherPressThenFailsCleanly() throws {
-        let repository = try CLIRepository()
-        let holder = Process()
-        holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
+    @Test func aCommandWaitsForAnotherPressThenFailsCleanly() async throws {
+        let repository = try await CLIRepository()
         let ready = repository.directory.file("held")
-        holder.arguments = [repository.directory.file(".git/press/lock"), "sh", "-c", "touch \(ready); sleep 30"]
-        try holder.run()
+        let holder = try BackgroundProcess(
+            "/usr/bin/flock", [repository.directory.file(".git/press/lock"), "sh", "-c", "touch \(ready); sleep 30"])
         defer { holder.terminate() }
-        while !FileManager.default.fileExists(atPath: ready) { usleep(10_000) }
-        let before = try Snapshot(repository)
+        #expect(await eventually(10) { FileManager.default.fileExists(atPath: ready) })
+        let before = try await Snapshot(repository)
         let started = Date()
-        let output = try repository.press(
+        let output = try await repository.press(
             ["submit", "hello"], as: People.ada, environment: ["PRESS_LOCK_TIMEOUT": "1"])
         #expect(output.status == 1)
         #expect(output.stderr.contains("busy"))
         #expect(Date().timeIntervalSince(started) >= 1)
-        #expect(try Snapshot(repository) == before)
+        #expect(try await Snapshot(repository) == before)
     }
 }
 
 @Suite struct BrokenWorkflowTests {
     @Test(arguments: [["status"], ["show", "hello"], ["log", "hello"], ["new", "Another"]])
-    func everyCommandRefusesABrokenWorkflow(arguments: [String]) throws {
-        let repository = try CLIRepository()
-        try repository.commitWorkflow(testWorkflow + "colour: blue\n")
-        let before = try Snapshot(repository)
-        let output = try repository.press(arguments, as: People.ada)
+    func everyCommandRefusesABrokenWorkflow(arguments: [String]) async throws {
+        let repository = try await CLIRepository()
+        try await repository.commitWorkflow(testWorkflow + "colour: blue\n")
+        let before = try await Snapshot(repository)
+        let output = try await repository.press(arguments, as: People.ada)
         #expect(output.status == 2, "\(output)")
         #expect(output.stderr.hasPrefix("workflows/default.yml:"))
         #expect(output.stderr.contains("unknown key 'colour'"))
-        #expect(try Snapshot(repository) == before)
+        #expect(try await Snapshot(repository) == before)
     }
 
     /// Issue 12: `--repo` at a bare repository is a configuration error that names it (the path
     /// was read from a freed handle).
-    @Test func aBareRepositoryIsRefusedWithExitTwo() throws {
+    @Test func aBareRepositoryIsRefusedWithExitTwo() async throws {
         let directory = TemporaryDirectory()
-        #expect(try git(["init", "-q", "--bare", directory.file("bare.git")], in: directory.path).status == 0)
-        let output = try run(pressBinary, ["status", "--repo", directory.file("bare.git")])
+        #expect(try await git(["init", "-q", "--bare", directory.file("bare.git")], in: directory.path).status == 0)
+        let output = try await run(pressBinary, ["status", "--repo", directory.file("bare.git")])
         #expect(output.status == 2, "\(output)")
         #expect(
             output.stderr

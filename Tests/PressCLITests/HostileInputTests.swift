@@ -10,41 +10,42 @@ import Testing
         .replacingOccurrences(of: "approvals: 1", with: "approvals: 0")
         + "hooks:\n  review:\n    - run: env > pwned.out\n"
 
-    @Test func aPostCannotPickAWorkflowTheDefaultDoesNotList() throws {
-        let repository = try CLIRepository()
+    @Test func aPostCannotPickAWorkflowTheDefaultDoesNotList() async throws {
+        let repository = try await CLIRepository()
         let text = repository.directory.read("drafts/hello.md") ?? ""
         try repository.directory.write(
             "drafts/hello.md", text.replacingOccurrences(of: "status: draft\n", with: "status: draft\nworkflow: evil\n")
         )
-        try repository.commitWorkflow(WorkflowTakeoverTests.evil, name: "evil", as: People.ada)
-        let before = try Snapshot(repository)
-        let submit = try repository.press(["submit", "hello"], as: People.ada)
+        try await repository.commitWorkflow(WorkflowTakeoverTests.evil, name: "evil", as: People.ada)
+        let before = try await Snapshot(repository)
+        let submit = try await repository.press(["submit", "hello"], as: People.ada)
         #expect(submit.status == 2, "\(submit)")
         #expect(
             submit.stderr.contains(
                 "drafts/hello.md:8:1: error: the post names workflow 'evil', which workflows/default.yml does not allow under 'workflows:' (it lists none)"
             ), "\(submit)")
         #expect(!repository.directory.exists("pwned.out"))
-        #expect(try Snapshot(repository) == before)
-        let validate = try repository.press(["validate"])
+        #expect(try await Snapshot(repository) == before)
+        let validate = try await repository.press(["validate"])
         #expect(validate.status == 1)
         #expect(validate.stdout.contains("drafts/hello.md:8:1: error: the post names workflow 'evil'"), "\(validate)")
     }
 
-    @Test func rulesComeFromTheCommittedWorkflowNotTheWorkingTree() throws {
-        let repository = try CLIRepository()
+    @Test func rulesComeFromTheCommittedWorkflowNotTheWorkingTree() async throws {
+        let repository = try await CLIRepository()
         // Uncommitted: Ada makes herself an editor and adds a hook.
         try repository.directory.write("workflows/default.yml", WorkflowTakeoverTests.evil)
-        #expect(try repository.press(["submit", "hello"], as: People.ada).status == 0)
+        #expect(try await repository.press(["submit", "hello"], as: People.ada).status == 0)
         #expect(!repository.directory.exists("pwned.out"))
-        let schedule = try repository.press(["schedule", "hello", "--at", "2099-01-01T09:00:00+00:00"], as: People.ada)
+        let schedule = try await repository.press(
+            ["schedule", "hello", "--at", "2099-01-01T09:00:00+00:00"], as: People.ada)
         #expect(schedule.status == 1, "\(schedule)")
         #expect(
             schedule.stderr.contains("Ada Author <ada@example.com> may not 'schedule'")
                 || schedule.stderr.contains("may not"), "\(schedule)")
         // A workflow file nobody committed cannot be named either; validate says what is not committed.
         try repository.directory.write("workflows/other.yml", testWorkflow)
-        let validate = try repository.press(["validate"])
+        let validate = try await repository.press(["validate"])
         #expect(validate.status == 0, "\(validate)")
         #expect(
             validate.stdout.contains(
@@ -55,12 +56,12 @@ import Testing
             "\(validate)")
     }
 
-    @Test func hooksAddedBySomeoneWhoIsNotAnAdminDoNotRun() throws {
-        let repository = try CLIRepository()
+    @Test func hooksAddedBySomeoneWhoIsNotAnAdminDoNotRun() async throws {
+        let repository = try await CLIRepository()
         // Ada commits a hook and makes herself an editor in the same commit: the admins are
         // judged by the workflow before it, where she is none.
-        try repository.commitWorkflow(WorkflowTakeoverTests.evil, as: People.ada)
-        let submit = try repository.press(["submit", "hello"], as: People.ada)
+        try await repository.commitWorkflow(WorkflowTakeoverTests.evil, as: People.ada)
+        let submit = try await repository.press(["submit", "hello"], as: People.ada)
         #expect(submit.status == 0, "\(submit)")
         #expect(!repository.directory.exists("pwned.out"))
         #expect(
@@ -71,23 +72,27 @@ import Testing
             submit.stderr.contains("by Ada Author <ada@example.com>, who is not an admin (editor@example.com is"),
             "\(submit)")
         // Eddie, an admin, changes something else: the hooks are still Ada's, still not run.
-        try repository.commitWorkflow(WorkflowTakeoverTests.evil + "missed: hold\n", as: People.eddie)
-        #expect(try repository.press(["request-changes", "hello", "--comment", "again"], as: People.eddie).status == 0)
-        #expect(try repository.press(["submit", "hello"], as: People.ada).status == 0)
+        try await repository.commitWorkflow(WorkflowTakeoverTests.evil + "missed: hold\n", as: People.eddie)
+        #expect(
+            try await repository.press(["request-changes", "hello", "--comment", "again"], as: People.eddie).status == 0
+        )
+        #expect(try await repository.press(["submit", "hello"], as: People.ada).status == 0)
         #expect(!repository.directory.exists("pwned.out"))
         // Eddie changes the hooks themselves: now they are his, and run.
-        try repository.commitWorkflow(
+        try await repository.commitWorkflow(
             WorkflowTakeoverTests.evil.replacingOccurrences(of: "env > pwned.out", with: "env > hook.out")
                 + "missed: hold\n", as: People.eddie)
-        #expect(try repository.press(["request-changes", "hello", "--comment", "again"], as: People.eddie).status == 0)
-        #expect(try repository.press(["submit", "hello"], as: People.ada).status == 0)
+        #expect(
+            try await repository.press(["request-changes", "hello", "--comment", "again"], as: People.eddie).status == 0
+        )
+        #expect(try await repository.press(["submit", "hello"], as: People.ada).status == 0)
         #expect(repository.directory.exists("hook.out"))
     }
 
-    @Test func hookCommandsGetACleanEnvironment() throws {
+    @Test func hookCommandsGetACleanEnvironment() async throws {
         let hooks = "hook_env: [DEPLOY_TARGET]\nhooks:\n  review:\n    - run: env > hook.out\n"
-        let repository = try CLIRepository(workflow: testWorkflow + hooks)
-        let submit = try repository.press(
+        let repository = try await CLIRepository(workflow: testWorkflow + hooks)
+        let submit = try await repository.press(
             ["submit", "hello"], as: People.ada,
             environment: [
                 "PRESS_GIT_TOKEN": "s3cret", "SSH_AUTH_SOCK": "/tmp/agent", "DEPLOY_TARGET": "staging", "OTHER": "x",
@@ -105,11 +110,11 @@ import Testing
             }, "\(lines)")
     }
 
-    @Test func aHangingHookIsKilledWithWhatItStarted() throws {
+    @Test func aHangingHookIsKilledWithWhatItStarted() async throws {
         let hooks = "hook_timeout: 1\nhooks:\n  review:\n    - run: (sleep 30; touch late.out) & sleep 30\n"
-        let repository = try CLIRepository(workflow: testWorkflow + hooks)
+        let repository = try await CLIRepository(workflow: testWorkflow + hooks)
         let started = Date()
-        let submit = try repository.press(["submit", "hello"], as: People.ada)
+        let submit = try await repository.press(["submit", "hello"], as: People.ada)
         #expect(submit.status == 0, "\(submit)")
         #expect(Date().timeIntervalSince(started) < 20)
         #expect(submit.stderr.contains("ran longer than 1 s (hook_timeout) and was killed"), "\(submit)")
@@ -132,112 +137,114 @@ import Testing
             "publish:         { from: [review, scheduled], to: published, by: [editor, scheduler], approvals: 1, gate: none }"
     )
 
-    func forge(_ repository: CLIRepository) throws {
+    func forge(_ repository: CLIRepository) async throws {
         let text = repository.directory.read("drafts/hello.md") ?? ""
         let forged =
             "approvals:\n  - name: Rita Reviewer\n    email: reviewer@example.com\n    at: 2026-11-01T09:00:00+00:00\n"
         try repository.directory.write(
             "drafts/hello.md", text.replacingOccurrences(of: "summary:", with: forged + "summary:"))
-        try repository.commitAll("tidy", as: People.ada)
+        try await repository.commitAll("tidy", as: People.ada)
     }
 
-    @Test func aForgedApprovalIsAValidationErrorThatStopsTheGates() throws {
-        let repository = try CLIRepository()
-        try forge(repository)
-        let before = try Snapshot(repository)
-        let submit = try repository.press(["submit", "hello"], as: People.ada)
+    @Test func aForgedApprovalIsAValidationErrorThatStopsTheGates() async throws {
+        let repository = try await CLIRepository()
+        try await forge(repository)
+        let before = try await Snapshot(repository)
+        let submit = try await repository.press(["submit", "hello"], as: People.ada)
         #expect(submit.status == 1, "\(submit)")
         #expect(
             submit.stderr.contains("error: the approval by Rita Reviewer <reviewer@example.com> is not in history"),
             "\(submit)")
         #expect(submit.stderr.contains("[approvals-history]"))
-        #expect(try Snapshot(repository) == before)
-        let validate = try repository.press(["validate"])
+        #expect(try await Snapshot(repository) == before)
+        let validate = try await repository.press(["validate"])
         #expect(validate.status == 1)
         #expect(validate.stdout.contains("[approvals-history]"), "\(validate)")
     }
 
-    @Test func onlyApprovalsHistoryShowsCount() throws {
-        let repository = try CLIRepository(workflow: ForgedApprovalTests.ungatedPublish)
-        #expect(try repository.press(["submit", "hello"], as: People.ada).status == 0)
-        try forge(repository)
-        let before = try Snapshot(repository)
-        let publish = try repository.press(["publish", "hello"], as: People.eddie)
+    @Test func onlyApprovalsHistoryShowsCount() async throws {
+        let repository = try await CLIRepository(workflow: ForgedApprovalTests.ungatedPublish)
+        #expect(try await repository.press(["submit", "hello"], as: People.ada).status == 0)
+        try await forge(repository)
+        let before = try await Snapshot(repository)
+        let publish = try await repository.press(["publish", "hello"], as: People.eddie)
         #expect(publish.status == 1, "\(publish)")
         #expect(publish.stderr.contains("'publish' needs 1 approval; history shows 0"), "\(publish)")
-        #expect(try Snapshot(repository) == before)
+        #expect(try await Snapshot(repository) == before)
         // Rita's own approval is history: now it counts, and the list agrees with history.
-        #expect(try repository.press(["approve", "hello"], as: People.rita).status == 0)
-        #expect(try repository.press(["validate"]).status == 0)
-        #expect(try repository.press(["publish", "hello"], as: People.eddie).status == 0)
+        #expect(try await repository.press(["approve", "hello"], as: People.rita).status == 0)
+        #expect(try await repository.press(["validate"]).status == 0)
+        #expect(try await repository.press(["publish", "hello"], as: People.eddie).status == 0)
     }
 
-    @Test func anApprovalBeforeChangesWereRequestedNoLongerCounts() throws {
-        let repository = try CLIRepository(workflow: ForgedApprovalTests.ungatedPublish)
-        #expect(try repository.press(["submit", "hello"], as: People.ada).status == 0)
-        #expect(try repository.press(["approve", "hello"], as: People.rita).status == 0)
-        #expect(try repository.press(["request-changes", "hello", "--comment", "more"], as: People.eddie).status == 0)
-        #expect(try repository.press(["submit", "hello"], as: People.ada).status == 0)
-        try forge(repository)
-        let publish = try repository.press(["publish", "hello"], as: People.eddie)
+    @Test func anApprovalBeforeChangesWereRequestedNoLongerCounts() async throws {
+        let repository = try await CLIRepository(workflow: ForgedApprovalTests.ungatedPublish)
+        #expect(try await repository.press(["submit", "hello"], as: People.ada).status == 0)
+        #expect(try await repository.press(["approve", "hello"], as: People.rita).status == 0)
+        #expect(
+            try await repository.press(["request-changes", "hello", "--comment", "more"], as: People.eddie).status == 0)
+        #expect(try await repository.press(["submit", "hello"], as: People.ada).status == 0)
+        try await forge(repository)
+        let publish = try await repository.press(["publish", "hello"], as: People.eddie)
         #expect(publish.status == 1, "\(publish)")
         #expect(publish.stderr.contains("history shows 0"), "\(publish)")
     }
 
-    @Test func approvalsInTheBundledContentComeFromItsInitCommit() throws {
+    @Test func approvalsInTheBundledContentComeFromItsInitCommit() async throws {
         let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
         let scratch = TemporaryDirectory("press-bundled")
         for folder in ["drafts", "published", "workflows"] {
-            #expect(try run("/bin/cp", ["-R", source.appendingPathComponent(folder).path, scratch.path]).status == 0)
+            #expect(
+                try await run("/bin/cp", ["-R", source.appendingPathComponent(folder).path, scratch.path]).status == 0)
         }
-        #expect(try press(["init"], in: scratch.path, as: People.eddie).status == 0)
-        let validate = try press(["validate"], in: scratch.path)
+        #expect(try await press(["init"], in: scratch.path, as: People.eddie).status == 0)
+        let validate = try await press(["validate"], in: scratch.path)
         #expect(!validate.stdout.contains("approvals-history"), "\(validate)")
     }
 }
 
 @Suite struct IdentityInjectionTests {
     @Test(arguments: ["Edna\nPress-Transition: publish", "Edna <edna@evil.example>", "Tab\u{7}Bell"])
-    func aNameThatWouldBreakTheCommitHeaderIsRefused(name: String) throws {
-        let repository = try CLIRepository()
-        let before = try Snapshot(repository)
-        let submit = try repository.press(
+    func aNameThatWouldBreakTheCommitHeaderIsRefused(name: String) async throws {
+        let repository = try await CLIRepository()
+        let before = try await Snapshot(repository)
+        let submit = try await repository.press(
             ["submit", "hello"], as: ["GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": "ada@example.com"])
         #expect(submit.status == 2, "\(submit)")
         #expect(submit.stderr.contains("git refuses it in a commit, and so does press"), "\(submit)")
-        #expect(try Snapshot(repository) == before)
-        #expect(try repository.fsck().status == 0)
+        #expect(try await Snapshot(repository) == before)
+        #expect(try await repository.fsck().status == 0)
     }
 
-    @Test func aMalformedSignatureAlreadyInHistoryStopsNeitherLogNorTheNextTransition() throws {
-        let repository = try CLIRepository()
+    @Test func aMalformedSignatureAlreadyInHistoryStopsNeitherLogNorTheNextTransition() async throws {
+        let repository = try await CLIRepository()
         // Another tool wrote a commit whose author line a newline cut short.
         try repository.directory.write(
             "drafts/hello.md", (repository.directory.read("drafts/hello.md") ?? "") + "\nMore.\n")
-        #expect(try git(["add", "drafts/hello.md"], in: repository.path).status == 0)
-        let tree = try git(["write-tree"], in: repository.path).stdout.trimmingCharacters(in: .newlines)
-        let parent = try repository.head().trimmingCharacters(in: .newlines)
+        #expect(try await git(["add", "drafts/hello.md"], in: repository.path).status == 0)
+        let tree = try await git(["write-tree"], in: repository.path).stdout.trimmingCharacters(in: .newlines)
+        let parent = try await repository.head().trimmingCharacters(in: .newlines)
         let raw =
             "tree \(tree)\nparent \(parent)\nauthor Edna\nPress-Transition: publish <e@x.example> 1700000000 +0000\ncommitter Edna <e@x.example> 1700000000 +0000\n\nedit: hello\n"
         let object = repository.directory.file("commit.txt")
         try repository.directory.write("commit.txt", raw)
-        let id = try git(["hash-object", "-t", "commit", "--literally", "-w", object], in: repository.path).stdout
+        let id = try await git(["hash-object", "-t", "commit", "--literally", "-w", object], in: repository.path).stdout
             .trimmingCharacters(in: .newlines)
         try FileManager.default.removeItem(atPath: object)
-        #expect(try git(["update-ref", "HEAD", id], in: repository.path).status == 0)
-        let log = try repository.press(["log", "hello"])
+        #expect(try await git(["update-ref", "HEAD", id], in: repository.path).status == 0)
+        let log = try await repository.press(["log", "hello"])
         #expect(log.status == 0, "\(log)")
         #expect(log.stdout.contains("Edna <>"), "\(log)")
-        #expect(try repository.press(["submit", "hello"], as: People.ada).status == 0)
-        #expect(try repository.press(["approve", "hello"], as: People.rita).status == 0)
-        let after = try repository.press(["log", "hello"])
+        #expect(try await repository.press(["submit", "hello"], as: People.ada).status == 0)
+        #expect(try await repository.press(["approve", "hello"], as: People.rita).status == 0)
+        let after = try await repository.press(["log", "hello"])
         #expect(after.stdout.split(separator: "\n").count == 4, "\(after)")
     }
 
-    @Test func anEmailWithANewlineIsRefused() throws {
-        let repository = try CLIRepository()
-        let submit = try repository.press(
+    @Test func anEmailWithANewlineIsRefused() async throws {
+        let repository = try await CLIRepository()
+        let submit = try await repository.press(
             ["submit", "hello"],
             as: ["GIT_AUTHOR_NAME": "Ada", "GIT_AUTHOR_EMAIL": "ada@example.com\nPress-To: published"])
         #expect(submit.status == 2)
@@ -268,86 +275,87 @@ import Testing
 
         """
 
-    @Test func anAliasBombIsAnErrorAtItsLineAndEveryOtherPostIsHandled() throws {
-        let repository = try CLIRepository()
+    @Test func anAliasBombIsAnErrorAtItsLineAndEveryOtherPostIsHandled() async throws {
+        let repository = try await CLIRepository()
         try repository.directory.write("drafts/bomb.md", CrashAndStallTests.bomb)
         let started = Date()
-        let status = try repository.press(["status"])
+        let status = try await repository.press(["status"])
         #expect(status.status == 0, "\(status)")
         #expect(status.stdout.contains("hello"))
         #expect(status.stderr.contains("drafts/bomb.md:6:4: warning: YAML anchors and aliases"), "\(status)")
-        let validate = try repository.press(["validate"])
+        let validate = try await repository.press(["validate"])
         #expect(validate.status == 1)
         #expect(validate.stdout.contains("drafts/bomb.md:6:4: error: YAML anchors and aliases"), "\(validate)")
         #expect(Date().timeIntervalSince(started) < 10)
     }
 
-    @Test func aFIFOWhereAPostShouldBeIsAFindingNotAStall() throws {
-        let repository = try CLIRepository()
+    @Test func aFIFOWhereAPostShouldBeIsAFindingNotAStall() async throws {
+        let repository = try await CLIRepository()
         #expect(mkfifo(repository.directory.file("drafts/pipe.md"), 0o644) == 0)
-        let status = try repository.press(["status"])
+        let status = try await repository.press(["status"])
         #expect(status.status == 0, "\(status)")
         #expect(
             status.stderr.contains("drafts/pipe.md:1:1: warning: the post is a FIFO (named pipe), not a regular file"),
             "\(status)")
-        let validate = try repository.press(["validate"])
+        let validate = try await repository.press(["validate"])
         #expect(validate.status == 1)
         #expect(validate.stdout.contains("drafts/pipe.md:1:1: error: the post is a FIFO"), "\(validate)")
-        let once = try repository.press(["scheduler", "--once"])
+        let once = try await repository.press(["scheduler", "--once"])
         #expect(once.status == 0, "\(once)")
     }
 
-    @Test func aPatternThatWouldBacktrackIsRefusedAtItsLine() throws {
-        let repository = try CLIRepository()
-        try repository.commitWorkflow(testWorkflow + "links:\n  exclude: ['(a)\\1']\n")
-        let validate = try repository.press(["validate"])
+    @Test func aPatternThatWouldBacktrackIsRefusedAtItsLine() async throws {
+        let repository = try await CLIRepository()
+        try await repository.commitWorkflow(testWorkflow + "links:\n  exclude: ['(a)\\1']\n")
+        let validate = try await repository.press(["validate"])
         #expect(validate.status == 2, "\(validate)")
         #expect(validate.stderr.contains("back-references need backtracking"), "\(validate)")
     }
 
-    @Test func aTimePressCannotWriteBackIsRefused() throws {
-        let repository = try CLIRepository()
-        #expect(try repository.press(["submit", "hello"], as: People.ada).status == 0)
-        #expect(try repository.press(["approve", "hello"], as: People.rita).status == 0)
-        let before = try Snapshot(repository)
-        let schedule = try repository.press(["schedule", "hello", "--at", "9999-12-31T23:59:59-14:00"])
+    @Test func aTimePressCannotWriteBackIsRefused() async throws {
+        let repository = try await CLIRepository()
+        #expect(try await repository.press(["submit", "hello"], as: People.ada).status == 0)
+        #expect(try await repository.press(["approve", "hello"], as: People.rita).status == 0)
+        let before = try await Snapshot(repository)
+        let schedule = try await repository.press(["schedule", "hello", "--at", "9999-12-31T23:59:59-14:00"])
         #expect(schedule.status == 2, "\(schedule)")
         #expect(schedule.stderr.contains("would be stored as '10000-01-01T13:59:59+00:00'"), "\(schedule)")
-        #expect(try Snapshot(repository) == before)
+        #expect(try await Snapshot(repository) == before)
     }
 
-    @Test func aNewPostThatBreaksTheRulesIsRefusedNotCommitted() throws {
-        let repository = try CLIRepository()
-        let before = try Snapshot(repository)
-        let long = try repository.press(["new", String(repeating: "Long title ", count: 1000)], as: People.ada)
+    @Test func aNewPostThatBreaksTheRulesIsRefusedNotCommitted() async throws {
+        let repository = try await CLIRepository()
+        let before = try await Snapshot(repository)
+        let long = try await repository.press(["new", String(repeating: "Long title ", count: 1000)], as: People.ada)
         #expect(long.status == 1, "\(long)")
         #expect(long.stderr.contains("'title' is 11000 characters long; the most is 120"), "\(long)")
-        #expect(try Snapshot(repository) == before)
-        let slug = try repository.press(["new", "Short", "--slug", String(repeating: "a", count: 300)], as: People.ada)
+        #expect(try await Snapshot(repository) == before)
+        let slug = try await repository.press(
+            ["new", "Short", "--slug", String(repeating: "a", count: 300)], as: People.ada)
         #expect(slug.status == 2)
         #expect(slug.stderr.contains("a slug is at most 200 characters"))
-        #expect(try Snapshot(repository) == before)
+        #expect(try await Snapshot(repository) == before)
     }
 
-    @Test func aControlCharacterInAQuotedTitleIsAnError() throws {
-        let repository = try CLIRepository()
+    @Test func aControlCharacterInAQuotedTitleIsAnError() async throws {
+        let repository = try await CLIRepository()
         try repository.directory.write(
             "drafts/nul.md",
             "---\ntitle: \"Nul\\0here\"\nslug: nul\nauthor: Ada <ada@example.com>\nstatus: draft\n---\n")
-        let validate = try repository.press(["validate"])
+        let validate = try await repository.press(["validate"])
         #expect(validate.status == 1)
         #expect(
             validate.stdout.contains("drafts/nul.md:2:1: error: 'title' contains the control character U+0000"),
             "\(validate)")
     }
 
-    @Test func aRepeatedStateIsAWorkflowErrorAtItsLine() throws {
-        let repository = try CLIRepository()
-        try repository.commitWorkflow(
+    @Test func aRepeatedStateIsAWorkflowErrorAtItsLine() async throws {
+        let repository = try await CLIRepository()
+        try await repository.commitWorkflow(
             testWorkflow.replacingOccurrences(
                 of: "states: [draft, review, scheduled, published]",
                 with: "states: [draft, review, draft, scheduled, published]"))
-        let status = try repository.press(["status"])
+        let status = try await repository.press(["status"])
         #expect(status.status == 2)
         #expect(
             status.stderr.contains(
@@ -357,22 +365,19 @@ import Testing
 }
 
 @Suite struct WebhookRedirectTests {
-    @Test func aWebhookIsNotRepostedToTheHostARedirectNames() throws {
+    @Test func aWebhookIsNotRepostedToTheHostARedirectNames() async throws {
         let first = try TestHTTPServer()
         let other = try TestHTTPServer(host: "127.0.0.2")
         let hooks = "hooks:\n  review:\n    - webhook: \(first.url("/to-host/127.0.0.2:\(other.port)"))\n"
-        let repository = try CLIRepository(workflow: testWorkflow + hooks)
-        let submit = try repository.press(["submit", "hello"], as: People.ada)
+        let repository = try await CLIRepository(workflow: testWorkflow + hooks)
+        let submit = try await repository.press(["submit", "hello"], as: People.ada)
         #expect(submit.status == 0, "\(submit)")
         #expect(
             submit.stderr.contains(
                 "a redirect to another host ('http://127.0.0.2:\(other.port)/hooks/stolen') is not followed for a webhook"
             ), "\(submit)")
         // The background retries are refused the same way: wait for their last word.
-        let deadline = Date().addingTimeInterval(15)
-        while Date() < deadline, repository.directory.read(".press/hooks.log")?.contains("more attempts") != true {
-            usleep(50_000)
-        }
+        _ = await eventually(15) { repository.directory.read(".press/hooks.log")?.contains("more attempts") == true }
         #expect(repository.directory.read(".press/hooks.log")?.contains("is not followed for a webhook") == true)
         #expect(other.requests("/hooks/stolen").isEmpty)
         #expect(first.requests("/to-host/127.0.0.2:\(other.port)") == ["POST", "POST", "POST", "POST"])
@@ -380,27 +385,27 @@ import Testing
 }
 
 @Suite struct PlainWordsTests {
-    @Test func aDamagedIndexIsSaidInPlainWords() throws {
-        let repository = try CLIRepository()
+    @Test func aDamagedIndexIsSaidInPlainWords() async throws {
+        let repository = try await CLIRepository()
         try repository.directory.write(".git/index", "garbage\n")
-        let submit = try repository.press(["submit", "hello"], as: People.ada)
+        let submit = try await repository.press(["submit", "hello"], as: People.ada)
         #expect(submit.status == 1, "\(submit)")
         #expect(
             submit.stderr.contains("the git index (.git/index) is damaged or unreadable; 'git reset' rebuilds it"),
             "\(submit)")
     }
 
-    @Test func aDamagedHeadIsSaidInPlainWords() throws {
-        let repository = try CLIRepository()
+    @Test func aDamagedHeadIsSaidInPlainWords() async throws {
+        let repository = try await CLIRepository()
         try repository.directory.write(".git/HEAD", "garbage\n")
-        let status = try repository.press(["status"])
+        let status = try await repository.press(["status"])
         #expect(status.status != 0)
         #expect(status.stderr.contains("a git reference (HEAD or a branch under .git/refs) is damaged"), "\(status)")
     }
 
-    @Test func anUnwritableCalendarPathNamesThePath() throws {
-        let repository = try CLIRepository()
-        let output = try repository.press(["calendar", "--ics", "/nonexistent/press.ics"])
+    @Test func anUnwritableCalendarPathNamesThePath() async throws {
+        let repository = try await CLIRepository()
+        let output = try await repository.press(["calendar", "--ics", "/nonexistent/press.ics"])
         #expect(output.status == 2)
         #expect(
             output.stderr

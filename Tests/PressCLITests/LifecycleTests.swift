@@ -3,17 +3,17 @@ import TestSupport
 import Testing
 
 @Suite struct LifecycleTests {
-    @Test func aPostGoesFromDraftToPublishedOneCommitPerStep() throws {
-        let repository = try CLIRepository()
-        #expect(try repository.press(["submit", "hello", "--comment", "Ready."], as: People.ada).status == 0)
-        #expect(try repository.press(["approve", "hello"], as: People.rita).status == 0)
+    @Test func aPostGoesFromDraftToPublishedOneCommitPerStep() async throws {
+        let repository = try await CLIRepository()
+        #expect(try await repository.press(["submit", "hello", "--comment", "Ready."], as: People.ada).status == 0)
+        #expect(try await repository.press(["approve", "hello"], as: People.rita).status == 0)
         let at = PressTestTime.future()
-        let schedule = try repository.press(["schedule", "hello", "--at", at])
+        let schedule = try await repository.press(["schedule", "hello", "--at", at])
         #expect(schedule.status == 0, "\(schedule)")
         #expect(schedule.stdout.hasPrefix("schedule: hello review → scheduled at "))
-        #expect(try repository.press(["publish", "hello"]).status == 0)
+        #expect(try await repository.press(["publish", "hello"]).status == 0)
 
-        let subjects = try git(["log", "--format=%s|%an|%ae"], in: repository.path).stdout
+        let subjects = try await git(["log", "--format=%s|%an|%ae"], in: repository.path).stdout
         #expect(
             subjects == """
                 publish: hello|Eddie Editor|editor@example.com
@@ -24,13 +24,13 @@ import Testing
                 init: press content repository|Eddie Editor|editor@example.com
 
                 """)
-        let trailers = try git(["log", "-1", "--skip=3", "--format=%B"], in: repository.path).stdout
+        let trailers = try await git(["log", "-1", "--skip=3", "--format=%B"], in: repository.path).stdout
         #expect(trailers.contains("Ready.\n\nPress-Transition: submit\nPress-From: draft\nPress-To: review\n"))
-        #expect(try repository.fsck().status == 0)
-        #expect(try repository.status() == "")
+        #expect(try await repository.fsck().status == 0)
+        #expect(try await repository.status() == "")
         #expect(repository.directory.exists("published/hello.md"))
 
-        let status = try repository.press(["status", "--json"])
+        let status = try await repository.press(["status", "--json"])
         let posts = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [[String: Any]]
         #expect(posts?.count == 1)
         #expect(posts?.first?["state"] as? String == "published")
@@ -38,36 +38,36 @@ import Testing
         #expect(posts?.first?["author"] as? String == "Ada Author")
         #expect(posts?.first?["publish_at"] as? String != nil)
 
-        let log = try repository.press(["log", "hello"])
+        let log = try await repository.press(["log", "hello"])
         #expect(
             log.stdout.split(separator: "\n").map { $0.split(separator: "\t")[2] } == [
                 "publish", "schedule", "approve", "submit", "new",
             ])
     }
 
-    @Test func pipedOutputIsPlainWithNoColour() throws {
-        let repository = try CLIRepository()
-        let status = try repository.press(["status"])
+    @Test func pipedOutputIsPlainWithNoColour() async throws {
+        let repository = try await CLIRepository()
+        let status = try await repository.press(["status"])
         #expect(status.stdout.hasPrefix("hello\tHello\tdraft\tAda Author\t-\t0\n"))
         #expect(!status.stdout.contains("\u{1B}["))
-        let refused = try repository.press(["publish", "hello"])
+        let refused = try await repository.press(["publish", "hello"])
         #expect(!refused.stderr.contains("\u{1B}["))
     }
 
-    @Test func showPrintsThePostAndItsNextTransitions() throws {
-        let repository = try CLIRepository()
-        let show = try repository.press(["show", "hello"])
+    @Test func showPrintsThePostAndItsNextTransitions() async throws {
+        let repository = try await CLIRepository()
+        let show = try await repository.press(["show", "hello"])
         #expect(show.status == 0)
         #expect(show.stdout.contains("next         submit\n"))
-        let json = try repository.press(["show", "hello", "--json"])
+        let json = try await repository.press(["show", "hello", "--json"])
         let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
         #expect(object?["slug"] as? String == "hello")
         #expect(object?["summary"] as? String == "A first post.")
     }
 
-    @Test func newMakesSlugsFromTitlesWithCurlyApostrophes() throws {
-        let repository = try CLIRepository(withPost: false)
-        let new = try repository.press(
+    @Test func newMakesSlugsFromTitlesWithCurlyApostrophes() async throws {
+        let repository = try await CLIRepository(withPost: false)
+        let new = try await repository.press(
             ["new", "Who’s Happy in Iraq?", "--tag", "polling", "--category", "world"], as: People.ada)
         #expect(new.status == 0, "\(new)")
         let text = repository.directory.read("drafts/whos-happy-in-iraq.md") ?? ""
@@ -75,26 +75,27 @@ import Testing
         #expect(text.contains("categories: [world]\ntags: [polling]\n"))
     }
 
-    @Test func initInAnExistingRepositoryKeepsItsHistoryAndIsIdempotent() throws {
+    @Test func initInAnExistingRepositoryKeepsItsHistoryAndIsIdempotent() async throws {
         let directory = TemporaryDirectory()
-        #expect(try git(["init", "-q"], in: directory.path).status == 0)
+        #expect(try await git(["init", "-q"], in: directory.path).status == 0)
         try directory.write("README.md", "hello\n")
-        #expect(try git(["add", "README.md"], in: directory.path).status == 0)
+        #expect(try await git(["add", "README.md"], in: directory.path).status == 0)
         #expect(
-            try git(
+            try await git(
                 ["commit", "-qm", "first"], in: directory.path,
                 environment: People.ada.merging(["GIT_COMMITTER_NAME": "A", "GIT_COMMITTER_EMAIL": "a@example.com"]) {
                     $1
                 }
             ).status == 0)
-        let first = try press(["init"], in: directory.path, as: People.eddie)
+        let first = try await press(["init"], in: directory.path, as: People.eddie)
         #expect(first.status == 0, "\(first)")
         #expect(directory.read("workflows/default.yml")?.contains("editor: [editor@example.com]") == true)
         #expect(
-            try git(["log", "--format=%s"], in: directory.path).stdout == "init: press content repository\nfirst\n")
-        let second = try press(["init"], in: directory.path, as: People.eddie)
+            try await git(["log", "--format=%s"], in: directory.path).stdout
+                == "init: press content repository\nfirst\n")
+        let second = try await press(["init"], in: directory.path, as: People.eddie)
         #expect(second.stdout.contains("nothing to do"))
-        #expect(try git(["rev-list", "--count", "HEAD"], in: directory.path).stdout == "2\n")
+        #expect(try await git(["rev-list", "--count", "HEAD"], in: directory.path).stdout == "2\n")
     }
 }
 

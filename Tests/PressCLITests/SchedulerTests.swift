@@ -6,14 +6,15 @@ import Testing
 /// The scheduler on the real clock, as a process.
 @Suite(.serialized) struct SchedulerTests {
     /// A repository whose post `hello` is approved and scheduled `seconds` from now.
-    func scheduledRepository(in seconds: Double, workflow: String = testWorkflow) throws -> (CLIRepository, Date) {
-        let repository = try CLIRepository(workflow: workflow)
-        #expect(try repository.press(["submit", "hello"], as: People.ada).status == 0)
-        #expect(try repository.press(["approve", "hello"], as: People.rita).status == 0)
+    func scheduledRepository(in seconds: Double, workflow: String = testWorkflow) async throws -> (CLIRepository, Date)
+    {
+        let repository = try await CLIRepository(workflow: workflow)
+        #expect(try await repository.press(["submit", "hello"], as: People.ada).status == 0)
+        #expect(try await repository.press(["approve", "hello"], as: People.rita).status == 0)
         let at = Date().addingTimeInterval(seconds).timeIntervalSince1970.rounded(.up)
         let time = Date(timeIntervalSince1970: at)
         let formatter = ISO8601DateFormatter()
-        let schedule = try repository.press(["schedule", "hello", "--at", formatter.string(from: time)])
+        let schedule = try await repository.press(["schedule", "hello", "--at", formatter.string(from: time)])
         #expect(schedule.status == 0, "\(schedule)")
         return (repository, time)
     }
@@ -27,38 +28,23 @@ import Testing
         }
         try repository.directory.write("drafts/hello.md", lines.joined(separator: "\n"))
         let env = People.eddie.merging(["GIT_COMMITTER_NAME": "E", "GIT_COMMITTER_EMAIL": "editor@example.com"]) { $1 }
-        #expect(try git(["commit", "-qam", "backdate"], in: repository.path, environment: env).status == 0)
+        #expect(try await git(["commit", "-qam", "backdate"], in: repository.path, environment: env).status == 0)
     }
 
-    func startScheduler(_ repository: CLIRepository, log: String, arguments: [String] = []) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: pressBinary)
-        process.arguments = ["scheduler", "--repo", repository.path] + arguments
-        FileManager.default.createFile(atPath: log, contents: nil)
-        process.standardError = FileHandle(forWritingAtPath: log)
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        return process
+    func startScheduler(_ repository: CLIRepository, log: String, arguments: [String] = []) throws
+        -> BackgroundProcess
+    {
+        try BackgroundProcess(pressBinary, ["scheduler", "--repo", repository.path] + arguments, log: log)
     }
 
-    /// Waits (bounded) for `condition`, checking it as the log grows.
-    func waitFor(_ seconds: Double, _ condition: () throws -> Bool) rethrows -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try condition() { return true }
-            usleep(20_000)
-        }
-        return try condition()
-    }
-
-    @Test func aPostIsPublishedWithinASecondOfItsTimeAndNotBefore() throws {
-        let (repository, time) = try scheduledRepository(in: 2)
+    @Test func aPostIsPublishedWithinASecondOfItsTimeAndNotBefore() async throws {
+        let (repository, time) = try await scheduledRepository(in: 2)
         let logs = TemporaryDirectory()
         let log = logs.file("scheduler.log")
         let scheduler = try startScheduler(repository, log: log)
         defer { scheduler.terminate() }
-        #expect(try waitFor(10) { repository.directory.exists("published/hello.md") })
-        let commit = try git(["log", "-1", "--format=%at%n%B"], in: repository.path).stdout
+        #expect(try await eventually(10) { repository.directory.exists("published/hello.md") })
+        let commit = try await git(["log", "-1", "--format=%at%n%B"], in: repository.path).stdout
         let committed = Double(commit.split(separator: "\n").first ?? "") ?? 0
         #expect(committed >= time.timeIntervalSince1970)
         let lateness = commit.split(separator: "\n").first { $0.hasPrefix("Press-Lateness: ") }.flatMap {
@@ -66,46 +52,45 @@ import Testing
         }
         #expect(lateness.map { $0 >= 0 && $0 < 1 } == true, "\(commit)")
         #expect(
-            try git(["log", "-1", "--format=%an <%ae>"], in: repository.path).stdout
+            try await git(["log", "-1", "--format=%an <%ae>"], in: repository.path).stdout
                 == "press-scheduler <scheduler@press.invalid>\n")
-        #expect(try repository.status() == "")
+        #expect(try await repository.status() == "")
         scheduler.terminate()
-        scheduler.waitUntilExit()
-        #expect(scheduler.terminationStatus == 0)
+        #expect(await scheduler.exit() == 0)
         #expect(logs.read("scheduler.log")?.contains(" info published ") == true)
     }
 
-    @Test func overduePostsAreCaughtUpOnStart() throws {
-        let (repository, _) = try scheduledRepository(in: 3600)
+    @Test func overduePostsAreCaughtUpOnStart() async throws {
+        let (repository, _) = try await scheduledRepository(in: 3600)
         try makeOverdue(repository)
-        let once = try repository.press(["scheduler", "--once", "--log-format", "json"])
+        let once = try await repository.press(["scheduler", "--once", "--log-format", "json"])
         #expect(once.status == 0, "\(once)")
         #expect(repository.directory.exists("published/hello.md"))
         #expect(once.stderr.contains("\"caught_up\":\"true\""))
         #expect(once.stderr.contains("\"message\":\"published\""))
     }
 
-    @Test func missedHoldSendsAnOverduePostBackWithACommitThatSaysWhy() throws {
-        let (repository, _) = try scheduledRepository(in: 3600, workflow: testWorkflow + "missed: hold\n")
+    @Test func missedHoldSendsAnOverduePostBackWithACommitThatSaysWhy() async throws {
+        let (repository, _) = try await scheduledRepository(in: 3600, workflow: testWorkflow + "missed: hold\n")
         try makeOverdue(repository)
-        let once = try repository.press(["scheduler", "--once"])
+        let once = try await repository.press(["scheduler", "--once"])
         #expect(once.status == 0)
         #expect(!repository.directory.exists("published/hello.md"))
         let post = repository.directory.read("drafts/hello.md") ?? ""
         #expect(post.contains("status: review"))
-        let message = try git(["log", "-1", "--format=%B"], in: repository.path).stdout
+        let message = try await git(["log", "-1", "--format=%B"], in: repository.path).stdout
         #expect(message.hasPrefix("unschedule: hello\n\nmissed while the scheduler was not running"))
         #expect(message.contains("Press-Held: missed"))
     }
 
-    @Test func aPostThatFailsItsGateIsHeldWithTheDiagnostics() throws {
-        let (repository, _) = try scheduledRepository(in: 3600)
+    @Test func aPostThatFailsItsGateIsHeldWithTheDiagnostics() async throws {
+        let (repository, _) = try await scheduledRepository(in: 3600)
         let text = repository.directory.read("drafts/hello.md") ?? ""
         try repository.directory.write("drafts/hello.md", text + "[gone](../published/nowhere.md)\n")
         try makeOverdue(repository)
-        let once = try repository.press(["scheduler", "--once"])
+        let once = try await repository.press(["scheduler", "--once"])
         #expect(once.stderr.contains(" error held "))
-        let message = try git(["log", "-1", "--format=%B"], in: repository.path).stdout
+        let message = try await git(["log", "-1", "--format=%B"], in: repository.path).stdout
         #expect(message.contains("the publish gate failed:\ndrafts/hello.md:"))
         #expect(message.contains("[link-post]"))
         #expect(repository.directory.read("drafts/hello.md")?.contains("status: review") == true)
@@ -113,23 +98,23 @@ import Testing
 
     /// Issue 11, item 8: an editor's `schedule --skip-external` holds for the scheduler's publish,
     /// which records the skip too; a schedule without it is checked at the due time.
-    @Test func aScheduleThatSkippedExternalLinksIsPublishedWithTheSkip() throws {
+    @Test func aScheduleThatSkippedExternalLinksIsPublishedWithTheSkip() async throws {
         let server = try TestHTTPServer()
-        let repository = try CLIRepository()
+        let repository = try await CLIRepository()
         let text = repository.directory.read("drafts/hello.md") ?? ""
         try repository.directory.write("drafts/hello.md", text + "[source](\(server.url("/missing")))\n")
-        #expect(try repository.press(["submit", "hello"], as: People.ada).status == 0)
-        #expect(try repository.press(["approve", "hello"], as: People.rita).status == 0)
+        #expect(try await repository.press(["submit", "hello"], as: People.ada).status == 0)
+        #expect(try await repository.press(["approve", "hello"], as: People.rita).status == 0)
         let at = ISO8601DateFormatter().string(from: Date().addingTimeInterval(3600))
-        #expect(try repository.press(["schedule", "hello", "--at", at]).status == 1)
-        let schedule = try repository.press(["schedule", "hello", "--at", at, "--skip-external"])
+        #expect(try await repository.press(["schedule", "hello", "--at", at]).status == 1)
+        let schedule = try await repository.press(["schedule", "hello", "--at", at, "--skip-external"])
         #expect(schedule.status == 0, "\(schedule)")
         let asked = server.requests("/missing").count
         try makeOverdue(repository)
-        let once = try repository.press(["scheduler", "--once"])
+        let once = try await repository.press(["scheduler", "--once"])
         #expect(once.status == 0, "\(once)")
         #expect(repository.directory.exists("published/hello.md"), "\(once)")
-        let message = try git(["log", "-1", "--format=%B"], in: repository.path).stdout
+        let message = try await git(["log", "-1", "--format=%B"], in: repository.path).stdout
         #expect(message.hasPrefix("publish: hello"), "\(message)")
         #expect(message.contains("Press-Skipped: external-links"), "\(message)")
         #expect(server.requests("/missing").count == asked)
@@ -137,66 +122,66 @@ import Testing
 
     /// Issue 11, item 11: a running scheduler follows a workflow committed after it started. A
     /// `links: exclude` for a host lets `press schedule` pass; the scheduler must publish with it.
-    @Test func aRunningSchedulerUsesTheWorkflowAsCommittedNow() throws {
+    @Test func aRunningSchedulerUsesTheWorkflowAsCommittedNow() async throws {
         let server = try TestHTTPServer()
-        let repository = try CLIRepository()
+        let repository = try await CLIRepository()
         let logs = TemporaryDirectory()
         let scheduler = try startScheduler(repository, log: logs.file("scheduler.log"))
         defer { scheduler.terminate() }
         #expect(
-            try waitFor(10) { logs.read("scheduler.log")?.contains("started") == true },
+            try await eventually(10) { logs.read("scheduler.log")?.contains("started") == true },
             "\(logs.read("scheduler.log") ?? "")")
-        try repository.commitWorkflow(testWorkflow + "links:\n  exclude: ['^http://127\\.0\\.0\\.1:']\n")
+        try await repository.commitWorkflow(testWorkflow + "links:\n  exclude: ['^http://127\\.0\\.0\\.1:']\n")
         let text = repository.directory.read("drafts/hello.md") ?? ""
         try repository.directory.write("drafts/hello.md", text + "[source](\(server.url("/missing")))\n")
-        #expect(try repository.press(["submit", "hello"], as: People.ada).status == 0)
-        #expect(try repository.press(["approve", "hello"], as: People.rita).status == 0)
+        #expect(try await repository.press(["submit", "hello"], as: People.ada).status == 0)
+        #expect(try await repository.press(["approve", "hello"], as: People.rita).status == 0)
         let at = ISO8601DateFormatter().string(
             from: Date(timeIntervalSince1970: (Date().timeIntervalSince1970 + 3).rounded(.up)))
-        let schedule = try repository.press(["schedule", "hello", "--at", at])
+        let schedule = try await repository.press(["schedule", "hello", "--at", at])
         #expect(schedule.status == 0, "\(schedule)")
         #expect(
-            try waitFor(20) { repository.directory.exists("published/hello.md") }, "\(logs.read("scheduler.log") ?? "")"
+            try await eventually(20) { repository.directory.exists("published/hello.md") },
+            "\(logs.read("scheduler.log") ?? "")"
         )
         #expect(server.requests("/missing").isEmpty)
     }
 
-    @Test func aSecondSchedulerExitsTwoNamingTheFirstAndAStaleLockIsTakenOver() throws {
-        let repository = try CLIRepository()
+    @Test func aSecondSchedulerExitsTwoNamingTheFirstAndAStaleLockIsTakenOver() async throws {
+        let repository = try await CLIRepository()
         try repository.directory.write(".git/press/scheduler.lock", "999999\n")
         let logs = TemporaryDirectory()
         let first = try startScheduler(repository, log: logs.file("scheduler.log"))
         defer { first.terminate() }
-        #expect(waitFor(10) { logs.read("scheduler.log")?.contains("started") == true })
-        let second = try repository.press(["scheduler"])
+        #expect(await eventually(10) { logs.read("scheduler.log")?.contains("started") == true })
+        let second = try await repository.press(["scheduler"])
         #expect(second.status == 2)
-        #expect(second.stderr.contains("another scheduler (process \(first.processIdentifier)) is running here"))
-        first.interrupt()
-        first.waitUntilExit()
-        #expect(first.terminationStatus == 0)
+        #expect(second.stderr.contains("another scheduler (process \(first.pid)) is running here"))
+        first.signal(SIGINT)
+        #expect(await first.exit() == 0)
     }
 
-    @Test func sigtermMidPublishFinishesItThenExitsZero() throws {
+    @Test func sigtermMidPublishFinishesItThenExitsZero() async throws {
         let hook = "hooks:\n  published:\n    - run: touch hook-started && sleep 1 && touch hook-finished\n"
-        let (repository, _) = try scheduledRepository(in: 3600, workflow: testWorkflow + hook)
+        let (repository, _) = try await scheduledRepository(in: 3600, workflow: testWorkflow + hook)
         try makeOverdue(repository)
         let logs = TemporaryDirectory()
         let scheduler = try startScheduler(repository, log: logs.file("scheduler.log"))
         defer { scheduler.terminate() }
-        #expect(waitFor(10) { repository.directory.exists("hook-started") })
+        #expect(await eventually(10) { repository.directory.exists("hook-started") })
         scheduler.terminate()
-        scheduler.waitUntilExit()
-        #expect(scheduler.terminationStatus == 0)
+        #expect(await scheduler.exit() == 0)
         #expect(repository.directory.exists("hook-finished"))
         #expect(repository.directory.exists("published/hello.md"))
-        #expect(try git(["log", "-1", "--format=%s"], in: repository.path).stdout == "publish: hello\n")
+        #expect(try await git(["log", "-1", "--format=%s"], in: repository.path).stdout == "publish: hello\n")
         #expect(
-            try git(["status", "--porcelain"], in: repository.path).stdout == "?? hook-finished\n?? hook-started\n")
-        #expect(try repository.fsck().status == 0)
+            try await git(["status", "--porcelain"], in: repository.path).stdout
+                == "?? hook-finished\n?? hook-started\n")
+        #expect(try await repository.fsck().status == 0)
         #expect(logs.read("scheduler.log")?.contains(" info stopped") == true)
     }
 
-    @Test func hooksGetTheFactsAndAFailingHookDoesNotUndoThePublish() throws {
+    @Test func hooksGetTheFactsAndAFailingHookDoesNotUndoThePublish() async throws {
         let server = try TestHTTPServer()
         let hooks = """
             hooks:
@@ -206,10 +191,10 @@ import Testing
                 - run: exit 3
 
             """
-        let repository = try CLIRepository(workflow: testWorkflow + hooks)
-        #expect(try repository.press(["submit", "hello"], as: People.ada).status == 0)
-        #expect(try repository.press(["approve", "hello"], as: People.rita).status == 0)
-        let publish = try repository.press(["publish", "hello"])
+        let repository = try await CLIRepository(workflow: testWorkflow + hooks)
+        #expect(try await repository.press(["submit", "hello"], as: People.ada).status == 0)
+        #expect(try await repository.press(["approve", "hello"], as: People.rita).status == 0)
+        let publish = try await repository.press(["publish", "hello"])
         #expect(publish.status == 0, "\(publish)")
         #expect(repository.directory.read("hook.out") == "hello published publish published/hello.md")
         let body = try #require(server.bodies("/hooks/published").first)
@@ -219,7 +204,7 @@ import Testing
         #expect(facts?["author"] == "Ada Author <ada@example.com>")
         #expect(
             facts?["commit"]
-                == (try git(["rev-parse", "HEAD"], in: repository.path).stdout.trimmingCharacters(in: .newlines)))
+                == (try await git(["rev-parse", "HEAD"], in: repository.path).stdout.trimmingCharacters(in: .newlines)))
         // One attempt at the terminal: nobody waits for retries there.
         #expect(publish.stderr.contains("hook run(\"exit 3\") failed: 'exit 3' exited with 3"), "\(publish)")
         #expect(repository.directory.exists("published/hello.md"))
@@ -228,7 +213,7 @@ import Testing
     /// Issue 12: a webhook's JSON says who did what (actor, transition, from and to, comment,
     /// the post's site path) with a `text` Slack and Mattermost show as is; it is signed with
     /// HMAC-SHA256 when PRESS_WEBHOOK_SECRET is set; hooks may hang on transitions too.
-    @Test func webhooksSayWhoDidWhatAndAreSigned() throws {
+    @Test func webhooksSayWhoDidWhatAndAreSigned() async throws {
         let server = try TestHTTPServer()
         let hooks = """
             site:
@@ -238,10 +223,10 @@ import Testing
                 - webhook: \(server.url("/hooks/sent-back"))
 
             """
-        let repository = try CLIRepository(workflow: testWorkflow + hooks)
-        #expect(try repository.press(["submit", "hello"], as: People.ada).status == 0)
+        let repository = try await CLIRepository(workflow: testWorkflow + hooks)
+        #expect(try await repository.press(["submit", "hello"], as: People.ada).status == 0)
         let secret = "it is a secret"
-        let sent = try repository.press(
+        let sent = try await repository.press(
             ["request-changes", "hello", "--comment", "Check the figures."], as: People.rita,
             environment: ["PRESS_WEBHOOK_SECRET": secret])
         #expect(sent.status == 0, "\(sent)")
@@ -256,7 +241,7 @@ import Testing
         #expect(
             facts?["text"] == "Rita Reviewer — request-changes: “Hello” (hello), review → draft: Check the figures.")
         // The signature over the body, checked here with openssl as a receiver would.
-        let expected = try run(
+        let expected = try await run(
             "/bin/sh", ["-c", "printf '%s' \"$BODY\" | openssl dgst -sha256 -hmac \"$KEY\" -r | cut -d' ' -f1"],
             environment: ["BODY": body, "KEY": secret]
         ).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -264,34 +249,37 @@ import Testing
         #expect(expected.count == 64)
     }
 
-    @Test func aHookThatFailsAtTheTerminalIsRetriedInTheBackground() throws {
+    @Test func aHookThatFailsAtTheTerminalIsRetriedInTheBackground() async throws {
         let hooks = "hooks:\n  review:\n    - run: test -f tried || { touch tried; exit 1; }; echo ok > retried.out\n"
-        let repository = try CLIRepository(workflow: testWorkflow + hooks)
-        let submit = try repository.press(["submit", "hello"], as: People.ada)
+        let repository = try await CLIRepository(workflow: testWorkflow + hooks)
+        let submit = try await repository.press(["submit", "hello"], as: People.ada)
         #expect(submit.status == 0, "\(submit)")
         #expect(submit.stderr.contains("failed: 'test -f tried"), "\(submit)")
         #expect(submit.stderr.contains("retrying in the background (see .press/hooks.log)"), "\(submit)")
         // The retry is another process, after the command has returned.
-        #expect(waitFor(10) { repository.directory.read("retried.out") == "ok\n" })
-        #expect(waitFor(10) { repository.directory.read(".press/hooks.log")?.contains("succeeded on a retry") == true })
+        #expect(await eventually(10) { repository.directory.read("retried.out") == "ok\n" })
+        #expect(
+            await eventually(10) {
+                repository.directory.read(".press/hooks.log")?.contains("succeeded on a retry") == true
+            })
     }
 
-    @Test func aPostRunsTheHooksOfItsOwnWorkflow() throws {
-        let repository = try CLIRepository()
+    @Test func aPostRunsTheHooksOfItsOwnWorkflow() async throws {
+        let repository = try await CLIRepository()
         try repository.directory.write(
             "workflows/other.yml",
             testWorkflow + "hooks:\n  review:\n    - run: printf '%s' \"$PRESS_SLUG\" > other-hook.out\n")
-        try repository.commitWorkflow(testWorkflow + "workflows: [other]\n")
+        try await repository.commitWorkflow(testWorkflow + "workflows: [other]\n")
         let text = repository.directory.read("drafts/hello.md") ?? ""
         try repository.directory.write(
             "drafts/hello.md",
             text.replacingOccurrences(of: "status: draft\n", with: "status: draft\nworkflow: other\n"))
-        #expect(try repository.press(["submit", "hello"], as: People.ada).status == 0)
+        #expect(try await repository.press(["submit", "hello"], as: People.ada).status == 0)
         #expect(repository.directory.read("other-hook.out") == "hello")
     }
 
-    @Test func hostilePostsDoNotStopTheSchedulerPublishingTheOthers() throws {
-        let (repository, _) = try scheduledRepository(in: 3600)
+    @Test func hostilePostsDoNotStopTheSchedulerPublishingTheOthers() async throws {
+        let (repository, _) = try await scheduledRepository(in: 3600)
         try makeOverdue(repository)
         try repository.directory.write("drafts/bomb.md", CrashAndStallTests.bomb)
         #expect(mkfifo(repository.directory.file("drafts/pipe.md"), 0o644) == 0)
@@ -299,18 +287,18 @@ import Testing
         try repository.directory.write(
             "drafts/keys.md",
             "---\ntitle: Keys\nslug: keys\nauthor: Ada <ada@example.com>\nstatus: draft\n\(many)\n---\n")
-        let once = try repository.press(["scheduler", "--once"])
+        let once = try await repository.press(["scheduler", "--once"])
         #expect(once.status == 0, "\(once)")
         #expect(repository.directory.exists("published/hello.md"))
-        #expect(try git(["log", "-1", "--format=%s"], in: repository.path).stdout == "publish: hello\n")
+        #expect(try await git(["log", "-1", "--format=%s"], in: repository.path).stdout == "publish: hello\n")
     }
 
-    @Test func aHeldPostsReasonIsOneLogLine() throws {
-        let (repository, _) = try scheduledRepository(in: 3600)
+    @Test func aHeldPostsReasonIsOneLogLine() async throws {
+        let (repository, _) = try await scheduledRepository(in: 3600)
         let text = repository.directory.read("drafts/hello.md") ?? ""
         try repository.directory.write("drafts/hello.md", text + "\n![a](missing-one.png) and ![b](missing-two.png)\n")
         try makeOverdue(repository)
-        let once = try repository.press(["scheduler", "--once"])
+        let once = try await repository.press(["scheduler", "--once"])
         #expect(once.status == 0, "\(once)")
         let lines = once.stderr.split(separator: "\n")
         let held = lines.filter { $0.contains(" held ") }
@@ -322,12 +310,12 @@ import Testing
             "\(once.stderr)")
     }
 
-    @Test func theCalendarAndItsICSFeed() throws {
-        let (repository, time) = try scheduledRepository(in: 3600)
-        let calendar = try repository.press(["calendar"])
+    @Test func theCalendarAndItsICSFeed() async throws {
+        let (repository, time) = try await scheduledRepository(in: 3600)
+        let calendar = try await repository.press(["calendar"])
         #expect(calendar.stdout.contains("\tscheduled\thello\tHello\n"))
         let ics = repository.directory.file("press.ics")
-        #expect(try repository.press(["calendar", "--ics", ics]).status == 0)
+        #expect(try await repository.press(["calendar", "--ics", ics]).status == 0)
         let text = repository.directory.read("press.ics") ?? ""
         let lines = text.components(separatedBy: "\r\n")
         #expect(lines.first == "BEGIN:VCALENDAR")

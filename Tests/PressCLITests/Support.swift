@@ -8,43 +8,46 @@ final class CLIRepository {
     let directory = TemporaryDirectory("press-cli")
     var path: String { directory.path }
 
-    init(workflow: String = testWorkflow, withPost: Bool = true) throws {
+    init(workflow: String = testWorkflow, withPost: Bool = true) async throws {
         try directory.write("workflows/default.yml", workflow)
-        let made = try TestSupport.press(["init"], in: path, as: People.eddie)
+        let made = try await TestSupport.press(["init"], in: path, as: People.eddie)
         guard made.status == 0 else { throw CLIFailure(output: made) }
         if withPost {
-            let new = try TestSupport.press(["new", "Hello", "--summary", "A first post."], in: path, as: People.ada)
+            let new = try await TestSupport.press(
+                ["new", "Hello", "--summary", "A first post."], in: path, as: People.ada)
             guard new.status == 0 else { throw CLIFailure(output: new) }
         }
     }
 
     @discardableResult
     func press(_ arguments: [String], as person: [String: String] = People.eddie, environment: [String: String] = [:])
-        throws -> Output
+        async throws -> Output
     {
-        try TestSupport.press(arguments, in: path, as: person, environment: environment)
+        try await TestSupport.press(arguments, in: path, as: person, environment: environment)
     }
 
     /// Writes `workflows/NAME.yml` and commits it with the git CLI as `person` (press takes its
     /// rules from committed workflows only).
-    func commitWorkflow(_ text: String, name: String = "default", as person: [String: String] = People.eddie) throws {
+    func commitWorkflow(_ text: String, name: String = "default", as person: [String: String] = People.eddie)
+        async throws
+    {
         try directory.write("workflows/\(name).yml", text)
-        try commitAll("workflows: \(name)", as: person)
+        try await commitAll("workflows: \(name)", as: person)
     }
 
     /// Commits everything in the working tree with the git CLI, as `person`.
-    func commitAll(_ message: String, as person: [String: String] = People.eddie) throws {
+    func commitAll(_ message: String, as person: [String: String] = People.eddie) async throws {
         var environment = person
         environment["GIT_COMMITTER_NAME"] = person["GIT_AUTHOR_NAME"]
         environment["GIT_COMMITTER_EMAIL"] = person["GIT_AUTHOR_EMAIL"]
-        let add = try git(["add", "-A"], in: path, environment: environment)
-        let commit = try git(["commit", "-qm", message], in: path, environment: environment)
+        let add = try await git(["add", "-A"], in: path, environment: environment)
+        let commit = try await git(["commit", "-qm", message], in: path, environment: environment)
         guard add.status == 0, commit.status == 0 else { throw CLIFailure(output: commit) }
     }
 
-    func head() throws -> String { try git(["rev-parse", "HEAD"], in: path).stdout }
-    func status() throws -> String { try git(["status", "--porcelain"], in: path).stdout }
-    func fsck() throws -> Output { try git(["fsck", "--strict"], in: path) }
+    func head() async throws -> String { try await git(["rev-parse", "HEAD"], in: path).stdout }
+    func status() async throws -> String { try await git(["status", "--porcelain"], in: path).stdout }
+    func fsck() async throws -> Output { try await git(["fsck", "--strict"], in: path) }
 }
 
 struct CLIFailure: Error, CustomStringConvertible {
@@ -58,9 +61,9 @@ struct Snapshot: Equatable {
     var status: String
     var files: [String: String]
 
-    init(_ repository: CLIRepository) throws {
-        head = try repository.head()
-        status = try repository.status()
+    init(_ repository: CLIRepository) async throws {
+        head = try await repository.head()
+        status = try await repository.status()
         files = [:]
         for folder in ["drafts", "published", "workflows"] {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: repository.directory.file(folder))) ?? []

@@ -8,10 +8,11 @@ import Testing
 @Suite(.serialized) struct TortureTests {
     static let slugs = ["alpha", "bravo", "charlie", "delta"]
 
-    func makeRepository() throws -> CLIRepository {
-        let repository = try CLIRepository(withPost: false)
+    func makeRepository() async throws -> CLIRepository {
+        let repository = try await CLIRepository(withPost: false)
         for slug in TortureTests.slugs {
-            let output = try repository.press(["new", slug.capitalized, "--summary", "About \(slug)."], as: People.ada)
+            let output = try await repository.press(
+                ["new", slug.capitalized, "--summary", "About \(slug)."], as: People.ada)
             guard output.status == 0 else { throw CLIFailure(output: output) }
         }
         return repository
@@ -29,20 +30,14 @@ import Testing
     }
 
     /// Starts press for `step` without waiting for it.
-    func launch(_ step: (arguments: [String], person: [String: String]), in repository: CLIRepository) throws -> Process
+    func launch(_ step: (arguments: [String], person: [String: String]), in repository: CLIRepository) throws
+        -> BackgroundProcess
     {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: pressBinary)
-        process.arguments = step.arguments + ["--repo", repository.path]
-        process.environment = ProcessInfo.processInfo.environment.merging(step.person) { $1 }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
+        try BackgroundProcess(pressBinary, step.arguments + ["--repo", repository.path], environment: step.person)
     }
 
-    func states(_ repository: CLIRepository) throws -> [[String: Any]] {
-        let output = try repository.press(["status", "--json"])
+    func states(_ repository: CLIRepository) async throws -> [[String: Any]] {
+        let output = try await repository.press(["status", "--json"])
         guard output.status == 0,
             let posts = try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [[String: Any]]
         else {
@@ -51,8 +46,8 @@ import Testing
         return posts
     }
 
-    func checkInvariants(_ repository: CLIRepository) throws {
-        let posts = try states(repository)
+    func checkInvariants(_ repository: CLIRepository) async throws {
+        let posts = try await states(repository)
         #expect(posts.compactMap { $0["slug"] as? String }.sorted() == TortureTests.slugs)
         for post in posts {
             let state = post["state"] as? String ?? ""
@@ -63,48 +58,47 @@ import Testing
             let copies = ["drafts", "published"].filter { repository.directory.exists("\($0)/\(slug).md") }
             #expect(copies.count == 1, "\(slug) is in \(copies)")
         }
-        let fsck = try repository.fsck()
+        let fsck = try await repository.fsck()
         #expect(fsck.status == 0, "\(fsck)")
-        #expect(try repository.status() == "")
+        #expect(try await repository.status() == "")
     }
 
-    @Test func killingPressAtRandomMomentsLosesNothing() throws {
-        let repository = try makeRepository()
+    @Test func killingPressAtRandomMomentsLosesNothing() async throws {
+        let repository = try await makeRepository()
         var generator = SystemRandomNumberGenerator()
         var killed = 0
         for round in 0..<200 {
-            let posts = try states(repository)
+            let posts = try await states(repository)
             let post = posts[round % posts.count]
             let process = try launch(nextStep(for: post), in: repository)
             // The point is a random moment: anywhere from before main() to after the commit.
-            usleep(UInt32.random(in: 0...40_000, using: &generator))
+            try await Task.sleep(nanoseconds: UInt64.random(in: 0...40_000_000, using: &generator))
             if process.isRunning {
-                kill(process.processIdentifier, SIGKILL)
+                process.signal(SIGKILL)
                 killed += 1
             }
-            process.waitUntilExit()
+            await process.exit()
         }
-        try checkInvariants(repository)
-        let next = try states(repository)[0]
+        try await checkInvariants(repository)
+        let next = try await states(repository)[0]
         let step = nextStep(for: next)
-        #expect(try repository.press(step.arguments, as: step.person).status == 0)
-        try checkInvariants(repository)
+        #expect(try await repository.press(step.arguments, as: step.person).status == 0)
+        try await checkInvariants(repository)
         #expect(killed > 0)
     }
 
-    @Test func twoPressProcessesTransitioningDifferentPostsBothSucceed() throws {
-        let repository = try makeRepository()
+    @Test func twoPressProcessesTransitioningDifferentPostsBothSucceed() async throws {
+        let repository = try await makeRepository()
         for _ in 0..<10 {
-            let posts = try states(repository)
+            let posts = try await states(repository)
             let pair = posts.filter { ["alpha", "bravo"].contains($0["slug"] as? String ?? "") }
             let processes = try pair.map { try launch(nextStep(for: $0), in: repository) }
             for process in processes {
-                process.waitUntilExit()
-                #expect(process.terminationStatus == 0)
+                #expect(await process.exit() == 0)
             }
         }
-        try checkInvariants(repository)
-        let count = try git(["rev-list", "--count", "HEAD"], in: repository.path).stdout
+        try await checkInvariants(repository)
+        let count = try await git(["rev-list", "--count", "HEAD"], in: repository.path).stdout
         #expect(count == "\(1 + 4 + 20)\n")
     }
 }

@@ -14,29 +14,29 @@ final class SharedRemote: Sendable {
     var bare: String { directory.file("origin.git") }
     let first: ContentRepository
 
-    init() throws {
+    init() async throws {
         try directory.write("a/workflows/default.yml", testWorkflow)
         first = try ContentRepository.initialize(at: directory.file("a"), actor: eddiePerson, now: now).0
-        #expect(try git(["init", "-q", "--bare", bare], in: directory.path).status == 0)
+        #expect(try await git(["init", "-q", "--bare", bare], in: directory.path).status == 0)
         try first.create(NewPostRequest(title: "Hello", summary: "A first post.", actor: adaPerson, now: now))
-        #expect(try git(["remote", "add", "origin", bare], in: first.root).status == 0)
+        #expect(try await git(["remote", "add", "origin", bare], in: first.root).status == 0)
         _ = try RemoteSync(repository: first, remote: nil).sync()
         let branch = try first.git.headReferenceName()
-        #expect(try git(["symbolic-ref", "HEAD", branch], in: bare).status == 0)
+        #expect(try await git(["symbolic-ref", "HEAD", branch], in: bare).status == 0)
     }
 
-    func clone(_ name: String) throws -> ContentRepository {
-        #expect(try git(["clone", "-q", bare, name], in: directory.path).status == 0)
+    func clone(_ name: String) async throws -> ContentRepository {
+        #expect(try await git(["clone", "-q", bare, name], in: directory.path).status == 0)
         return ContentRepository(git: try Repository.open(at: directory.file(name)))
     }
 
     /// The remote branch's commit subjects, newest first.
-    func subjects() throws -> [String] {
-        try git(["log", "--format=%s", "HEAD"], in: bare).stdout.split(separator: "\n").map(String.init)
+    func subjects() async throws -> [String] {
+        try await git(["log", "--format=%s", "HEAD"], in: bare).stdout.split(separator: "\n").map(String.init)
     }
 
-    func remoteHead() throws -> String {
-        try git(["rev-parse", "HEAD"], in: bare).stdout.trimmingCharacters(in: .newlines)
+    func remoteHead() async throws -> String {
+        try await git(["rev-parse", "HEAD"], in: bare).stdout.trimmingCharacters(in: .newlines)
     }
 }
 
@@ -47,9 +47,9 @@ func perform(_ repository: ContentRepository, _ name: String, _ person: Person, 
 }
 
 @Suite struct RemoteSyncTests {
-    @Test func workFromTwoClonesMeetsOnTheRemoteInOneLine() throws {
-        let remote = try SharedRemote()
-        let second = try remote.clone("b")
+    @Test func workFromTwoClonesMeetsOnTheRemoteInOneLine() async throws {
+        let remote = try await SharedRemote()
+        let second = try await remote.clone("b")
         try remote.first.create(NewPostRequest(title: "One", summary: "s", actor: adaPerson, now: now))
         try second.create(NewPostRequest(title: "Two", summary: "s", actor: ritaPerson, now: now))
 
@@ -60,21 +60,21 @@ func perform(_ repository: ContentRepository, _ name: String, _ person: Person, 
         #expect(summary == SyncSummary(fetched: 1, integration: .rebased(commits: 1), pushed: 1, rejectedPushes: 0))
         #expect(try a.sync().integration == .fastForwarded)
 
-        #expect(Array(try remote.subjects().prefix(3)) == ["new: two", "new: one", "new: hello"])
+        await #expect(Array(try remote.subjects().prefix(3)) == ["new: two", "new: one", "new: hello"])
         for clone in [remote.first, second] {
-            #expect(try clone.git.headCommitID()?.description == remote.remoteHead())
-            #expect(try git(["status", "--porcelain"], in: clone.root).stdout == "")
+            await #expect(try clone.git.headCommitID()?.description == remote.remoteHead())
+            #expect(try await git(["status", "--porcelain"], in: clone.root).stdout == "")
             #expect(FileManager.default.fileExists(atPath: clone.root + "/drafts/one.md"))
             #expect(FileManager.default.fileExists(atPath: clone.root + "/drafts/two.md"))
         }
-        #expect(try git(["fsck", "--strict"], in: remote.bare).status == 0)
+        #expect(try await git(["fsck", "--strict"], in: remote.bare).status == 0)
         // The rebuilt commit keeps its author.
-        #expect(try git(["log", "-1", "--format=%an", "HEAD"], in: remote.bare).stdout == "Rita Reviewer\n")
+        #expect(try await git(["log", "-1", "--format=%an", "HEAD"], in: remote.bare).stdout == "Rita Reviewer\n")
     }
 
-    @Test func aLocalCommitThatClashesWithTheRemoteIsRefusedAndChangesNothing() throws {
-        let remote = try SharedRemote()
-        let second = try remote.clone("b")
+    @Test func aLocalCommitThatClashesWithTheRemoteIsRefusedAndChangesNothing() async throws {
+        let remote = try await SharedRemote()
+        let second = try await remote.clone("b")
         try perform(remote.first, "submit", adaPerson)
         try perform(remote.first, "approve", ritaPerson)
         _ = try RemoteSync(repository: remote.first, remote: nil).sync()
@@ -91,17 +91,17 @@ func perform(_ repository: ContentRepository, _ name: String, _ person: Person, 
         }
         #expect(try second.git.headCommitID() == head)
         #expect(FileManager.default.contents(atPath: second.root + "/drafts/hello.md") == text)
-        #expect(try git(["status", "--porcelain"], in: second.root).stdout == "")
+        #expect(try await git(["status", "--porcelain"], in: second.root).stdout == "")
     }
 
-    @Test func uncommittedWorkIsNeverOverwrittenByAFetch() throws {
-        let remote = try SharedRemote()
-        let second = try remote.clone("b")
+    @Test func uncommittedWorkIsNeverOverwrittenByAFetch() async throws {
+        let remote = try await SharedRemote()
+        let second = try await remote.clone("b")
         try perform(remote.first, "submit", adaPerson)
         _ = try RemoteSync(repository: remote.first, remote: nil).sync()
         let path = second.root + "/drafts/hello.md"
         let edited = (FileManager.default.contents(atPath: path) ?? Data()) + Data("\nMore words.\n".utf8)
-        FileManager.default.createFile(atPath: path, contents: edited)
+        _ = FileManager.default.createFile(atPath: path, contents: edited)
         let head = try second.git.headCommitID()
 
         #expect(throws: GitError.localChanges(path: "drafts/hello.md")) {
@@ -111,8 +111,8 @@ func perform(_ repository: ContentRepository, _ name: String, _ person: Person, 
         #expect(FileManager.default.contents(atPath: path) == edited)
     }
 
-    @Test func aMissingRemoteIsAConfigurationError() throws {
-        let remote = try SharedRemote()
+    @Test func aMissingRemoteIsAConfigurationError() async throws {
+        let remote = try await SharedRemote()
         #expect(throws: SyncError.noRemote("upstream", available: ["origin"])) {
             try RemoteSync(repository: remote.first, remote: "upstream")
         }
@@ -123,13 +123,13 @@ func perform(_ repository: ContentRepository, _ name: String, _ person: Person, 
 /// The scheduler with a remote: a refused push is taken back and redone on the new tip.
 @Suite struct SchedulerRemoteTests {
     /// `hello` scheduled by the first clone and pushed; the second clone has it too.
-    func scheduled() throws -> (SharedRemote, ContentRepository, Date) {
-        let remote = try SharedRemote()
+    func scheduled() async throws -> (SharedRemote, ContentRepository, Date) {
+        let remote = try await SharedRemote()
         try perform(remote.first, "submit", adaPerson)
         try perform(remote.first, "approve", ritaPerson)
         try perform(remote.first, "schedule", eddiePerson, at: "2027-02-01T09:00:00+00:00")
         _ = try RemoteSync(repository: remote.first, remote: nil).sync()
-        let second = try remote.clone("b")
+        let second = try await remote.clone("b")
         let time = try #require(try Scheduler(repository: second, checker: nil).scheduled().first?.publishAt)
         return (remote, second, time)
     }
@@ -156,7 +156,7 @@ func perform(_ repository: ContentRepository, _ name: String, _ person: Person, 
     }
 
     @Test func whenSomeoneElsePublishedFirstTheRefusedPublishIsDroppedNotRepeated() async throws {
-        let (remote, second, time) = try scheduled()
+        let (remote, second, time) = try await scheduled()
         let sync = try sync(
             second, after: { try perform(remote.first, "publish", eddiePerson, time: time.addingTimeInterval(0.1)) },
             from: remote)
@@ -165,15 +165,15 @@ func perform(_ repository: ContentRepository, _ name: String, _ person: Person, 
 
         #expect(round.rejectedPushes.count == 1)
         #expect(round.events.isEmpty)
-        #expect(try remote.subjects().filter { $0 == "publish: hello" }.count == 1)
-        #expect(try second.git.headCommitID()?.description == remote.remoteHead())
+        await #expect(try remote.subjects().filter { $0 == "publish: hello" }.count == 1)
+        await #expect(try second.git.headCommitID()?.description == remote.remoteHead())
         #expect(try second.post("hello").path == "published/hello.md")
-        #expect(try git(["log", "-1", "--format=%ae", "HEAD"], in: remote.bare).stdout == "editor@example.com\n")
-        #expect(try git(["status", "--porcelain"], in: second.root).stdout == "")
+        #expect(try await git(["log", "-1", "--format=%ae", "HEAD"], in: remote.bare).stdout == "editor@example.com\n")
+        #expect(try await git(["status", "--porcelain"], in: second.root).stdout == "")
     }
 
     @Test func whenSomeoneElsePushedSomethingElseThePublishIsRedoneOnTheirTip() async throws {
-        let (remote, second, time) = try scheduled()
+        let (remote, second, time) = try await scheduled()
         let sync = try sync(
             second,
             after: {
@@ -184,16 +184,17 @@ func perform(_ repository: ContentRepository, _ name: String, _ person: Person, 
 
         #expect(round.rejectedPushes.count == 1)
         #expect(round.events.map(\.kind) == [.published])
-        #expect(Array(try remote.subjects().prefix(2)) == ["publish: hello", "new: other"])
-        #expect(try remote.subjects().filter { $0 == "publish: hello" }.count == 1)
-        #expect(try git(["log", "-1", "--format=%ae", "HEAD"], in: remote.bare).stdout == "scheduler@press.invalid\n")
-        #expect(try second.git.headCommitID()?.description == remote.remoteHead())
+        await #expect(Array(try remote.subjects().prefix(2)) == ["publish: hello", "new: other"])
+        await #expect(try remote.subjects().filter { $0 == "publish: hello" }.count == 1)
+        #expect(
+            try await git(["log", "-1", "--format=%ae", "HEAD"], in: remote.bare).stdout == "scheduler@press.invalid\n")
+        await #expect(try second.git.headCommitID()?.description == remote.remoteHead())
         #expect(FileManager.default.fileExists(atPath: second.root + "/drafts/other.md"))
-        #expect(try git(["status", "--porcelain"], in: second.root).stdout == "")
+        #expect(try await git(["status", "--porcelain"], in: second.root).stdout == "")
     }
 
     @Test func anUnreachableRemoteLeavesThePostScheduled() async throws {
-        let (remote, second, time) = try scheduled()
+        let (remote, second, time) = try await scheduled()
         let sync = try RemoteSync(repository: second, remote: nil)
         let head = try second.git.headCommitID()
         try FileManager.default.removeItem(atPath: remote.bare)
@@ -210,27 +211,23 @@ func perform(_ repository: ContentRepository, _ name: String, _ person: Person, 
 /// where the server, not press, refuses a push that is not a fast-forward.
 @Suite(.serialized) struct NetworkRemoteTests {
     /// Starts `git daemon` serving `base` with pushes enabled; returns it and its port.
-    func daemon(serving base: String) throws -> (Process, Int) {
+    func daemon(serving base: String) async throws -> (BackgroundProcess, Int) {
         let port = try freePort()
         // The daemon itself, not the `git` wrapper, so that terminating it stops it.
-        let execPath = try git(["--exec-path"], in: base).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: execPath + "/git-daemon")
-        process.arguments = [
-            "--verbose", "--export-all", "--enable=receive-pack", "--reuseaddr", "--listen=127.0.0.1",
-            "--port=\(port)", "--base-path=\(base)", base,
-        ]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        // git daemon says when it listens; read its log until then.
-        var log = Data()
-        while !String(decoding: log, as: UTF8.self).contains("Ready to rumble") {
-            let chunk = errors.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            log += chunk
+        let execPath = try await git(["--exec-path"], in: base).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let log = base + "/daemon.log"
+        let process = try BackgroundProcess(
+            execPath + "/git-daemon",
+            [
+                "--verbose", "--export-all", "--enable=receive-pack", "--reuseaddr", "--listen=127.0.0.1",
+                "--port=\(port)", "--base-path=\(base)", base,
+            ], log: log)
+        // git daemon says in its log when it listens.
+        let ready = await eventually(10) {
+            (FileManager.default.contents(atPath: log)).map { String(decoding: $0, as: UTF8.self) }?
+                .contains("Ready to rumble") == true
         }
+        #expect(ready)
         return (process, port)
     }
 
@@ -251,17 +248,14 @@ func perform(_ repository: ContentRepository, _ name: String, _ person: Person, 
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    @Test func aStalePushOverTheNetworkIsRefusedAndSyncRedoesIt() throws {
-        let remote = try SharedRemote()
-        let (server, port) = try daemon(serving: remote.directory.path)
-        defer {
-            kill(server.processIdentifier, SIGKILL)
-            server.waitUntilExit()
-        }
+    @Test func aStalePushOverTheNetworkIsRefusedAndSyncRedoesIt() async throws {
+        let remote = try await SharedRemote()
+        let (server, port) = try await daemon(serving: remote.directory.path)
+        defer { server.signal(SIGKILL) }
         let url = "git://127.0.0.1:\(port)/origin.git"
-        let second = try remote.clone("b")
+        let second = try await remote.clone("b")
         for clone in [remote.first, second] {
-            #expect(try git(["remote", "set-url", "origin", url], in: clone.root).status == 0)
+            #expect(try await git(["remote", "set-url", "origin", url], in: clone.root).status == 0)
         }
         try remote.first.create(NewPostRequest(title: "One", summary: "s", actor: adaPerson, now: now))
         #expect(try RemoteSync(repository: remote.first, remote: nil).sync().pushed == 1)
@@ -272,11 +266,11 @@ func perform(_ repository: ContentRepository, _ name: String, _ person: Person, 
             Issue.record("a push that is not a fast-forward went through")
             return
         }
-        #expect(try remote.subjects().first == "new: one")
+        await #expect(try remote.subjects().first == "new: one")
         let summary = try sync.sync()
         #expect(summary.integration == .rebased(commits: 1))
         #expect(summary.pushed == 1)
-        #expect(Array(try remote.subjects().prefix(2)) == ["new: two", "new: one"])
-        #expect(try git(["fsck", "--strict"], in: remote.bare).status == 0)
+        await #expect(Array(try remote.subjects().prefix(2)) == ["new: two", "new: one"])
+        #expect(try await git(["fsck", "--strict"], in: remote.bare).status == 0)
     }
 }

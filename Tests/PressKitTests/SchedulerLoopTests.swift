@@ -135,7 +135,7 @@ struct RecordingLogHandler: LogHandler {
     @Test func aWallClockSetBackDoesNotPutOffARetry() async throws {
         let fixture = try Fixture()
         let missing = TemporaryDirectory("press-missing").file("nowhere.git")
-        #expect(try git(["remote", "add", "origin", missing], in: fixture.repository.root).status == 0)
+        #expect(try await git(["remote", "add", "origin", missing], in: fixture.repository.root).status == 0)
         let sync = try RemoteSync(repository: fixture.repository, remote: "origin")
         let clock = VirtualClock(
             wall: now, uptime: 1000, steps: [VirtualClock.Step(at: 1000.5, by: -3600)], end: 1020)

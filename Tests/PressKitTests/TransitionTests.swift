@@ -36,7 +36,7 @@ final class Fixture {
 }
 
 @Suite struct TransitionTests {
-    @Test func theWholeLifecycleMovesThePostAndRecordsEachStep() throws {
+    @Test func theWholeLifecycleMovesThePostAndRecordsEachStep() async throws {
         let fixture = try Fixture()
         try fixture.perform("submit", adaPerson)
         try fixture.perform("approve", ritaPerson)
@@ -59,7 +59,7 @@ final class Fixture {
             ])
     }
 
-    @Test func someoneWithoutARoleMayNotSubmit() throws {
+    @Test func someoneWithoutARoleMayNotSubmit() async throws {
         let fixture = try Fixture()
         let head = try fixture.head()
         #expect(
@@ -71,7 +71,7 @@ final class Fixture {
         #expect(try fixture.head() == head)
     }
 
-    @Test func anEditorMayNotApproveTheirOwnPost() throws {
+    @Test func anEditorMayNotApproveTheirOwnPost() async throws {
         let fixture = try Fixture()
         try fixture.repository.create(NewPostRequest(title: "Mine", summary: "s", actor: eddiePerson, now: now))
         try fixture.perform("submit", eddiePerson, slug: "mine")
@@ -80,7 +80,7 @@ final class Fixture {
         }
     }
 
-    @Test func publishingADraftIsRefusedNamingTheAllowedStates() throws {
+    @Test func publishingADraftIsRefusedNamingTheAllowedStates() async throws {
         let fixture = try Fixture()
         #expect {
             try fixture.perform("publish", eddiePerson)
@@ -91,7 +91,7 @@ final class Fixture {
         }
     }
 
-    @Test func schedulingNeedsAnApprovalAndAFutureTime() throws {
+    @Test func schedulingNeedsAnApprovalAndAFutureTime() async throws {
         let fixture = try Fixture()
         try fixture.perform("submit", adaPerson)
         #expect(throws: TransitionError.approvalsNeeded(transition: "schedule", needed: 1, have: 0)) {
@@ -110,7 +110,7 @@ final class Fixture {
         #expect(try fixture.post().status == "review")
     }
 
-    @Test func aSecondApprovalBySamePersonIsRefusedAndRequestChangesClearsThem() throws {
+    @Test func aSecondApprovalBySamePersonIsRefusedAndRequestChangesClearsThem() async throws {
         let fixture = try Fixture()
         try fixture.perform("submit", adaPerson)
         try fixture.perform("approve", ritaPerson)
@@ -135,7 +135,7 @@ final class Fixture {
         #expect(try fixture.repository.log("hello").first?.comment == "Check the second quote.")
     }
 
-    @Test func submittingWithoutASummaryNamesTheMissingKey() throws {
+    @Test func submittingWithoutASummaryNamesTheMissingKey() async throws {
         let fixture = try Fixture()
         try fixture.repository.create(NewPostRequest(title: "Bare", actor: adaPerson, now: now))
         #expect(
@@ -146,7 +146,7 @@ final class Fixture {
         }
     }
 
-    @Test func submitCommitsTheAuthorsEditsToThePostAndNothingElse() throws {
+    @Test func submitCommitsTheAuthorsEditsToThePostAndNothingElse() async throws {
         let fixture = try Fixture()
         let path = fixture.directory.file("drafts/hello.md")
         let edited = (fixture.directory.read("drafts/hello.md") ?? "") + "A new paragraph.\n"
@@ -156,13 +156,13 @@ final class Fixture {
         #expect(
             fixture.directory.read("drafts/hello.md")
                 == edited.replacingOccurrences(of: "status: draft", with: "status: review"))
-        let files = try git(["show", "--name-only", "--format=", "HEAD"], in: fixture.directory.path).stdout
+        let files = try await git(["show", "--name-only", "--format=", "HEAD"], in: fixture.directory.path).stdout
         #expect(files == "drafts/hello.md\n")
-        #expect(try git(["status", "--porcelain"], in: fixture.directory.path).stdout == "?? notes.txt\n")
+        #expect(try await git(["status", "--porcelain"], in: fixture.directory.path).stdout == "?? notes.txt\n")
         #expect(FileManager.default.fileExists(atPath: path))
     }
 
-    @Test func unpublishMovesThePostBackAndClearsPublicationKeys() throws {
+    @Test func unpublishMovesThePostBackAndClearsPublicationKeys() async throws {
         let fixture = try Fixture()
         try fixture.perform("submit", adaPerson)
         try fixture.perform("approve", ritaPerson)
@@ -175,7 +175,7 @@ final class Fixture {
         #expect(post.approvals.isEmpty)
     }
 
-    @Test func aWorkflowWithAnExtraStateWorksWithNoCodeChange() throws {
+    @Test func aWorkflowWithAnExtraStateWorksWithNoCodeChange() async throws {
         let legal =
             testWorkflow
             .replacingOccurrences(
@@ -215,14 +215,14 @@ final class Fixture {
         }
     }
 
-    @Test func anUnknownSlugSuggestsTheClosestOne() throws {
+    @Test func anUnknownSlugSuggestsTheClosestOne() async throws {
         let fixture = try Fixture()
         #expect(throws: RepositoryError.unknownSlug("helo", suggestion: "hello")) {
             try fixture.perform("submit", adaPerson, slug: "helo")
         }
     }
 
-    @Test func theSameSlugInBothFoldersIsRefused() throws {
+    @Test func theSameSlugInBothFoldersIsRefused() async throws {
         let fixture = try Fixture()
         try fixture.directory.write("published/hello.md", fixture.directory.read("drafts/hello.md") ?? "")
         #expect(throws: RepositoryError.duplicateSlug("hello", paths: ["drafts/hello.md", "published/hello.md"])) {
@@ -230,7 +230,7 @@ final class Fixture {
         }
     }
 
-    @Test func aPostThatIsASymlinkOutsideTheRepositoryIsRefused() throws {
+    @Test func aPostThatIsASymlinkOutsideTheRepositoryIsRefused() async throws {
         let fixture = try Fixture()
         let outside = TemporaryDirectory()
         try outside.write("secret.md", "---\ntitle: x\n---\n")
@@ -241,7 +241,7 @@ final class Fixture {
         }
     }
 
-    @Test func newPostsGetFreeSlugsFromTheirTitles() throws {
+    @Test func newPostsGetFreeSlugsFromTheirTitles() async throws {
         let fixture = try Fixture()
         let second = try fixture.repository.create(NewPostRequest(title: "Hello!", actor: adaPerson, now: now))
         #expect(second.slug == "hello-2")

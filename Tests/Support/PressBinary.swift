@@ -21,6 +21,6 @@ public let pressBinary: String = {
 @discardableResult
 public func press(
     _ arguments: [String], in directory: String, as person: [String: String] = [:], environment: [String: String] = [:]
-) throws -> Output {
-    try run(pressBinary, arguments, in: directory, environment: person.merging(environment) { $1 })
+) async throws -> Output {
+    try await run(pressBinary, arguments, in: directory, environment: person.merging(environment) { $1 })
 }

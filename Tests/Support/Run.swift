@@ -1,57 +1,64 @@
 import Foundation
 import PressKit
+import Subprocess
+
+#if canImport(System)
+    import System
+#else
+    import SystemPackage
+#endif
 
 /// What a finished process printed and how it exited.
-public struct Output: CustomStringConvertible {
+public struct Output: CustomStringConvertible, Sendable {
     public var status: Int32
     public var stdout: String
     public var stderr: String
     public var description: String { "exit \(status)\nstdout:\n\(stdout)\nstderr:\n\(stderr)" }
 }
 
-/// Runs `executable` with `arguments` in `directory`, waits for it, and returns its output.
+/// Runs `executable` with `arguments` in `directory` through swift-subprocess, waits for it
+/// without holding a thread (a test may start many at once on two cores), and returns its
+/// output. Standard input is empty unless `input` is given.
 @discardableResult
 public func run(
     _ executable: String, _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:],
     input: String? = nil
-) throws -> Output {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-    var env = ProcessInfo.processInfo.environment
+) async throws -> Output {
+    var variables = ProcessInfo.processInfo.environment
     for key in ["GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "NO_COLOR"] {
-        env[key] = nil
+        variables[key] = nil
     }
-    env.merge(environment) { $1 }
-    process.environment = env
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = input == nil ? FileHandle.nullDevice : nil
-    try process.run()
-    // Read both pipes to the end before waiting, so a chatty process cannot block on a full pipe.
-    let stderrSink = Sink()
-    let group = DispatchGroup()
-    group.enter()
-    DispatchQueue.global().async {
-        stderrSink.data = err.fileHandleForReading.readDataToEndOfFile()
-        group.leave()
+    variables.merge(environment) { $1 }
+    var keyed: [Environment.Key: String] = [:]
+    for (name, value) in variables {
+        if let key = Environment.Key(rawValue: name) { keyed[key] = value }
     }
-    let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
-    let stderrData = stderrSink.data
-    process.waitUntilExit()
-    return Output(
-        status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
-        stderr: String(decoding: stderrData, as: UTF8.self))
+    let configuration = Configuration(
+        executable: .path(FilePath(executable)), arguments: Arguments(arguments), environment: .custom(keyed),
+        workingDirectory: directory.map { FilePath($0) })
+    let limit = 1 << 28
+    let result =
+        if let input {
+            try await Subprocess.run(
+                configuration, input: .string(input), output: .string(limit: limit), error: .string(limit: limit))
+        } else {
+            try await Subprocess.run(
+                configuration, input: .none, output: .string(limit: limit), error: .string(limit: limit))
+        }
+    let status: Int32
+    switch result.terminationStatus {
+    case .exited(let code): status = code
+    case .signaled(let signal): status = signal
+    }
+    return Output(status: status, stdout: result.standardOutput ?? "", stderr: result.standardError ?? "")
 }
 
 /// The git CLI, for cross-checking what press wrote through libgit2.
 @discardableResult
-public func git(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> Output {
-    try run("/usr/bin/env", ["git"] + arguments, in: directory, environment: environment)
+public func git(_ arguments: [String], in directory: String, environment: [String: String] = [:]) async throws
+    -> Output
+{
+    try await run("/usr/bin/env", ["git"] + arguments, in: directory, environment: environment)
 }
 
 /// People for tests, as environment variables that git and press read.
@@ -76,8 +83,3 @@ public let testWorkflow = ContentRepository.defaultWorkflow(
     return String(kept)
 }
 .joined(separator: "\n")
-
-/// Holds what a reader thread read; the DispatchGroup orders the write before the read.
-private final class Sink: @unchecked Sendable {
-    var data = Data()
-}
