@@ -20,7 +20,7 @@ import Testing
     }
 
     /// Moves the post's time a minute into the past, as if the scheduler had been down then.
-    func makeOverdue(_ repository: CLIRepository) throws {
+    func makeOverdue(_ repository: CLIRepository) async throws {
         let text = repository.directory.read("drafts/hello.md") ?? ""
         let past = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-60))
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
@@ -43,7 +43,7 @@ import Testing
         let log = logs.file("scheduler.log")
         let scheduler = try startScheduler(repository, log: log)
         defer { scheduler.terminate() }
-        #expect(try await eventually(10) { repository.directory.exists("published/hello.md") })
+        #expect(await eventually(10) { repository.directory.exists("published/hello.md") })
         let commit = try await git(["log", "-1", "--format=%at%n%B"], in: repository.path).stdout
         let committed = Double(commit.split(separator: "\n").first ?? "") ?? 0
         #expect(committed >= time.timeIntervalSince1970)
@@ -62,7 +62,7 @@ import Testing
 
     @Test func overduePostsAreCaughtUpOnStart() async throws {
         let (repository, _) = try await scheduledRepository(in: 3600)
-        try makeOverdue(repository)
+        try await makeOverdue(repository)
         let once = try await repository.press(["scheduler", "--once", "--log-format", "json"])
         #expect(once.status == 0, "\(once)")
         #expect(repository.directory.exists("published/hello.md"))
@@ -72,7 +72,7 @@ import Testing
 
     @Test func missedHoldSendsAnOverduePostBackWithACommitThatSaysWhy() async throws {
         let (repository, _) = try await scheduledRepository(in: 3600, workflow: testWorkflow + "missed: hold\n")
-        try makeOverdue(repository)
+        try await makeOverdue(repository)
         let once = try await repository.press(["scheduler", "--once"])
         #expect(once.status == 0)
         #expect(!repository.directory.exists("published/hello.md"))
@@ -87,7 +87,7 @@ import Testing
         let (repository, _) = try await scheduledRepository(in: 3600)
         let text = repository.directory.read("drafts/hello.md") ?? ""
         try repository.directory.write("drafts/hello.md", text + "[gone](../published/nowhere.md)\n")
-        try makeOverdue(repository)
+        try await makeOverdue(repository)
         let once = try await repository.press(["scheduler", "--once"])
         #expect(once.stderr.contains(" error held "))
         let message = try await git(["log", "-1", "--format=%B"], in: repository.path).stdout
@@ -110,7 +110,7 @@ import Testing
         let schedule = try await repository.press(["schedule", "hello", "--at", at, "--skip-external"])
         #expect(schedule.status == 0, "\(schedule)")
         let asked = server.requests("/missing").count
-        try makeOverdue(repository)
+        try await makeOverdue(repository)
         let once = try await repository.press(["scheduler", "--once"])
         #expect(once.status == 0, "\(once)")
         #expect(repository.directory.exists("published/hello.md"), "\(once)")
@@ -129,7 +129,7 @@ import Testing
         let scheduler = try startScheduler(repository, log: logs.file("scheduler.log"))
         defer { scheduler.terminate() }
         #expect(
-            try await eventually(10) { logs.read("scheduler.log")?.contains("started") == true },
+            await eventually(10) { logs.read("scheduler.log")?.contains("started") == true },
             "\(logs.read("scheduler.log") ?? "")")
         try await repository.commitWorkflow(testWorkflow + "links:\n  exclude: ['^http://127\\.0\\.0\\.1:']\n")
         let text = repository.directory.read("drafts/hello.md") ?? ""
@@ -141,7 +141,7 @@ import Testing
         let schedule = try await repository.press(["schedule", "hello", "--at", at])
         #expect(schedule.status == 0, "\(schedule)")
         #expect(
-            try await eventually(20) { repository.directory.exists("published/hello.md") },
+            await eventually(20) { repository.directory.exists("published/hello.md") },
             "\(logs.read("scheduler.log") ?? "")"
         )
         #expect(server.requests("/missing").isEmpty)
@@ -164,7 +164,7 @@ import Testing
     @Test func sigtermMidPublishFinishesItThenExitsZero() async throws {
         let hook = "hooks:\n  published:\n    - run: touch hook-started && sleep 1 && touch hook-finished\n"
         let (repository, _) = try await scheduledRepository(in: 3600, workflow: testWorkflow + hook)
-        try makeOverdue(repository)
+        try await makeOverdue(repository)
         let logs = TemporaryDirectory()
         let scheduler = try startScheduler(repository, log: logs.file("scheduler.log"))
         defer { scheduler.terminate() }
@@ -280,7 +280,7 @@ import Testing
 
     @Test func hostilePostsDoNotStopTheSchedulerPublishingTheOthers() async throws {
         let (repository, _) = try await scheduledRepository(in: 3600)
-        try makeOverdue(repository)
+        try await makeOverdue(repository)
         try repository.directory.write("drafts/bomb.md", CrashAndStallTests.bomb)
         #expect(mkfifo(repository.directory.file("drafts/pipe.md"), 0o644) == 0)
         let many = (0..<20_000).map { "k\($0): v" }.joined(separator: "\n")
@@ -297,7 +297,7 @@ import Testing
         let (repository, _) = try await scheduledRepository(in: 3600)
         let text = repository.directory.read("drafts/hello.md") ?? ""
         try repository.directory.write("drafts/hello.md", text + "\n![a](missing-one.png) and ![b](missing-two.png)\n")
-        try makeOverdue(repository)
+        try await makeOverdue(repository)
         let once = try await repository.press(["scheduler", "--once"])
         #expect(once.status == 0, "\(once)")
         let lines = once.stderr.split(separator: "\n")

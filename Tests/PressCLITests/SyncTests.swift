@@ -19,7 +19,7 @@ final class CLIRemote {
     }
 
     /// A clone of the bare repository, in a folder of its own.
-    func clone(_ name: String) throws -> String {
+    func clone(_ name: String) async throws -> String {
         let path = directory.file(name)
         #expect(try await git(["clone", "-q", bare, path], in: directory.path).status == 0)
         return path
@@ -33,7 +33,7 @@ final class CLIRemote {
 @Suite struct SyncCLITests {
     @Test func transitionsPushedFromOneCloneArriveInAnother() async throws {
         let remote = try await CLIRemote()
-        let second = try remote.clone("b")
+        let second = try await remote.clone("b")
         let submit = try await press(["submit", "hello", "--push"], in: second, as: People.ada)
         #expect(submit.status == 0, "\(submit)")
         #expect(submit.stdout.contains("pushed 1 commit to origin/"))
@@ -50,7 +50,7 @@ final class CLIRemote {
 
     @Test func aFastForwardThatFailsOrIsKilledHalfWayIsUndoneOrFinished() async throws {
         let remote = try await CLIRemote()
-        let second = try remote.clone("b")
+        let second = try await remote.clone("b")
         #expect(try await press(["submit", "hello", "--push"], in: second, as: People.ada).status == 0)
         let before = try await Snapshot(remote.first)
 
@@ -146,14 +146,14 @@ final class CLIRemote {
             of: "publish:         { from: [review, scheduled], to: published, by: [editor, scheduler], approvals: 1 }",
             with: "publish:         { from: [review, scheduled], to: published, by: [editor, scheduler] }")
         let remote = try await CLIRemote(workflow: workflow)
-        let editor = try remote.clone("editor")
+        let editor = try await remote.clone("editor")
         for (step, person) in [(["submit", "hello"], People.ada), (["approve", "hello"], People.rita)] {
             #expect(try await press(step + ["--push"], in: editor, as: person).status == 0)
         }
         let later = ISO8601DateFormatter().string(from: Date().addingTimeInterval(3600))
         #expect(
             try await press(["schedule", "hello", "--at", later, "--push"], in: editor, as: People.eddie).status == 0)
-        return (remote, editor, try remote.clone("one"), try remote.clone("two"))
+        return await (remote, editor, try remote.clone("one"), try remote.clone("two"))
     }
 
     /// Each slug was published by exactly one commit on the remote, and is in published/ there.
