@@ -12,6 +12,7 @@ import os
 import random
 import subprocess
 import sys
+import tempfile
 import time
 
 WORDS = ("council budget river school harbour market festival library transport housing election "
@@ -20,23 +21,23 @@ WORDS = ("council budget river school harbour market festival library transport 
 CATEGORIES = ["politics", "culture", "sport", "city", "business", "science", "opinion", "about"]
 AUTHORS = [("Ada Author", "ada@example.com"), ("Bea Writer", "bea@example.com"),
            ("Cal Reporter", "cal@example.com"), ("Eddie Editor", "editor@example.com")]
-WORKFLOW = """timezone: Europe/London
-roles:
-  editor: [editor@example.com]
-  reviewer: [reviewer@example.com]
-states: [draft, review, scheduled, published]
-transitions:
-  submit:          { from: [draft], to: review, by: [author, editor] }
-  approve:         { from: [review], to: review, by: [reviewer, editor], not_author: true }
-  request-changes: { from: [review], to: draft, by: [reviewer, editor], comment: required }
-  schedule:        { from: [review], to: scheduled, by: [editor], approvals: 1 }
-  unschedule:      { from: [scheduled], to: review, by: [editor] }
-  publish:         { from: [review, scheduled], to: published, by: [editor, scheduler], approvals: 1 }
-  unpublish:       { from: [published], to: draft, by: [editor], comment: required }
-required:
-  draft: [title, slug, author]
-  review: [title, slug, author, summary]
-"""
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def default_workflow(press):
+    """The workflow `press init` writes (one text for press, its tests and these benchmarks),
+    with the generated newsroom's reviewer and time zone in it."""
+    with tempfile.TemporaryDirectory() as scratch:
+        env = dict(os.environ, GIT_AUTHOR_NAME="Eddie Editor", GIT_AUTHOR_EMAIL="editor@example.com")
+        subprocess.run([os.path.abspath(press), "init"], cwd=scratch, env=env, check=True, stdout=subprocess.DEVNULL)
+        with open(os.path.join(scratch, "workflows/default.yml")) as f:
+            text = f.read()
+    for old, new in [("reviewer: []", "reviewer: [reviewer@example.com]"),
+                     ("timezone: UTC", "timezone: Europe/London")]:
+        if old not in text:
+            sys.exit(f"generate.py: press init's workflow has no '{old}' any more; update default_workflow")
+        text = text.replace(old, new, 1)
+    return text
 
 
 def post(i, state, targets, rng):
@@ -81,6 +82,8 @@ def main():
     parser.add_argument("dir")
     parser.add_argument("--posts", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--press", default=os.path.join(ROOT, ".build/release/press"),
+                        help="the press whose `init` workflow the repository gets")
     parser.add_argument("--commits", type=int, default=0,
                         help="history length (default: one commit per post; fewer adds posts in batches)")
     parser.add_argument("--edits", type=int, default=0,
@@ -132,8 +135,9 @@ def main():
             data(text)
 
     images = [(f"images/photo-{k}.jpg", f"JPEG placeholder {k}\n") for k in range(50)]
-    commit("init: press content repository\n", [("workflows/default.yml", WORKFLOW), (".gitignore", ".press/\n"),
-                                                 ("drafts/.gitkeep", ""), ("published/.gitkeep", "")] + images, 0)
+    layout = [("workflows/default.yml", default_workflow(args.press)), (".gitignore", ".press/\n"),
+              ("drafts/.gitkeep", ""), ("published/.gitkeep", "")]
+    commit("init: press content repository\n", layout + images, 0)
     # One post per commit by default; with --commits C, posts are added in C batches (a history of
     # 100,000 commits each rewriting a 60,000-entry tree takes fast-import hours).
     batch = max(1, -(-n // args.commits)) if args.commits else 1
