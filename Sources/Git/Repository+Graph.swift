@@ -21,23 +21,27 @@ public enum Replay: Equatable, Sendable {
 extension Repository {
     /// The best common ancestor of two commits, or nil when they share no history.
     public func mergeBase(_ one: ObjectID, _ other: ObjectID) throws -> ObjectID? {
-        var out = git_oid()
-        var a = one.raw
-        var b = other.raw
-        let result = git_merge_base(&out, pointer, &a, &b)
-        if result == GIT_ENOTFOUND.rawValue { return nil }
-        try check("git_merge_base", result)
-        return ObjectID(out)
+        try exclusive { pointer in
+            var out = git_oid()
+            var a = one.raw
+            var b = other.raw
+            let result = git_merge_base(&out, pointer, &a, &b)
+            if result == GIT_ENOTFOUND.rawValue { return nil }
+            try check("git_merge_base", result)
+            return ObjectID(out)
+        }
     }
 
     /// Whether `ancestor` is `commit` or reachable from it.
     public func isAncestor(_ ancestor: ObjectID, of commit: ObjectID) throws -> Bool {
-        if ancestor == commit { return true }
-        var a = commit.raw
-        var b = ancestor.raw
-        let result = git_graph_descendant_of(pointer, &a, &b)
-        try check("git_graph_descendant_of", result)
-        return result == 1
+        try exclusive { pointer in
+            if ancestor == commit { return true }
+            var a = commit.raw
+            var b = ancestor.raw
+            let result = git_graph_descendant_of(pointer, &a, &b)
+            try check("git_graph_descendant_of", result)
+            return result == 1
+        }
     }
 
     /// The commits reachable from `tip` and not from `base`, oldest first.
@@ -60,39 +64,43 @@ extension Repository {
     /// How many commits are reachable from `tip` and not from `base` (the whole history of `tip`
     /// when `base` is nil), without reading their messages.
     public func count(after base: ObjectID?, upTo tip: ObjectID) throws -> Int {
-        var tipOID = tip.raw
-        if let base {
-            var baseOID = base.raw
-            var ahead = 0
-            var behind = 0
-            try check("git_graph_ahead_behind", git_graph_ahead_behind(&ahead, &behind, pointer, &tipOID, &baseOID))
-            return ahead
+        try exclusive { pointer in
+            var tipOID = tip.raw
+            if let base {
+                var baseOID = base.raw
+                var ahead = 0
+                var behind = 0
+                try check("git_graph_ahead_behind", git_graph_ahead_behind(&ahead, &behind, pointer, &tipOID, &baseOID))
+                return ahead
+            }
+            var count = 0
+            try walk(
+                sorting: GIT_SORT_NONE.rawValue, from: { try check("git_revwalk_push", git_revwalk_push($0, &tipOID)) },
+                each: { _ in count += 1 })
+            return count
         }
-        var count = 0
-        try walk(
-            sorting: GIT_SORT_NONE.rawValue, from: { try check("git_revwalk_push", git_revwalk_push($0, &tipOID)) },
-            each: { _ in count += 1 })
-        return count
     }
 
     /// The files that differ between two commits' trees (nil: the empty tree), renames as a
     /// delete and an add.
     public func treeDifferences(from old: ObjectID?, to new: ObjectID?) throws -> [TreeDifference] {
-        try withOptionalTree(old) { oldTree in
-            try withOptionalTree(new) { newTree in
-                var diff: OpaquePointer?
-                try check("git_diff_tree_to_tree", git_diff_tree_to_tree(&diff, pointer, oldTree, newTree, nil))
-                defer { git_diff_free(diff) }
-                return (0..<git_diff_num_deltas(diff)).compactMap { index -> TreeDifference? in
-                    guard let delta = git_diff_get_delta(diff, index)?.pointee else { return nil }
-                    let isFile = { (file: git_diff_file) in
-                        file.mode != 0 && file.mode != UInt16(GIT_FILEMODE_COMMIT.rawValue)
+        try exclusive { pointer in
+            try withOptionalTree(old) { oldTree in
+                try withOptionalTree(new) { newTree in
+                    var diff: OpaquePointer?
+                    try check("git_diff_tree_to_tree", git_diff_tree_to_tree(&diff, pointer, oldTree, newTree, nil))
+                    defer { git_diff_free(diff) }
+                    return (0..<git_diff_num_deltas(diff)).compactMap { index -> TreeDifference? in
+                        guard let delta = git_diff_get_delta(diff, index)?.pointee else { return nil }
+                        let isFile = { (file: git_diff_file) in
+                            file.mode != 0 && file.mode != UInt16(GIT_FILEMODE_COMMIT.rawValue)
+                        }
+                        let path = String(cString: (delta.new_file.path ?? delta.old_file.path))
+                        return TreeDifference(
+                            path: path,
+                            old: isFile(delta.old_file) ? ObjectID(delta.old_file.id) : nil,
+                            new: isFile(delta.new_file) ? ObjectID(delta.new_file.id) : nil)
                     }
-                    let path = String(cString: (delta.new_file.path ?? delta.old_file.path))
-                    return TreeDifference(
-                        path: path,
-                        old: isFile(delta.old_file) ? ObjectID(delta.old_file.id) : nil,
-                        new: isFile(delta.new_file) ? ObjectID(delta.new_file.id) : nil)
                 }
             }
         }

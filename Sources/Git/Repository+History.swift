@@ -64,18 +64,20 @@ extension Repository {
     /// Hands `parsed` the commit as libgit2 reads it, or `raw` the commit read by hand when
     /// libgit2 refuses it.
     func withCommit<T>(_ id: ObjectID, parsed: (OpaquePointer) throws -> T, raw: (RawCommit) throws -> T) throws -> T {
-        var oid = id.raw
-        var commit: OpaquePointer?
-        let result = git_commit_lookup(&commit, pointer, &oid)
-        if result == 0, let commit {
-            defer { git_commit_free(commit) }
-            return try parsed(commit)
+        try exclusive { pointer in
+            var oid = id.raw
+            var commit: OpaquePointer?
+            let result = git_commit_lookup(&commit, pointer, &oid)
+            if result == 0, let commit {
+                defer { git_commit_free(commit) }
+                return try parsed(commit)
+            }
+            guard let fallback = try? rawCommit(id) else {
+                try check("git_commit_lookup", result)
+                throw lastError("git_commit_lookup", code: result)
+            }
+            return try raw(fallback)
         }
-        guard let fallback = try? rawCommit(id) else {
-            try check("git_commit_lookup", result)
-            throw lastError("git_commit_lookup", code: result)
-        }
-        return try raw(fallback)
     }
 
     /// The tree of a commit.
@@ -144,17 +146,19 @@ extension Repository {
     /// Walks commits in `sorting` order from what `from` pushes (and hides), handing each
     /// commit's id to `each`.
     func walk(sorting: UInt32, from setUp: (OpaquePointer?) throws -> Void, each: (ObjectID) throws -> Void) throws {
-        var walk: OpaquePointer?
-        try check("git_revwalk_new", git_revwalk_new(&walk, pointer))
-        defer { git_revwalk_free(walk) }
-        git_revwalk_sorting(walk, sorting)
-        try setUp(walk)
-        var oid = git_oid()
-        while true {
-            let step = git_revwalk_next(&oid, walk)
-            if step == GIT_ITEROVER.rawValue { break }
-            try check("git_revwalk_next", step)
-            try each(ObjectID(oid))
+        try exclusive { pointer in
+            var walk: OpaquePointer?
+            try check("git_revwalk_new", git_revwalk_new(&walk, pointer))
+            defer { git_revwalk_free(walk) }
+            git_revwalk_sorting(walk, sorting)
+            try setUp(walk)
+            var oid = git_oid()
+            while true {
+                let step = git_revwalk_next(&oid, walk)
+                if step == GIT_ITEROVER.rawValue { break }
+                try check("git_revwalk_next", step)
+                try each(ObjectID(oid))
+            }
         }
     }
 
@@ -194,36 +198,40 @@ struct RawCommit {
 
 extension Repository {
     func rawCommit(_ id: ObjectID) throws -> RawCommit {
-        var odb: OpaquePointer?
-        try check("git_repository_odb", git_repository_odb(&odb, pointer))
-        defer { git_odb_free(odb) }
-        var object: OpaquePointer?
-        var oid = id.raw
-        try check("git_odb_read", git_odb_read(&object, odb, &oid))
-        defer { git_odb_object_free(object) }
-        guard git_odb_object_type(object) == GIT_OBJECT_COMMIT, let data = git_odb_object_data(object) else {
-            throw GitError.io(path: id.description, message: "not a commit")
-        }
-        let text = String(
-            decoding: UnsafeRawBufferPointer(start: data, count: git_odb_object_size(object)), as: UTF8.self)
-        let (header, message) =
-            text.range(of: "\n\n").map { (text[..<$0.lowerBound], String(text[$0.upperBound...])) } ?? (text[...], "")
-        var tree: ObjectID?
-        var parents: [ObjectID] = []
-        var author = Signature(name: "", email: "", time: Date(timeIntervalSince1970: 0))
-        var committer = author
-        for line in header.split(separator: "\n") {
-            if line.hasPrefix("tree ") { tree = ObjectID(hex: String(line.dropFirst(5))) }
-            if line.hasPrefix("parent "), let parent = ObjectID(hex: String(line.dropFirst(7))) {
-                parents.append(parent)
+        try exclusive { pointer in
+            var odb: OpaquePointer?
+            try check("git_repository_odb", git_repository_odb(&odb, pointer))
+            defer { git_odb_free(odb) }
+            var object: OpaquePointer?
+            var oid = id.raw
+            try check("git_odb_read", git_odb_read(&object, odb, &oid))
+            defer { git_odb_object_free(object) }
+            guard git_odb_object_type(object) == GIT_OBJECT_COMMIT, let data = git_odb_object_data(object) else {
+                throw GitError.io(path: id.description, message: "not a commit")
             }
-            if line.hasPrefix("author ") { author = Signature(lenient: line.dropFirst(7)) }
-            if line.hasPrefix("committer ") { committer = Signature(lenient: line.dropFirst(10)) }
+            let text = String(
+                decoding: UnsafeRawBufferPointer(start: data, count: git_odb_object_size(object)), as: UTF8.self)
+            let (header, message) =
+                text.range(of: "\n\n").map { (text[..<$0.lowerBound], String(text[$0.upperBound...])) } ?? (
+                    text[...], ""
+                )
+            var tree: ObjectID?
+            var parents: [ObjectID] = []
+            var author = Signature(name: "", email: "", time: Date(timeIntervalSince1970: 0))
+            var committer = author
+            for line in header.split(separator: "\n") {
+                if line.hasPrefix("tree ") { tree = ObjectID(hex: String(line.dropFirst(5))) }
+                if line.hasPrefix("parent "), let parent = ObjectID(hex: String(line.dropFirst(7))) {
+                    parents.append(parent)
+                }
+                if line.hasPrefix("author ") { author = Signature(lenient: line.dropFirst(7)) }
+                if line.hasPrefix("committer ") { committer = Signature(lenient: line.dropFirst(10)) }
+            }
+            guard let tree else { throw GitError.io(path: id.description, message: "a commit without a tree") }
+            return RawCommit(
+                info: CommitInfo(id: id, author: author, committer: committer, message: message, parents: parents),
+                tree: tree)
         }
-        guard let tree else { throw GitError.io(path: id.description, message: "a commit without a tree") }
-        return RawCommit(
-            info: CommitInfo(id: id, author: author, committer: committer, message: message, parents: parents),
-            tree: tree)
     }
 }
 

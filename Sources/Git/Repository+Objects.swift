@@ -42,13 +42,15 @@ public struct TreeEntry: Equatable, Sendable {
 extension Repository {
     /// Stores `bytes` as a blob and returns its id.
     public func writeBlob(_ bytes: [UInt8]) throws -> ObjectID {
-        var oid = git_oid()
-        try bytes.withUnsafeBytes { buffer in
-            try check(
-                "git_blob_create_from_buffer",
-                git_blob_create_from_buffer(&oid, pointer, buffer.baseAddress, buffer.count))
+        try exclusive { pointer in
+            var oid = git_oid()
+            try bytes.withUnsafeBytes { buffer in
+                try check(
+                    "git_blob_create_from_buffer",
+                    git_blob_create_from_buffer(&oid, pointer, buffer.baseAddress, buffer.count))
+            }
+            return ObjectID(oid)
         }
-        return ObjectID(oid)
     }
 
     /// `bytes` converted as git converts the file at `path` between the working tree and the
@@ -56,25 +58,27 @@ extension Repository {
     /// - Parameter toWorkingTree: true for a blob being written out as a file, false for a file's
     ///   contents being stored.
     public func filtered(_ bytes: [UInt8], path: String, toWorkingTree: Bool) throws -> [UInt8] {
-        var filters: OpaquePointer?
-        let mode = toWorkingTree ? GIT_FILTER_TO_WORKTREE : GIT_FILTER_TO_ODB
-        try check(
-            "git_filter_list_load",
-            git_filter_list_load(&filters, pointer, nil, path, mode, GIT_FILTER_DEFAULT.rawValue))
-        guard let filters else { return bytes }
-        defer { git_filter_list_free(filters) }
-        var out = git_buf()
-        defer { git_buf_dispose(&out) }
-        var input = bytes
-        input.append(0)  // a valid pointer even for no bytes
-        try input.withUnsafeBytes { buffer in
+        try exclusive { pointer in
+            var filters: OpaquePointer?
+            let mode = toWorkingTree ? GIT_FILTER_TO_WORKTREE : GIT_FILTER_TO_ODB
             try check(
-                "git_filter_list_apply_to_buffer",
-                git_filter_list_apply_to_buffer(
-                    &out, filters, buffer.baseAddress?.assumingMemoryBound(to: CChar.self), bytes.count))
+                "git_filter_list_load",
+                git_filter_list_load(&filters, pointer, nil, path, mode, GIT_FILTER_DEFAULT.rawValue))
+            guard let filters else { return bytes }
+            defer { git_filter_list_free(filters) }
+            var out = git_buf()
+            defer { git_buf_dispose(&out) }
+            var input = bytes
+            input.append(0)  // a valid pointer even for no bytes
+            try input.withUnsafeBytes { buffer in
+                try check(
+                    "git_filter_list_apply_to_buffer",
+                    git_filter_list_apply_to_buffer(
+                        &out, filters, buffer.baseAddress?.assumingMemoryBound(to: CChar.self), bytes.count))
+            }
+            guard let data = out.ptr else { return [] }
+            return Array(UnsafeRawBufferPointer(start: data, count: out.size))
         }
-        guard let data = out.ptr else { return [] }
-        return Array(UnsafeRawBufferPointer(start: data, count: out.size))
     }
 
     /// The id `bytes` would have as a blob, without storing it.
@@ -88,14 +92,16 @@ extension Repository {
 
     /// The bytes of a blob.
     public func blob(_ id: ObjectID) throws -> [UInt8] {
-        var oid = id.raw
-        var blob: OpaquePointer?
-        try check("git_blob_lookup", git_blob_lookup(&blob, pointer, &oid))
-        guard let blob else { return [] }
-        defer { git_blob_free(blob) }
-        let size = Int(git_blob_rawsize(blob))
-        guard size > 0, let raw = git_blob_rawcontent(blob) else { return [] }
-        return Array(UnsafeRawBufferPointer(start: raw, count: size))
+        try exclusive { pointer in
+            var oid = id.raw
+            var blob: OpaquePointer?
+            try check("git_blob_lookup", git_blob_lookup(&blob, pointer, &oid))
+            guard let blob else { return [] }
+            defer { git_blob_free(blob) }
+            let size = Int(git_blob_rawsize(blob))
+            guard size > 0, let raw = git_blob_rawcontent(blob) else { return [] }
+            return Array(UnsafeRawBufferPointer(start: raw, count: size))
+        }
     }
 
     /// The blob id at `path` in a commit's tree, or nil when the path is not a file there.
@@ -130,28 +136,30 @@ extension Repository {
 
     /// The entries of the directory `path` ("" for the root) in a commit's tree.
     public func entries(under path: String, in commit: ObjectID) throws -> [TreeEntry] {
-        try withTree(of: commit) { root in
-            var tree: OpaquePointer? = root
-            var owned: OpaquePointer?
-            if !path.isEmpty {
-                var entry: OpaquePointer?
-                let result = git_tree_entry_bypath(&entry, root, path)
-                if result == GIT_ENOTFOUND.rawValue { return [] }
-                try check("git_tree_entry_bypath", result)
-                guard let entry else { return [] }
-                defer { git_tree_entry_free(entry) }
-                guard git_tree_entry_type(entry) == GIT_OBJECT_TREE else { return [] }
-                try check("git_tree_lookup", git_tree_lookup(&owned, pointer, git_tree_entry_id(entry)))
-                tree = owned
-            }
-            defer { if let owned { git_tree_free(owned) } }
-            guard let tree else { return [] }
-            return (0..<git_tree_entrycount(tree)).compactMap { index in
-                guard let entry = git_tree_entry_byindex(tree, index) else { return nil }
-                return TreeEntry(
-                    name: String(cString: git_tree_entry_name(entry)),
-                    id: ObjectID(git_tree_entry_id(entry).pointee),
-                    isBlob: git_tree_entry_type(entry) == GIT_OBJECT_BLOB)
+        try exclusive { pointer in
+            try withTree(of: commit) { root in
+                var tree: OpaquePointer? = root
+                var owned: OpaquePointer?
+                if !path.isEmpty {
+                    var entry: OpaquePointer?
+                    let result = git_tree_entry_bypath(&entry, root, path)
+                    if result == GIT_ENOTFOUND.rawValue { return [] }
+                    try check("git_tree_entry_bypath", result)
+                    guard let entry else { return [] }
+                    defer { git_tree_entry_free(entry) }
+                    guard git_tree_entry_type(entry) == GIT_OBJECT_TREE else { return [] }
+                    try check("git_tree_lookup", git_tree_lookup(&owned, pointer, git_tree_entry_id(entry)))
+                    tree = owned
+                }
+                defer { if let owned { git_tree_free(owned) } }
+                guard let tree else { return [] }
+                return (0..<git_tree_entrycount(tree)).compactMap { index in
+                    guard let entry = git_tree_entry_byindex(tree, index) else { return nil }
+                    return TreeEntry(
+                        name: String(cString: git_tree_entry_name(entry)),
+                        id: ObjectID(git_tree_entry_id(entry).pointee),
+                        isBlob: git_tree_entry_type(entry) == GIT_OBJECT_BLOB)
+                }
             }
         }
     }
@@ -170,77 +178,85 @@ extension Repository {
     func writeCommit(
         _ updates: [PathUpdate], parent: ObjectID?, message: String, author: Signature, committer: Signature
     ) throws -> ObjectID {
-        let treeID = try writeTree(updates, parent: parent)
-        // The parent is named by id: a parent whose signature libgit2 would refuse to parse
-        // (written by another tool) does not stop the next commit.
-        var out = git_oid()
-        var treeOID = treeID.raw
-        var parentOID = parent?.raw ?? git_oid()
-        try author.withRaw { rawAuthor in
-            try committer.withRaw { rawCommitter in
-                try withUnsafePointer(to: &parentOID) { parentPointer in
-                    var parents: [UnsafePointer<git_oid>?] = parent == nil ? [] : [parentPointer]
-                    try parents.withUnsafeMutableBufferPointer { buffer in
-                        try check(
-                            "git_commit_create_from_ids",
-                            git_commit_create_from_ids(
-                                &out, pointer, nil, rawAuthor, rawCommitter, nil, message, &treeOID,
-                                buffer.count, buffer.baseAddress))
+        try exclusive { pointer in
+            let treeID = try writeTree(updates, parent: parent)
+            // The parent is named by id: a parent whose signature libgit2 would refuse to parse
+            // (written by another tool) does not stop the next commit.
+            var out = git_oid()
+            var treeOID = treeID.raw
+            var parentOID = parent?.raw ?? git_oid()
+            try author.withRaw { rawAuthor in
+                try committer.withRaw { rawCommitter in
+                    try withUnsafePointer(to: &parentOID) { parentPointer in
+                        var parents: [UnsafePointer<git_oid>?] = parent == nil ? [] : [parentPointer]
+                        try parents.withUnsafeMutableBufferPointer { buffer in
+                            try check(
+                                "git_commit_create_from_ids",
+                                git_commit_create_from_ids(
+                                    &out, pointer, nil, rawAuthor, rawCommitter, nil, message, &treeOID,
+                                    buffer.count, buffer.baseAddress))
+                        }
                     }
                 }
             }
+            return ObjectID(out)
         }
-        return ObjectID(out)
     }
 
     private func writeTree(_ updates: [PathUpdate], parent: ObjectID?) throws -> ObjectID {
-        var baseline: OpaquePointer?
-        if let parent {
-            var oid = try treeID(ofCommit: parent).raw
-            try check("git_tree_lookup", git_tree_lookup(&baseline, pointer, &oid))
-        } else {
-            var builder: OpaquePointer?
-            try check("git_treebuilder_new", git_treebuilder_new(&builder, pointer, nil))
-            defer { git_treebuilder_free(builder) }
-            var empty = git_oid()
-            try check("git_treebuilder_write", git_treebuilder_write(&empty, builder))
-            try check("git_tree_lookup", git_tree_lookup(&baseline, pointer, &empty))
-        }
-        defer { git_tree_free(baseline) }
-
-        var raw: [git_tree_update] = []
-        var paths: [UnsafeMutablePointer<CChar>] = []
-        defer { paths.forEach { free($0) } }
-        for update in updates {
-            guard let path = strdup(update.path) else { throw GitError.io(path: update.path, message: "out of memory") }
-            paths.append(path)
-            var entry = git_tree_update()
-            entry.path = UnsafePointer(path)
-            if let blob = update.blob {
-                entry.action = GIT_TREE_UPDATE_UPSERT
-                entry.id = blob.raw
-                entry.filemode = GIT_FILEMODE_BLOB
+        try exclusive { pointer in
+            var baseline: OpaquePointer?
+            if let parent {
+                var oid = try treeID(ofCommit: parent).raw
+                try check("git_tree_lookup", git_tree_lookup(&baseline, pointer, &oid))
             } else {
-                guard try blobID(atPath: update.path, inTree: baseline) != nil else { continue }
-                entry.action = GIT_TREE_UPDATE_REMOVE
+                var builder: OpaquePointer?
+                try check("git_treebuilder_new", git_treebuilder_new(&builder, pointer, nil))
+                defer { git_treebuilder_free(builder) }
+                var empty = git_oid()
+                try check("git_treebuilder_write", git_treebuilder_write(&empty, builder))
+                try check("git_tree_lookup", git_tree_lookup(&baseline, pointer, &empty))
             }
-            raw.append(entry)
+            defer { git_tree_free(baseline) }
+
+            var raw: [git_tree_update] = []
+            var paths: [UnsafeMutablePointer<CChar>] = []
+            defer { paths.forEach { free($0) } }
+            for update in updates {
+                guard let path = strdup(update.path) else {
+                    throw GitError.io(path: update.path, message: "out of memory")
+                }
+                paths.append(path)
+                var entry = git_tree_update()
+                entry.path = UnsafePointer(path)
+                if let blob = update.blob {
+                    entry.action = GIT_TREE_UPDATE_UPSERT
+                    entry.id = blob.raw
+                    entry.filemode = GIT_FILEMODE_BLOB
+                } else {
+                    guard try blobID(atPath: update.path, inTree: baseline) != nil else { continue }
+                    entry.action = GIT_TREE_UPDATE_REMOVE
+                }
+                raw.append(entry)
+            }
+            var out = git_oid()
+            try raw.withUnsafeBufferPointer { buffer in
+                try check(
+                    "git_tree_create_updated",
+                    git_tree_create_updated(&out, pointer, baseline, buffer.count, buffer.baseAddress))
+            }
+            return ObjectID(out)
         }
-        var out = git_oid()
-        try raw.withUnsafeBufferPointer { buffer in
-            try check(
-                "git_tree_create_updated",
-                git_tree_create_updated(&out, pointer, baseline, buffer.count, buffer.baseAddress))
-        }
-        return ObjectID(out)
     }
 
     func withTree<T>(of commit: ObjectID, _ body: (OpaquePointer?) throws -> T) throws -> T {
-        var oid = try treeID(ofCommit: commit).raw
-        var tree: OpaquePointer?
-        try check("git_tree_lookup", git_tree_lookup(&tree, pointer, &oid))
-        defer { git_tree_free(tree) }
-        return try body(tree)
+        try exclusive { pointer in
+            var oid = try treeID(ofCommit: commit).raw
+            var tree: OpaquePointer?
+            try check("git_tree_lookup", git_tree_lookup(&tree, pointer, &oid))
+            defer { git_tree_free(tree) }
+            return try body(tree)
+        }
     }
 
     func blobID(atPath path: String, inTree tree: OpaquePointer?) throws -> ObjectID? {

@@ -32,7 +32,9 @@ struct TreePaths {
     init(_ repository: Repository) throws {
         self.repository = repository
         var odb: OpaquePointer?
-        try check("git_repository_odb", git_repository_odb(&odb, repository.pointer))
+        // The object database is safe to use from any thread (libgit2 locks its caches): it is
+        // taken under the handle's lock and read outside it.
+        try repository.exclusive { pointer in try check("git_repository_odb", git_repository_odb(&odb, pointer)) }
         guard let odb else {
             throw GitError.libgit2(function: "git_repository_odb", code: -1, message: "no object database")
         }

@@ -259,29 +259,32 @@ extension Repository {
     }
 
     private func moveHead(_ refName: String, to new: ObjectID?, from old: ObjectID?, message: String) throws {
-        let subject = message.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? ""
-        var reference: OpaquePointer?
-        defer { if let reference { git_reference_free(reference) } }
-        guard var newOID = new?.raw else {
-            // Back to an unborn branch: the reference did not exist before.
-            var existing: OpaquePointer?
-            if git_reference_lookup(&existing, pointer, refName) == 0, let existing {
-                defer { git_reference_free(existing) }
-                try check("git_reference_delete", git_reference_delete(existing))
+        try exclusive { pointer in
+            let subject = message.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? ""
+            var reference: OpaquePointer?
+            defer { if let reference { git_reference_free(reference) } }
+            guard var newOID = new?.raw else {
+                // Back to an unborn branch: the reference did not exist before.
+                var existing: OpaquePointer?
+                if git_reference_lookup(&existing, pointer, refName) == 0, let existing {
+                    defer { git_reference_free(existing) }
+                    try check("git_reference_delete", git_reference_delete(existing))
+                }
+                return
             }
-            return
-        }
-        if var oldOID = old?.raw {
-            let result = git_reference_create_matching(
-                &reference, pointer, refName, &newOID, 1, &oldOID, "commit: \(subject)")
-            if result == GIT_EMODIFIED.rawValue {
-                throw GitError.headMoved(expected: old, found: try headCommitID())
+            if var oldOID = old?.raw {
+                let result = git_reference_create_matching(
+                    &reference, pointer, refName, &newOID, 1, &oldOID, "commit: \(subject)")
+                if result == GIT_EMODIFIED.rawValue {
+                    throw GitError.headMoved(expected: old, found: try headCommitID())
+                }
+                try check("git_reference_create_matching", result)
+            } else {
+                let result = git_reference_create(
+                    &reference, pointer, refName, &newOID, 0, "commit (initial): \(subject)")
+                if result == GIT_EEXISTS.rawValue { throw GitError.headMoved(expected: nil, found: try headCommitID()) }
+                try check("git_reference_create", result)
             }
-            try check("git_reference_create_matching", result)
-        } else {
-            let result = git_reference_create(&reference, pointer, refName, &newOID, 0, "commit (initial): \(subject)")
-            if result == GIT_EEXISTS.rawValue { throw GitError.headMoved(expected: nil, found: try headCommitID()) }
-            try check("git_reference_create", result)
         }
     }
 
@@ -311,38 +314,36 @@ extension Repository {
     }
 }
 
-/// A libgit2 index that one thread opened and another takes over: it is used by one thread at a
-/// time, the reader's until it hands it over.
-private struct IndexHandle: @unchecked Sendable {
-    let pointer: OpaquePointer
-}
-
 /// Reads the index file on another thread into a standalone libgit2 index, which shares nothing
-/// with the repository handle in use meanwhile. The index is handed over through a mutex; the
-/// semaphore says it is there.
+/// with the repository handle in use meanwhile. The index is handed over through a mutex (one
+/// thread uses it at a time: the reader's until it hands it over); the semaphore says it is there.
 private final class IndexRead: Sendable {
     private let done = DispatchSemaphore(value: 0)
-    private let result = Mutex<Result<IndexHandle, GitError>?>(nil)
+    private let result = Mutex<Result<OpaquePointer, GitError>?>(nil)
 
     init(path: String) {
         DispatchQueue.global(qos: .userInitiated).async { [self] in
-            let read: Result<IndexHandle, GitError>
-            do {
-                read = .success(IndexHandle(pointer: try IndexRead.open(path)))
-            } catch let error as GitError {
-                read = .failure(error)
-            } catch {
-                read = .failure(.io(path: path, message: "\(error)"))
-            }
-            result.withLock { $0 = read }
+            // Made inside the lock, so the pointer belongs to the mutex from the start.
+            result.withLock { $0 = IndexRead.read(path) }
             done.signal()
         }
     }
 
     func wait() throws -> OpaquePointer {
         done.wait()
-        return try result.withLock { $0 }.map { try $0.get().pointer }
-            ?? { throw GitError.io(path: "index", message: "not read") }()
+        let read = result.withLock { $0.take() }
+        guard let read else { throw GitError.io(path: "index", message: "not read") }
+        return try read.get()
+    }
+
+    private static func read(_ path: String) -> Result<OpaquePointer, GitError> {
+        do {
+            return .success(try open(path))
+        } catch let error as GitError {
+            return .failure(error)
+        } catch {
+            return .failure(.io(path: path, message: "\(error)"))
+        }
     }
 
     static func open(_ path: String) throws -> OpaquePointer {

@@ -1,23 +1,33 @@
 import CLibGit2
 import Foundation
+import Synchronization
 
 /// A git repository with a working tree, opened through libgit2.
 ///
 /// The handle is freed when the value goes away. Every git operation of press goes through
-/// this type and its extensions; nothing above it touches a libgit2 pointer.
-public final class Repository {
-    let pointer: OpaquePointer
+/// this type and its extensions; nothing above it touches a libgit2 pointer. A libgit2
+/// repository may be used by one thread at a time: every operation holds the handle's lock for
+/// all its work (`exclusive`), so the type may be shared between tasks.
+public final class Repository: Sendable {
+    private let handle: Handle
     /// The working tree's absolute path, without a trailing slash.
     public let workdir: String
     /// The `.git` directory's absolute path, without a trailing slash.
     public let gitDirectory: String
+    private let injected = Mutex<(failures: Set<String>, crashes: Set<String>)>(([], []))
+
     /// Points in `commit` where a test makes it fail (and roll back) or stop dead (as if killed);
     /// for this package's tests only, and honoured only in a debug build.
-    package var injectedFailures: Set<String> = []
-    package var injectedCrashes: Set<String> = []
+    package var injectedFailures: Set<String> {
+        get { injected.withLock { $0.failures } }
+        set { injected.withLock { $0.failures = newValue } }
+    }
+    package var injectedCrashes: Set<String> {
+        get { injected.withLock { $0.crashes } }
+        set { injected.withLock { $0.crashes = newValue } }
+    }
 
     init(pointer: OpaquePointer) throws {
-        self.pointer = pointer
         guard let workdir = git_repository_workdir(pointer) else {
             // A bare repository: its path is read before the handle is freed, not after.
             let path = String(cString: git_repository_path(pointer))
@@ -26,9 +36,15 @@ public final class Repository {
         }
         self.workdir = String(cString: workdir).trimmingTrailingSlash
         self.gitDirectory = String(cString: git_repository_path(pointer)).trimmingTrailingSlash
+        handle = Handle(pointer)
     }
 
-    deinit { git_repository_free(pointer) }
+    /// Runs `body` with the libgit2 handle, holding its lock: no other thread uses the handle,
+    /// nor anything read through it, until `body` returns. An operation may call another (the
+    /// lock is recursive); `body` must not hand a libgit2 object out.
+    func exclusive<T>(_ body: (OpaquePointer) throws -> T) rethrows -> T {
+        try handle.withPointer(body)
+    }
 
     /// The version of libgit2 press runs on, such as `1.5.1`.
     public static var libgit2Version: String {
@@ -78,11 +94,13 @@ public final class Repository {
 
     /// A string from git config, repository first, then global and system, as git reads it.
     public func configString(_ key: String) throws -> String? {
-        var config: OpaquePointer?
-        try check("git_repository_config_snapshot", git_repository_config_snapshot(&config, pointer))
-        guard let config else { return nil }
-        defer { git_config_free(config) }
-        return try Repository.string(key, in: config)
+        try exclusive { pointer in
+            var config: OpaquePointer?
+            try check("git_repository_config_snapshot", git_repository_config_snapshot(&config, pointer))
+            guard let config else { return nil }
+            defer { git_config_free(config) }
+            return try Repository.string(key, in: config)
+        }
     }
 
     /// A string from the user's global and system git config, for when there is no repository yet.
@@ -109,29 +127,33 @@ public final class Repository {
 
     /// Sets a string in the repository's own config (`.git/config`).
     public func setConfigString(_ key: String, _ value: String) throws {
-        var config: OpaquePointer?
-        try check("git_repository_config", git_repository_config(&config, pointer))
-        guard let config else { return }
-        defer { git_config_free(config) }
-        try check("git_config_set_string", git_config_set_string(config, key, value))
+        try exclusive { pointer in
+            var config: OpaquePointer?
+            try check("git_repository_config", git_repository_config(&config, pointer))
+            guard let config else { return }
+            defer { git_config_free(config) }
+            try check("git_config_set_string", git_config_set_string(config, key, value))
+        }
     }
 
     // MARK: - HEAD
 
     /// The commit HEAD points at, or nil on an unborn branch.
     public func headCommitID() throws -> ObjectID? {
-        var oid = git_oid()
-        let result = git_reference_name_to_id(&oid, pointer, "HEAD")
-        if result == GIT_ENOTFOUND.rawValue || result == GIT_EUNBORNBRANCH.rawValue { return nil }
-        try check("git_reference_name_to_id", result)
-        return ObjectID(oid)
+        try exclusive { pointer in
+            var oid = git_oid()
+            let result = git_reference_name_to_id(&oid, pointer, "HEAD")
+            if result == GIT_ENOTFOUND.rawValue || result == GIT_EUNBORNBRANCH.rawValue { return nil }
+            try check("git_reference_name_to_id", result)
+            return ObjectID(oid)
+        }
     }
 
     /// The reference that a commit on HEAD moves: the branch HEAD names, or HEAD itself when detached.
     /// What git operation is half done in the working tree (a merge, a rebase, a cherry-pick,
     /// a revert, a bisect, `git am`), with the command that finishes or abandons it; nil when none.
     public func operationInProgress() -> (name: String, resolve: String)? {
-        switch git_repository_state(pointer) {
+        switch exclusive(git_repository_state) {
         case Int32(GIT_REPOSITORY_STATE_MERGE.rawValue): return ("a merge", "git commit, or git merge --abort")
         case Int32(GIT_REPOSITORY_STATE_REVERT.rawValue), Int32(GIT_REPOSITORY_STATE_REVERT_SEQUENCE.rawValue):
             return ("a revert", "git revert --continue, or git revert --abort")
@@ -149,15 +171,35 @@ public final class Repository {
     }
 
     /// Whether HEAD names a commit rather than a branch.
-    public var isHeadDetached: Bool { git_repository_head_detached(pointer) == 1 }
+    public var isHeadDetached: Bool { exclusive(git_repository_head_detached) == 1 }
 
     public func headReferenceName() throws -> String {
-        var head: OpaquePointer?
-        try check("git_reference_lookup", git_reference_lookup(&head, pointer, "HEAD"))
-        guard let head else { return "HEAD" }
-        defer { git_reference_free(head) }
-        if let target = git_reference_symbolic_target(head) { return String(cString: target) }
-        return "HEAD"
+        try exclusive { pointer in
+            var head: OpaquePointer?
+            try check("git_reference_lookup", git_reference_lookup(&head, pointer, "HEAD"))
+            guard let head else { return "HEAD" }
+            defer { git_reference_free(head) }
+            if let target = git_reference_symbolic_target(head) { return String(cString: target) }
+            return "HEAD"
+        }
+    }
+}
+
+/// The libgit2 repository handle and the lock that every use of it holds. The one type in press
+/// that the compiler takes on trust: the pointer is reached only through `withPointer`, under
+/// the lock, and freed once, when nothing can reach it any more.
+private final class Handle: @unchecked Sendable {
+    private let pointer: OpaquePointer
+    private let lock = NSRecursiveLock()
+
+    init(_ pointer: OpaquePointer) { self.pointer = pointer }
+
+    deinit { git_repository_free(pointer) }
+
+    func withPointer<T>(_ body: (OpaquePointer) throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(pointer)
     }
 }
 

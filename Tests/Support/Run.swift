@@ -50,7 +50,7 @@ public func run(
     case .exited(let code): status = code
     case .signaled(let signal): status = signal
     }
-    return Output(status: status, stdout: result.standardOutput ?? "", stderr: result.standardError ?? "")
+    return Output(status: status, stdout: result.standardOutput, stderr: result.standardError)
 }
 
 /// The git CLI, for cross-checking what press wrote through libgit2.

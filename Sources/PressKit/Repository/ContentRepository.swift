@@ -4,11 +4,9 @@ import Synchronization
 
 /// A content repository: a git repository with `drafts/`, `published/` and `workflows/`.
 ///
-/// Its caches (workflows, history, trust) are behind mutexes. The one thing the compiler cannot
-/// check is `git`, a libgit2 handle, which must be used by one thread at a time: press uses a
-/// repository from one task at a time (a command, or the scheduler's loop), and validation's
-/// parallel readers reach git only through `ContentSource`, which takes turns.
-public final class ContentRepository: @unchecked Sendable {
+/// Its caches (workflows, history, trust) are behind mutexes, and `git` takes a lock for each
+/// operation, so one repository may be shared between tasks and threads.
+public final class ContentRepository: Sendable {
     public let git: Repository
     private struct WorkflowCache {
         var workflows: [String: Workflow] = [:]

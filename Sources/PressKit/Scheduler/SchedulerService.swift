@@ -141,8 +141,8 @@ public struct SchedulerService: Service {
             metadata["reason"] = "\(event.reason ?? "")"
             logger.error("held", metadata: metadata)
         }
-        // The plan reads git here, on the scheduler's own path; only carrying it out runs beside
-        // the next rounds (a libgit2 repository is not shared between threads).
+        // The plan reads git here, on the scheduler's own path; only carrying it out (commands
+        // and webhooks, no git) runs beside the next rounds.
         if let result = event.result, let plan = HookRunner().plan(result, in: repository) {
             let logger = logger
             await hooks.start {

@@ -1,26 +1,14 @@
 import Foundation
 import Git
-import Synchronization
-
-/// One thread at a time through whatever `take` is given.
-final class Turns: Sendable {
-    private let lock = Mutex(())
-
-    func take<T>(_ body: () throws -> T) rethrows -> T {
-        try lock.withLock { _ in try body() }
-    }
-}
 
 /// Where validation reads posts and files: the working tree, or the index — what the commit
 /// being made will hold (`press validate --staged`, the pre-commit hook).
 ///
-/// Validation reads on both cores; a libgit2 repository handle may be used by one thread at a
-/// time, so every read through it here takes turns.
+/// Validation reads on both cores; git reads take turns on the repository's handle (its lock).
 struct ContentSource: Sendable {
     let repository: ContentRepository
     /// The index's files by path, when validating what is staged.
     let staged: [String: ObjectID]?
-    private let turns = Turns()
 
     init(repository: ContentRepository, staged: Bool) throws {
         self.repository = repository
@@ -29,7 +17,7 @@ struct ContentSource: Sendable {
 
     /// Whether `path` is a file in `commit`'s tree.
     func isCommitted(_ path: String, in commit: ObjectID) -> Bool {
-        turns.take { (try? repository.git.blobID(atPath: path, in: commit)) != nil }
+        (try? repository.git.blobID(atPath: path, in: commit)) != nil
     }
 
     /// The post at `path` as the source holds it.
@@ -38,7 +26,7 @@ struct ContentSource: Sendable {
         guard let blob = staged[path] else {
             throw FrontMatterError.unreadable(SourceLocation(path: path), reason: "not in the index (not staged)")
         }
-        let bytes = try turns.take { try repository.git.blob(blob) }
+        let bytes = try repository.git.blob(blob)
         let post = try Post(path: path, bytes: bytes)
         try post.checkShape()
         return post
