@@ -39,7 +39,8 @@ test: deps
 # folder of their own; CI runs it after `make test`.
 test-tsan: deps
 	$(SWIFT) build --build-tests --sanitize=thread --build-path .build-tsan
-	$(SWIFT) test --sanitize=thread --build-path .build-tsan --skip-build --filter PressKitTests
+	TSAN_OPTIONS=suppressions=$(CURDIR)/Tests/tsan.supp \
+		$(SWIFT) test --sanitize=thread --build-path .build-tsan --skip-build --filter PressKitTests
 
 # The git layer's and the library's tests under AddressSanitizer and LeakSanitizer (use after
 # free, double free, overflows, leaks), in a build folder of their own; CI runs it too. Full
