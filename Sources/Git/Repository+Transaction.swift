@@ -24,6 +24,7 @@ extension Repository {
     public func commit(
         _ changes: [FileChange], message: String, author: Signature, committer: Signature? = nil
     ) throws -> ObjectID {
+        guard !isBare else { throw GitError.bareRepository(path: gitDirectory) }
         try recoverInterruptedCommit()
         // Reading a large index takes as long as building the commit: do both at once.
         let indexRead = IndexRead(path: gitDirectory + "/index")

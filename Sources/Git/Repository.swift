@@ -14,6 +14,9 @@ public final class Repository: Sendable {
     public let workdir: String
     /// The `.git` directory's absolute path, without a trailing slash.
     public let gitDirectory: String
+    /// A repository without a working tree (a server's), opened to read its history only
+    /// (`openHistory`); nothing is ever committed to it.
+    public let isBare: Bool
     private let injected = Mutex<(failures: Set<String>, crashes: Set<String>)>(([], []))
 
     /// Points in `commit` where a test makes it fail (and roll back) or stop dead (as if killed);
@@ -27,7 +30,15 @@ public final class Repository: Sendable {
         set { injected.withLock { $0.crashes = newValue } }
     }
 
-    init(pointer: OpaquePointer) throws {
+    init(pointer: OpaquePointer, allowBare: Bool = false) throws {
+        self.gitDirectory = String(cString: git_repository_path(pointer)).trimmingTrailingSlash
+        if allowBare, git_repository_is_bare(pointer) == 1 {
+            workdir = gitDirectory
+            isBare = true
+            handle = Handle(pointer)
+            return
+        }
+        isBare = false
         guard let workdir = git_repository_workdir(pointer) else {
             // A bare repository: its path is read before the handle is freed, not after.
             let path = String(cString: git_repository_path(pointer))
@@ -35,7 +46,6 @@ public final class Repository: Sendable {
             throw GitError.bareRepository(path: path)
         }
         self.workdir = String(cString: workdir).trimmingTrailingSlash
-        self.gitDirectory = String(cString: git_repository_path(pointer)).trimmingTrailingSlash
         handle = Handle(pointer)
     }
 
@@ -73,6 +83,45 @@ public final class Repository: Sendable {
         try check("git_repository_open_ext", result)
         guard let raw else { throw GitError.notARepository(path: path) }
         return try Repository(pointer: raw)
+    }
+
+    /// Opens a repository to read its history, bare or not: the one at `path`, or with nil the
+    /// one git's environment names (`GIT_DIR`, and `GIT_OBJECT_DIRECTORY` and
+    /// `GIT_ALTERNATE_OBJECT_DIRECTORIES`, which a server hook gets for objects a push brings
+    /// before they are accepted), else the one containing the current folder.
+    public static func openHistory(at path: String?) throws -> Repository {
+        _ = libgit2Initialised
+        var raw: OpaquePointer?
+        let result =
+            if let path {
+                git_repository_open_ext(&raw, path, 0, nil)
+            } else {
+                git_repository_open_ext(&raw, nil, GIT_REPOSITORY_OPEN_FROM_ENV.rawValue, nil)
+            }
+        if result == GIT_ENOTFOUND.rawValue { throw GitError.notARepository(path: path ?? ".") }
+        try check("git_repository_open_ext", result)
+        guard let raw else { throw GitError.notARepository(path: path ?? ".") }
+        return try Repository(pointer: raw, allowBare: true)
+    }
+
+    /// The commit `revision` names, as `git rev-parse REV^{commit}` reads it (`HEAD`, a branch,
+    /// `origin/main`, a commit id or its prefix, `HEAD~3`); nil when it names nothing.
+    public func resolve(_ revision: String) throws -> ObjectID? {
+        try exclusive { pointer in
+            var object: OpaquePointer?
+            let result = git_revparse_single(&object, pointer, revision)
+            if result == GIT_ENOTFOUND.rawValue { return nil }
+            try check("git_revparse_single", result)
+            defer { git_object_free(object) }
+            var commit: OpaquePointer?
+            let peeled = git_object_peel(&commit, object, GIT_OBJECT_COMMIT)
+            if peeled == GIT_ENOTFOUND.rawValue || peeled == GIT_EINVALIDSPEC.rawValue || peeled == GIT_EPEEL.rawValue {
+                return nil
+            }
+            try check("git_object_peel", peeled)
+            defer { git_object_free(commit) }
+            return ObjectID(git_object_id(commit).pointee)
+        }
     }
 
     /// Creates a repository at `path` (or opens the one already there).

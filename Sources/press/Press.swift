@@ -16,7 +16,8 @@ struct Press: AsyncParsableCommand {
         version: "0.1.0 (libgit2 \(Repository.libgit2Version), cmark-gfm \(Markdown.cmarkVersion))",
         subcommands: [
             Init.self, New.self, Submit.self, Approve.self, RequestChanges.self, Schedule.self, Unschedule.self,
-            Publish.self, Unpublish.self, Transition.self, Status.self, Show.self, Log.self, Validate.self, Hook.self,
+            Publish.self, Unpublish.self, Transition.self, Status.self, Show.self, Log.self, Validate.self, Verify.self,
+            Hook.self,
             Sync.self, SchedulerCommand.self, CalendarCommand.self, Completions.self,
         ]
     )

@@ -39,7 +39,7 @@ extension ContentRepository {
                 if !added.contains(where: { $0.parents.count > 1 || $0.trailer("Press-Transition") == "init" }) {
                     var history = cached
                     var fresh = TransitionHistory()
-                    for commit in added { _ = record(commit, in: &fresh) }
+                    for commit in added { _ = recordTransition(commit, in: &fresh) }
                     for (slug, entries) in fresh.entries {
                         history.entries[slug] = entries + (history.entries[slug] ?? [])
                     }
@@ -51,14 +51,14 @@ extension ContentRepository {
         }
         var history = TransitionHistory()
         history.head = head
-        try git.walkHistory { commit in record(commit, in: &history) }
+        try git.walkHistory { commit in recordTransition(commit, in: &history) }
         historyCache.withLock { $0 = history }
         return history
     }
 
     /// Adds one commit's transition to `history`; false once it reaches the admin's `init`
     /// where the history starts.
-    private func record(_ commit: CommitInfo, in history: inout TransitionHistory) -> Bool {
+    func recordTransition(_ commit: CommitInfo, in history: inout TransitionHistory) -> Bool {
         guard let transition = commit.trailer("Press-Transition") else { return true }
         let author = Person(name: commit.author.name, email: commit.author.email)
         if transition == "init" {

@@ -38,7 +38,54 @@ extension ContentRepository {
             exec \(quoted) validate --staged
 
             """
-        try FileManager.default.createDirectory(atPath: hooks, withIntermediateDirectories: true)
+        return try writeHook(script, at: path)
+    }
+
+    /// The line that marks a pre-receive hook as press's own.
+    static let serverMarker = "# installed by press hook install --server"
+
+    /// Writes the git pre-receive hook of a shared (usually bare) repository: a push whose new
+    /// commits break the workflow (`press verify OLD..NEW` for each branch it updates) is
+    /// refused, and the pusher is told why; nothing of it is kept.
+    /// - Returns: the hook's path.
+    /// - Throws: `PreCommitHookTaken` when a hook press did not write is there and `replacing`
+    ///   is false.
+    @discardableResult
+    public func installServerHook(fallback: String, replacing: Bool) throws -> String {
+        let path = git.gitDirectory + "/hooks/pre-receive"
+        if let existing = FileManager.default.contents(atPath: path),
+            !String(decoding: existing, as: UTF8.self).contains(ContentRepository.serverMarker), !replacing
+        {
+            throw PreCommitHookTaken(path: path)
+        }
+        let quoted = "'" + fallback.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        let script = """
+            #!/bin/sh
+            \(ContentRepository.serverMarker)
+            # Refuses a push whose new commits break the workflow: press verify OLD..NEW for
+            # every branch it updates, reading the pushed objects where git holds them until
+            # the push is accepted. press is taken from PATH, else from where it was when the
+            # hook was installed.
+            press=press
+            command -v press >/dev/null 2>&1 || press=\(quoted)
+            zero=0000000000000000000000000000000000000000
+            status=0
+            while read -r old new ref; do
+                case "$ref" in refs/heads/*) ;; *) continue ;; esac
+                [ "$new" = "$zero" ] && continue
+                if [ "$old" = "$zero" ]; then range="$new"; else range="$old..$new"; fi
+                "$press" verify "$range" || status=1
+            done
+            [ "$status" = 0 ] || echo "press: push refused: the commits above break the workflow" >&2
+            exit "$status"
+
+            """
+        return try writeHook(script, at: path)
+    }
+
+    private func writeHook(_ script: String, at path: String) throws -> String {
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try Data(script.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
         chmod(path, 0o755)
         return path

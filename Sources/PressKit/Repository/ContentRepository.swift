@@ -101,7 +101,11 @@ public final class ContentRepository: Sendable {
     /// The workflow a post names with `workflow:`, or the default one. A post may name only the
     /// default workflow or one that the default workflow lists under `workflows:`.
     public func workflow(for post: Post) throws -> Workflow {
-        let head = try git.headCommitID()
+        try workflow(for: post, at: try git.headCommitID())
+    }
+
+    /// The workflow `post` names, as committed at `head`.
+    func workflow(for post: Post, at head: ObjectID?) throws -> Workflow {
         let defaults = try workflow(named: Workflow.defaultName, at: head)
         guard let name = post.workflowName, name != Workflow.defaultName else { return defaults }
         guard defaults.workflows.contains(name) else {

@@ -4,7 +4,7 @@ import Yams
 extension Workflow {
     static let topLevelKeys = [
         "timezone", "roles", "states", "transitions", "required", "folders", "scheduler", "fields", "site", "links",
-        "missed", "hooks", "workflows", "admin", "hook_env", "hook_timeout",
+        "missed", "hooks", "workflows", "admin", "hook_env", "hook_timeout", "edits",
     ]
     static let fieldKeys = ["type", "values", "max_length"]
     static let linkKeys = [
@@ -268,6 +268,21 @@ extension Workflow {
             throw WorkflowError.missingKey(reader.location(root), key: "transitions")
         }
         let roleNames = Set(roles.keys).union(Workflow.builtInRoles)
+        var edits: [String: [String]] = [:]
+        if let editsNode = top["edits"] {
+            for (state, value) in try reader.pairs(editsNode, key: "edits") {
+                guard knownStates.contains(state) else {
+                    throw WorkflowError.unknownState(reader.location(editsNode), state: state)
+                }
+                let names = try reader.strings(value, key: "edits.\(state)")
+                for (role, node) in zip(names, value.sequence.map(Array.init) ?? [value])
+                where !roleNames.contains(role) {
+                    throw WorkflowError.unknownRole(reader.location(node), role: role)
+                }
+                edits[state] = names
+            }
+        }
+        self.edits = edits
         var rules: [TransitionRule] = []
         for (name, value) in try reader.pairs(transitionsNode, key: "transitions") {
             let key = "transitions.\(name)"

@@ -58,6 +58,9 @@ public struct Workflow: Sendable {
     public var hookEnvironment: [String]
     /// Seconds a hook command may run before it is killed (`hook_timeout:`).
     public var hookTimeout: Double
+    /// Who may edit a post (its body and keys press does not own) in each state, as roles
+    /// (`edits:`); a state not listed has the default (`editRoles(in:)`).
+    public var edits: [String: [String]]
 
     /// Everything in the workflow that makes press run a command or reach a URL: a change to any
     /// of it must come from an admin.
@@ -100,6 +103,22 @@ public struct Workflow: Sendable {
 
     /// The keys a post in `state` must have.
     public func requiredKeys(in state: String) -> [String] { required[state] ?? [] }
+
+    /// The roles that may edit a post in `state`: what `edits:` says, else the author and the
+    /// admins while the post has not been approved for publishing, and only the admins once it
+    /// has (a state in `published/`, or one a transition needing approvals leads to).
+    public func editRoles(in state: String) -> [String] {
+        if let listed = edits[state] { return listed }
+        let approved =
+            folder(of: state) == Workflow.publishedFolder
+            || transitions.contains { $0.to == state && $0.approvals > 0 }
+        return approved ? admin : ["author"] + admin
+    }
+
+    /// Whether `person` may edit a post by `author` in `state`.
+    public func mayEdit(_ person: Person, author: Person?, in state: String) -> Bool {
+        !roles(of: person, author: author).isDisjoint(with: editRoles(in: state))
+    }
 }
 
 /// `missed: publish` (the default) or `missed: hold`.

@@ -1,0 +1,382 @@
+import Foundation
+import Git
+
+/// One way a commit broke the workflow it was made under.
+public struct Violation: Equatable, Sendable {
+    public var commit: ObjectID
+    public var subject: String
+    /// Who the commit says made it: `Name <email>`.
+    public var author: String
+    /// The post or workflow file it concerns.
+    public var path: String
+    /// A short name for the broken rule, such as `transition-by` or `edit-state`.
+    public var rule: String
+    public var message: String
+}
+
+/// What `press verify` found.
+public struct VerifyReport: Sendable {
+    /// Commits checked against the rules (those in the range made under a workflow).
+    public var checked: Int
+    public var violations: [Violation]
+}
+
+extension ContentRepository {
+    /// Front matter keys only transitions change: a plain commit that changes one is a
+    /// transition in disguise.
+    static let transitionKeys = ["status", "approvals", "publish_at", "published_at", "expire_at"]
+
+    /// Checks every commit reachable from `tip` and not from `base` (all of `tip`'s history when
+    /// nil) against the workflow as it stood in the commit's first parent: transitions are ones
+    /// the workflow allows, made by someone who may, with what they need; other commits edit
+    /// posts only as the workflow allows and never change what only transitions change; only
+    /// admins change `workflows/`. Commits up to the newest `init` an admin made (where press's
+    /// history of the posts begins) are the baseline and are not checked.
+    ///
+    /// History is read once, oldest first: approvals are counted as they were when each
+    /// transition was made, from approve commits, as the transitions themselves count them.
+    public func verify(from base: ObjectID?, to tip: ObjectID) throws -> VerifyReport {
+        let all = try git.commits(after: nil, upTo: tip)
+        let inRange =
+            if let base { Set(try git.commits(after: base, upTo: tip).map(\.id)) } else { Set(all.map(\.id)) }
+        let rulesBefore = all.map { commit in
+            commit.parents.first.flatMap { try? committedWorkflow(named: Workflow.defaultName, at: $0) }
+        }
+        // press's history of the posts begins at the newest init an admin made.
+        let start = all.indices.last { isAdminInit(all[$0], parentRules: rulesBefore[$0]) }
+        var history = TransitionHistory()
+        var report = VerifyReport(checked: 0, violations: [])
+        for (index, commit) in all.enumerated() {
+            if index == start {
+                _ = recordTransition(commit, in: &history)
+                continue
+            }
+            if let start, index < start { continue }
+            if inRange.contains(commit.id), let rules = rulesBefore[index] {
+                report.checked += 1
+                report.violations += try check(commit, rules: rules, history: history)
+            }
+            if commit.trailer("Press-Transition") != nil {
+                var one = TransitionHistory()
+                _ = recordTransition(commit, in: &one)
+                for (slug, entries) in one.entries {
+                    history.entries[slug] = entries + (history.entries[slug] ?? [])
+                }
+            }
+        }
+        return report
+    }
+
+    /// An `init` made by an admin: by the parent's default workflow when there is one (nobody
+    /// makes himself an admin by writing the workflow he commits), else by its own.
+    private func isAdminInit(_ commit: CommitInfo, parentRules: Workflow?) -> Bool {
+        guard commit.trailer("Press-Transition") == "init" else { return false }
+        guard let rules = parentRules ?? (try? committedWorkflow(named: Workflow.defaultName, at: commit.id)) else {
+            return false
+        }
+        return rules.isAdmin(Person(name: commit.author.name, email: commit.author.email))
+    }
+
+    /// A post file's two sides in one commit.
+    private struct PostChange {
+        var slug: String
+        var oldPath: String?
+        var oldBlob: ObjectID?
+        var newPath: String?
+        var newBlob: ObjectID?
+    }
+
+    private func check(_ commit: CommitInfo, rules: Workflow, history: TransitionHistory) throws -> [Violation] {
+        let author = Person(name: commit.author.name, email: commit.author.email)
+        var found: [Violation] = []
+        func violation(_ path: String, _ rule: String, _ message: String) {
+            found.append(
+                Violation(
+                    commit: commit.id, subject: commit.subject, author: author.description, path: path, rule: rule,
+                    message: message))
+        }
+
+        let differences = try git.treeDifferences(from: commit.parents.first, to: commit.id)
+        for difference in differences where difference.path.hasPrefix("workflows/") && !rules.isAdmin(author) {
+            violation(
+                difference.path, "workflow-change",
+                "\(author) changed \(difference.path) without an admin role (\(rules.adminDescription))")
+        }
+
+        var changes: [String: PostChange] = [:]
+        for difference in differences {
+            guard let slug = ContentRepository.postSlug(of: difference.path) else { continue }
+            var change = changes[slug] ?? PostChange(slug: slug)
+            if let old = difference.old {
+                change.oldPath = difference.path
+                change.oldBlob = old
+            }
+            if let new = difference.new {
+                change.newPath = difference.path
+                change.newBlob = new
+            }
+            changes[slug] = change
+        }
+
+        let transition = commit.trailer("Press-Transition")
+        let claimedSlug = transition.flatMap { name -> String? in
+            let prefix = name + ": "
+            return commit.subject.hasPrefix(prefix) ? String(commit.subject.dropFirst(prefix.count)) : nil
+        }
+        let reverted = revertedTransition(of: commit)
+        for change in changes.values.sorted(by: { $0.slug < $1.slug }) {
+            let path = change.newPath ?? change.oldPath ?? change.slug
+            // A merge brings what its other parents hold; their commits are checked themselves.
+            if commit.parents.count > 1, let newPath = change.newPath,
+                try commit.parents.dropFirst().contains(where: {
+                    try git.blobID(atPath: newPath, in: $0) == change.newBlob
+                })
+            {
+                continue
+            }
+            let old: Post?
+            let new: Post?
+            do {
+                old = try change.oldBlob.map { try Post(path: change.oldPath ?? path, bytes: try git.blob($0)) }
+                new = try change.newBlob.map { try Post(path: change.newPath ?? path, bytes: try git.blob($0)) }
+            } catch {
+                violation(path, "post-unreadable", "press cannot read the post to check the change: \(error)")
+                continue
+            }
+            let postRules = (old ?? new).flatMap { try? workflow(for: $0, at: commit.parents.first) } ?? rules
+            if let transition, transition != "new", transition != "init", claimedSlug == change.slug {
+                checkTransition(
+                    transition, commit: commit, author: author, old: old, new: new, rules: postRules,
+                    history: history, report: violation)
+            } else if let reverted, reverted.slug == change.slug,
+                postRules.isAdmin(author),
+                try git.blobID(atPath: path, in: reverted.parent) == change.newBlob
+                    || (change.newBlob == nil && git.blobID(atPath: path, in: reverted.parent) == nil)
+            {
+                continue  // an admin putting the post back as it was before a transition
+            } else {
+                checkEdit(author: author, old: old, new: new, rules: postRules, report: violation)
+            }
+        }
+        if let transition, transition != "new", transition != "init", let claimedSlug, changes[claimedSlug] == nil {
+            violation(
+                claimedSlug, "transition-without-change",
+                "the commit says it is '\(transition)' of \(claimedSlug) but does not change that post")
+        }
+        return found
+    }
+
+    /// A commit that changes a post without a transition: it may edit what the author and
+    /// editors write, by the workflow's `edits:`, and nothing only transitions change.
+    private func checkEdit(
+        author: Person, old: Post?, new: Post?, rules: Workflow, report: (String, String, String) -> Void
+    ) {
+        switch (old, new) {
+        case (nil, let new?):
+            let initial = rules.initialState
+            if new.status != initial || new.folder != rules.folder(of: initial) {
+                report(
+                    new.path, "create-state",
+                    "a new post must start as '\(initial)' in \(rules.folder(of: initial))/ (it is '\(new.status ?? "no status")' in \(new.folder)/); a post reaches other states by transitions"
+                )
+            }
+            for key in ContentRepository.transitionKeys where key != "status" && new.frontMatter.entry(key) != nil {
+                report(new.path, "create-keys", "a new post may not carry '\(key)': only transitions set it")
+            }
+            if !rules.mayEdit(author, author: new.author, in: initial) {
+                report(
+                    new.path, "edit-by",
+                    "\(author) may not create a post by \(new.author?.description ?? "nobody") (\(initial): \(rules.editRoles(in: initial).joined(separator: ", ")))"
+                )
+            }
+        case (let old?, nil):
+            let state = old.status ?? rules.initialState
+            if !rules.mayEdit(author, author: old.author, in: state) {
+                report(
+                    old.path, "delete-by",
+                    "\(author) may not delete a post in '\(state)' (\(rules.editRoles(in: state).joined(separator: ", ")) may)"
+                )
+            }
+        case (let old?, let new?):
+            let state = old.status ?? rules.initialState
+            if old.folder != new.folder {
+                report(
+                    new.path, "edit-folder",
+                    "moved from \(old.folder)/ to \(new.folder)/ without a transition; a post changes folder only by a transition"
+                )
+            }
+            for key in ContentRepository.transitionKeys
+            where old.frontMatter.entry(key)?.value != new.frontMatter.entry(key)?.value {
+                report(
+                    new.path, "edit-\(key == "status" ? "state" : key.replacingOccurrences(of: "_", with: "-"))",
+                    "'\(key)' changed without a transition (\(describe(old, key)) → \(describe(new, key))); only transitions change it"
+                )
+            }
+            if !rules.mayEdit(author, author: old.author, in: state) {
+                report(
+                    new.path, "edit-by",
+                    "\(author) may not edit a post in '\(state)' (\(rules.editRoles(in: state).joined(separator: ", ")) may)"
+                )
+            }
+        case (nil, nil):
+            break
+        }
+    }
+
+    /// A commit that says it is a transition: one the workflow allows from the post's state, by
+    /// someone who may make it, with what it needs, changing what it changes.
+    private func checkTransition(
+        _ name: String, commit: CommitInfo, author: Person, old: Post?, new: Post?, rules: Workflow,
+        history: TransitionHistory, report: (String, String, String) -> Void
+    ) {
+        let path = new?.path ?? old?.path ?? ""
+        guard let rule = rules.transition(named: name) else {
+            report(
+                path, "transition-unknown",
+                "'\(name)' is not a transition of \(rules.path) (\(rules.transitions.map(\.name).joined(separator: ", ")))"
+            )
+            return
+        }
+        guard let old, let new else {
+            report(
+                path, "transition-file", "'\(name)' must change the post, not \(old == nil ? "create" : "delete") it")
+            return
+        }
+        let state = old.status ?? ""
+        if !rule.from.contains(state) {
+            report(
+                path, "transition-from",
+                "'\(name)' is not allowed from '\(state)' (only from \(rule.from.joined(separator: ", ")))")
+        }
+        if new.status != rule.to {
+            report(path, "transition-to", "'\(name)' leads to '\(rule.to)', but the post says '\(new.status ?? "")'")
+        }
+        if new.folder != rules.folder(of: rule.to) {
+            report(
+                path, "transition-folder",
+                "'\(rule.to)' posts belong in \(rules.folder(of: rule.to))/, not \(new.folder)/")
+        }
+        // The scheduler holds a post it cannot publish with whatever transition takes it back.
+        let held = commit.trailer("Press-Held") != nil && rules.scheduler.isSamePerson(as: author)
+        let roles = rules.roles(of: author, author: old.author)
+        if !held {
+            if roles.isDisjoint(with: rule.by) {
+                report(
+                    path, "transition-by",
+                    "\(author) may not make '\(name)' (\(rule.by.joined(separator: ", ")) may; \(author.email) holds \(roles.isEmpty ? "no role" : roles.sorted().joined(separator: ", ")))"
+                )
+            }
+            if rule.notAuthor, roles.contains("author") {
+                report(path, "transition-author", "the post's author may not make '\(name)'")
+            }
+            let comment = ContentRepository.comment(of: commit) ?? ""
+            if rule.comment == .required && comment.isEmpty {
+                report(path, "transition-comment", "'\(name)' needs a comment")
+            }
+        }
+        if rule.at == .required, commit.trailer("Press-Publish-At") == nil || new.publishAt == nil {
+            report(path, "transition-time", "'\(name)' needs a publish time (publish_at)")
+        }
+        if rule.approvals > 0 {
+            let recorded = recordedApprovals(of: old, workflow: rules, history: history)
+            let have = Set(old.approvals.map { $0.person.email.lowercased() }).intersection(recorded)
+            if have.count < rule.approvals {
+                report(
+                    path, "transition-approvals",
+                    "'\(name)' needs \(rule.approvals) approval\(rule.approvals == 1 ? "" : "s") that history shows; it had \(have.count)"
+                )
+            }
+        }
+        // Published by the scheduler: never before its time.
+        if roles.contains("scheduler"), rules.folder(of: rule.to) == Workflow.publishedFolder,
+            let due = old.publishAt.flatMap({ try? PressTime.parse($0, zone: rules.timeZone) }),
+            commit.author.time < due.addingTimeInterval(-1)
+        {
+            report(
+                path, "transition-early", "published at \(commit.author.time), before its time \(old.publishAt ?? "")")
+        }
+        // What the transition writes, and nothing else of what only transitions change.
+        var expectedApprovers = Set(old.approvals.map { $0.person.email.lowercased() })
+        if rule.recordsApproval { expectedApprovers.insert(author.email.lowercased()) }
+        if rule.clears.contains("approvals") { expectedApprovers = [] }
+        let approvers = Set(new.approvals.map { $0.person.email.lowercased() })
+        if approvers != expectedApprovers {
+            report(
+                path, "transition-approvals-changed",
+                "'\(name)' by \(author.email) leaves approvals by \(expectedApprovers.sorted().joined(separator: ", ").ifEmpty("nobody")); the post says \(approvers.sorted().joined(separator: ", ").ifEmpty("nobody"))"
+            )
+        }
+        for key in ["publish_at", "published_at", "expire_at"] {
+            let before = old.frontMatter.entry(key)?.value
+            let after = new.frontMatter.entry(key)?.value
+            let cleared = rule.clears.contains(key)
+            let set =
+                (key == "publish_at" && rule.at != .none)
+                || (key == "published_at" && rules.folder(of: rule.to) == Workflow.publishedFolder
+                    && old.folder != Workflow.publishedFolder)
+            if cleared && after != nil && !set {
+                report(path, "transition-\(key.replacingOccurrences(of: "_", with: "-"))", "'\(name)' clears '\(key)'")
+            } else if !cleared && !set && before != after {
+                report(
+                    path, "transition-\(key.replacingOccurrences(of: "_", with: "-"))",
+                    "'\(name)' does not change '\(key)' (\(describe(old, key)) → \(describe(new, key)))")
+            }
+        }
+        // Edits carried in with the transition: as edits, by someone who may edit the post.
+        let body = old.frontMatter.bodyBytes != new.frontMatter.bodyBytes
+        let otherKeys = Set(old.frontMatter.entries.map(\.key)).union(new.frontMatter.entries.map(\.key))
+            .subtracting(ContentRepository.transitionKeys)
+            .filter { old.frontMatter.entry($0)?.value != new.frontMatter.entry($0)?.value }
+        if (body || !otherKeys.isEmpty) && !rules.mayEdit(author, author: old.author, in: state) {
+            report(
+                path, "edit-by",
+                "'\(name)' carries edits (\(body ? "the text" : otherKeys.sorted().joined(separator: ", "))) that \(author) may not make in '\(state)'"
+            )
+        }
+    }
+
+    private func describe(_ post: Post, _ key: String) -> String {
+        guard let entry = post.frontMatter.entry(key) else { return "none" }
+        if key == "approvals" { return post.approvals.map(\.person.email).joined(separator: ", ").ifEmpty("none") }
+        return post.string(key) ?? "\(entry.value)"
+    }
+
+    /// The transition a `git revert` commit undoes: its slug and the parent it puts back.
+    private func revertedTransition(of commit: CommitInfo) -> (slug: String, parent: ObjectID)? {
+        guard let range = commit.message.range(of: "This reverts commit ") else { return nil }
+        let hex = commit.message[range.upperBound...].prefix { $0.isHexDigit }
+        guard let id = ObjectID(hex: String(hex)), let reverted = try? git.commitInfo(id),
+            let name = reverted.trailer("Press-Transition"), let parent = reverted.parents.first,
+            reverted.subject.hasPrefix(name + ": ")
+        else { return nil }
+        return (String(reverted.subject.dropFirst(name.count + 2)), parent)
+    }
+
+    /// The slug of a post file (`drafts/x.md`, `published/x.md`); nil for anything else.
+    static func postSlug(of path: String) -> String? {
+        for folder in postFolders {
+            let prefix = folder + "/"
+            guard path.hasPrefix(prefix), path.hasSuffix(".md") else { continue }
+            let name = path.dropFirst(prefix.count).dropLast(3)
+            guard !name.contains("/"), !name.isEmpty else { return nil }
+            return String(name)
+        }
+        return nil
+    }
+}
+
+extension Workflow {
+    /// Whether `person` holds one of the `admin` roles.
+    public func isAdmin(_ person: Person) -> Bool {
+        admins.contains { $0.lowercased() == person.email.lowercased() }
+    }
+
+    var adminDescription: String {
+        let people = admins.isEmpty ? "nobody" : admins.joined(separator: ", ")
+        return "admin: \(admin.joined(separator: ", ")), held by \(people)"
+    }
+}
+
+extension String {
+    fileprivate func ifEmpty(_ replacement: String) -> String { isEmpty ? replacement : self }
+}
