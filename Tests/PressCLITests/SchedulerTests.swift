@@ -55,6 +55,7 @@ import Testing
             try await git(["log", "-1", "--format=%an <%ae>"], in: repository.path).stdout
                 == "press-scheduler <scheduler@press.invalid>\n")
         #expect(try await repository.status() == "")
+        #expect(try await repository.press(["verify"]).status == 0)
         scheduler.terminate()
         #expect(await scheduler.exit() == 0)
         #expect(logs.read("scheduler.log")?.contains(" info published ") == true)

@@ -60,6 +60,9 @@ import Testing
         }
         let fsck = try await repository.fsck()
         #expect(fsck.status == 0, "\(fsck)")
+        // What survived the kills is a history of whole transitions, each one the workflow allows.
+        let verified = try await repository.press(["verify"])
+        #expect(verified.status == 0, "\(verified)")
         #expect(try await repository.status() == "")
     }
 

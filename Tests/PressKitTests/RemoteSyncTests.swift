@@ -224,8 +224,7 @@ func perform(_ repository: ContentRepository, _ name: String, _ person: Person, 
             ], log: log)
         // git daemon says in its log when it listens.
         let ready = await eventually(10) {
-            (FileManager.default.contents(atPath: log)).map { String(decoding: $0, as: UTF8.self) }?
-                .contains("Ready to rumble") == true
+            readFile(log).map { String(decoding: $0, as: UTF8.self) }?.contains("Ready to rumble") == true
         }
         #expect(ready)
         return (process, port)

@@ -1,0 +1,225 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `press verify`: every forgery caught, and no false alarm on what press itself writes.
+@Suite struct VerifyTests {
+    /// Commits everything staged and unstaged with the git CLI, as `person` (author and committer).
+    func commitByHand(_ repository: CLIRepository, _ message: String, as person: [String: String]) async throws {
+        try await repository.commitAll(message, as: person)
+    }
+
+    func verify(_ repository: CLIRepository, _ arguments: [String] = []) async throws -> Output {
+        try await repository.press(["verify"] + arguments)
+    }
+
+    /// The post's text with `lines` replaced (a line starting with a key: the key's line).
+    func edit(_ repository: CLIRepository, _ path: String, _ change: (String) -> String) throws {
+        let text = repository.directory.read(path) ?? ""
+        try repository.directory.write(path, change(text))
+    }
+
+    /// `hello` through review, approved by Rita: what an editor may publish.
+    func approved() async throws -> CLIRepository {
+        let repository = try await CLIRepository()
+        #expect(try await repository.press(["submit", "hello"], as: People.ada).status == 0)
+        #expect(try await repository.press(["approve", "hello"], as: People.rita).status == 0)
+        return repository
+    }
+
+    @Test func everyTransitionPressMakesVerifiesClean() async throws {
+        let repository = try await approved()
+        for (arguments, person) in [
+            (["request-changes", "hello", "--comment", "Fix the numbers."], People.rita),
+            (["submit", "hello"], People.ada), (["approve", "hello"], People.rita),
+            (["schedule", "hello", "--at", "2030-01-01T09:00:00+00:00"], People.eddie),
+            (["unschedule", "hello"], People.eddie), (["publish", "hello"], People.eddie),
+            (["unpublish", "hello", "--comment", "Wrong date."], People.eddie),
+            (["new", "Second", "--summary", "Another."], People.ada),
+        ] {
+            let output = try await repository.press(arguments, as: person)
+            #expect(output.status == 0, "\(arguments): \(output)")
+        }
+        // An author's edit of her draft, committed by hand, is an edit the workflow allows.
+        try edit(repository, "drafts/second.md") { $0 + "\nMore text.\n" }
+        try await commitByHand(repository, "second: more text", as: People.ada)
+        // An editor reverting a transition puts the post back as it was.
+        #expect(try await repository.press(["submit", "second"], as: People.ada).status == 0)
+        #expect(
+            try await git(["revert", "--no-edit", "HEAD"], in: repository.path, environment: committer(People.eddie))
+                .status == 0)
+
+        let output = try await verify(repository)
+        #expect(output.status == 0, "\(output)")
+        #expect(output.stdout.contains("0 violations"))
+    }
+
+    func committer(_ person: [String: String]) -> [String: String] {
+        person.merging([
+            "GIT_COMMITTER_NAME": person["GIT_AUTHOR_NAME"] ?? "",
+            "GIT_COMMITTER_EMAIL": person["GIT_AUTHOR_EMAIL"] ?? "",
+        ]) { $1 }
+    }
+
+    @Test func aHandMoveIntoPublishedIsCaught() async throws {
+        let repository = try await CLIRepository()
+        let base = try await repository.head().trimmingCharacters(in: .newlines)
+        #expect(try await git(["mv", "drafts/hello.md", "published/hello.md"], in: repository.path).status == 0)
+        try edit(repository, "published/hello.md") {
+            $0.replacingOccurrences(
+                of: "status: draft", with: "status: published\npublished_at: 2026-11-30T08:00:00+00:00")
+        }
+        try await commitByHand(repository, "hello is out", as: People.ada)
+        // press validate has nothing to say about it; press verify does.
+        #expect(try await repository.press(["validate"]).status == 0)
+        let output = try await verify(repository, ["\(base)..HEAD"])
+        #expect(output.status == 1, "\(output)")
+        for rule in ["edit-folder", "edit-state", "edit-published-at"] {
+            #expect(output.stdout.contains("[\(rule)]"), "\(rule): \(output)")
+        }
+        #expect(output.stdout.contains("hello is out"))
+        #expect(output.stdout.contains("1 commit checked, 3 violations"))
+    }
+
+    @Test func aHandStatusEditIsCaught() async throws {
+        let repository = try await CLIRepository()
+        try edit(repository, "drafts/hello.md") { $0.replacingOccurrences(of: "status: draft", with: "status: review") }
+        try await commitByHand(repository, "ready", as: People.ada)
+        let output = try await verify(repository)
+        #expect(output.status == 1)
+        #expect(output.stdout.contains("'status' changed without a transition (draft → review)"), "\(output)")
+    }
+
+    @Test func aSelfApprovalWrittenIntoTheFrontMatterIsCaught() async throws {
+        let repository = try await CLIRepository()
+        #expect(try await repository.press(["submit", "hello"], as: People.ada).status == 0)
+        try edit(repository, "drafts/hello.md") {
+            $0.replacingOccurrences(
+                of: "status: review",
+                with:
+                    "status: review\napprovals:\n  - name: Rita Reviewer\n    email: reviewer@example.com\n    at: 2026-11-30T08:00:00+00:00"
+            )
+        }
+        try await commitByHand(repository, "approved", as: People.ada)
+        let output = try await verify(repository)
+        #expect(output.status == 1)
+        #expect(output.stdout.contains("[edit-approvals]"), "\(output)")
+    }
+
+    @Test func aTrailerClaimingATransitionTheAuthorMayNotMakeIsCaught() async throws {
+        let repository = try await approved()
+        #expect(try await git(["mv", "drafts/hello.md", "published/hello.md"], in: repository.path).status == 0)
+        try edit(repository, "published/hello.md") {
+            $0.replacingOccurrences(
+                of: "status: review", with: "status: published\npublished_at: 2026-11-30T08:00:00+00:00")
+        }
+        try await commitByHand(
+            repository, "publish: hello\n\nPress-Transition: publish\nPress-From: review\nPress-To: published",
+            as: People.ada)
+        let output = try await verify(repository)
+        #expect(output.status == 1)
+        #expect(output.stdout.contains("Ada Author <ada@example.com> may not make 'publish'"), "\(output)")
+        #expect(output.stdout.contains("[transition-by]"))
+    }
+
+    @Test func aWorkflowEditGrantingOneselfARoleThenAPublishIsCaught() async throws {
+        let repository = try await approved()
+        try await repository.commitWorkflow(
+            testWorkflow.replacingOccurrences(
+                of: "editor: [editor@example.com]", with: "editor: [editor@example.com, ada@example.com]"),
+            as: People.ada)
+        // press itself now lets Ada publish: the record is what catches it.
+        #expect(try await repository.press(["publish", "hello"], as: People.ada).status == 0)
+        let output = try await verify(repository)
+        #expect(output.status == 1)
+        #expect(output.stdout.contains("changed workflows/default.yml without an admin role"), "\(output)")
+        #expect(output.stdout.contains("[workflow-change]"))
+    }
+
+    @Test func anAuthorEditingAnApprovedPostIsCaughtAndAnEditorIsNot() async throws {
+        let repository = try await approved()
+        #expect(
+            try await repository.press(["schedule", "hello", "--at", "2030-01-01T09:00:00+00:00"], as: People.eddie)
+                .status == 0)
+        try edit(repository, "drafts/hello.md") { $0 + "\nA late change.\n" }
+        try await commitByHand(repository, "late change", as: People.ada)
+        try edit(repository, "drafts/hello.md") { $0 + "\nAn editor's fix.\n" }
+        try await commitByHand(repository, "editor's fix", as: People.eddie)
+        let output = try await verify(repository)
+        #expect(output.status == 1)
+        #expect(output.stdout.contains("Ada Author <ada@example.com> may not edit a post in 'scheduled'"), "\(output)")
+        #expect(!output.stdout.contains("Eddie Editor <editor@example.com> may not edit"))
+        #expect(output.stdout.contains("1 violation"))
+    }
+
+    @Test func theWorkflowSaysWhoMayEditInEachState() async throws {
+        let repository = try await CLIRepository(workflow: testWorkflow + "edits:\n  draft: [editor]\n")
+        try edit(repository, "drafts/hello.md") { $0 + "\nMore.\n" }
+        try await commitByHand(repository, "more", as: People.ada)
+        let output = try await verify(repository)
+        #expect(output.status == 1)
+        #expect(output.stdout.contains("may not edit a post in 'draft' (editor may)"), "\(output)")
+    }
+
+    @Test func onlyTheRangeIsCheckedAndFormatsAreMachineReadable() async throws {
+        let repository = try await CLIRepository()
+        try edit(repository, "drafts/hello.md") { $0.replacingOccurrences(of: "status: draft", with: "status: review") }
+        try await commitByHand(repository, "forged", as: People.ada)
+        let forged = try await repository.head().trimmingCharacters(in: .newlines)
+        #expect(try await repository.press(["new", "Later", "--summary", "s."], as: People.ada).status == 0)
+
+        #expect(try await verify(repository, ["\(forged)..HEAD"]).status == 0)
+        let json = try await verify(repository, ["--format", "json"])
+        #expect(json.status == 1)
+        let body = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let violations = try #require(body["violations"] as? [[String: Any]])
+        #expect(violations.map { $0["rule"] as? String } == ["edit-state"])
+        #expect(violations.first?["commit"] as? String == forged)
+        let github = try await verify(repository, ["--format", "github"])
+        #expect(
+            github.stdout.hasPrefix("::error file=drafts/hello.md,title=press verify: edit-state::commit "), "\(github)"
+        )
+        let bad = try await verify(repository, ["nope..HEAD"])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("'nope' names no commit"), "\(bad)")
+    }
+
+    @Test func theServerHookRefusesAForgedPushAndKeepsTheRemoteAsItWas() async throws {
+        let repository = try await approved()
+        let server = TemporaryDirectory("press-server")
+        let bare = server.file("origin.git")
+        #expect(try await git(["init", "-q", "--bare", bare], in: server.path).status == 0)
+        let installed = try await TestSupport.press(["hook", "install", "--server", "--repo", bare], in: server.path)
+        #expect(installed.status == 0, "\(installed)")
+        #expect(try await git(["push", "-q", bare, "HEAD:refs/heads/main"], in: repository.path).status == 0)
+        let accepted = try await git(["rev-parse", "main"], in: bare).stdout
+
+        try edit(repository, "drafts/hello.md") {
+            $0.replacingOccurrences(
+                of: "status: review", with: "status: scheduled\npublish_at: 2030-01-01T09:00:00+00:00")
+        }
+        try await commitByHand(repository, "schedule it myself", as: People.ada)
+        let push = try await git(["push", bare, "HEAD:refs/heads/main"], in: repository.path)
+        #expect(push.status != 0)
+        #expect(push.stderr.contains("[edit-state]"), "\(push)")
+        #expect(push.stderr.contains("push refused"))
+        #expect(try await git(["rev-parse", "main"], in: bare).stdout == accepted)
+        // The pushed objects were never kept.
+        let forged = try await repository.head().trimmingCharacters(in: .newlines)
+        #expect(try await git(["cat-file", "-e", forged], in: bare).status != 0)
+    }
+
+    @Test func aHistoryPressSyncRebasedVerifiesCleanOnTheBareRemote() async throws {
+        let remote = try await CLIRemote()
+        let second = try await remote.clone("second")
+        #expect(
+            try await TestSupport.press(["new", "From the desk", "--summary", "s."], in: second, as: People.ada).status
+                == 0)
+        #expect(try await remote.first.press(["submit", "hello"], as: People.ada).status == 0)
+        #expect(try await remote.first.press(["sync"]).status == 0)
+        let sync = try await TestSupport.press(["sync"], in: second, as: People.ada)
+        #expect(sync.status == 0, "\(sync)")
+        let verified = try await TestSupport.press(["verify", "--repo", remote.bare], in: remote.directory.path)
+        #expect(verified.status == 0, "\(verified)")
+    }
+}
