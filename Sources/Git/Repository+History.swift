@@ -188,6 +188,24 @@ extension Repository {
     public func walkHistory(_ body: (CommitInfo) throws -> Bool) throws {
         try walkFromHead { try body(commitInfo($0)) }
     }
+
+    /// Hands each commit reachable from `tip` to `body`, newest first by commit time, until
+    /// `body` returns false. Commits stream from the walk as they are read, so stopping early
+    /// reads only what was handed out (a topological order would read the whole history first).
+    public func walkHistory(from tip: ObjectID, _ body: (CommitInfo) throws -> Bool) throws {
+        struct Stop: Error {}
+        do {
+            try walk(
+                sorting: GIT_SORT_TIME.rawValue,
+                from: { walk in
+                    var oid = tip.raw
+                    try check("git_revwalk_push", git_revwalk_push(walk, &oid))
+                },
+                each: { id in if try !body(commitInfo(id)) { throw Stop() } })
+        } catch is Stop {
+            return
+        }
+    }
 }
 
 /// A commit read from its raw object, leniently: for commits whose headers libgit2 refuses.

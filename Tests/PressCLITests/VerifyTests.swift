@@ -184,6 +184,42 @@ import Testing
         #expect(bad.stderr.contains("'nope' names no commit"), "\(bad)")
     }
 
+    /// A range is checked with the approvals given before it: read back from the range's base.
+    @Test func aRangeCountsApprovalsGivenBeforeIt() async throws {
+        let repository = try await approved()
+        let base = try await repository.head().trimmingCharacters(in: .newlines)
+        #expect(try await repository.press(["publish", "hello"], as: People.eddie).status == 0)
+        let output = try await verify(repository, ["\(base)..HEAD"])
+        #expect(output.status == 0, "\(output)")
+        #expect(output.stdout.contains("1 commit checked, 0 violations"))
+
+        // Without the approval (an author's typed one does not count), the same publish is caught.
+        let bare = try await CLIRepository()
+        #expect(try await bare.press(["submit", "hello"], as: People.ada).status == 0)
+        try edit(bare, "drafts/hello.md") {
+            $0.replacingOccurrences(
+                of: "status: review",
+                with:
+                    "status: review\napprovals:\n  - name: Rita Reviewer\n    email: reviewer@example.com\n    at: 2026-11-30T08:00:00+00:00"
+            )
+        }
+        try await commitByHand(bare, "approved", as: People.ada)
+        let forged = try await bare.head().trimmingCharacters(in: .newlines)
+        // press refuses to publish it; written by hand as a publish, the range check catches it.
+        #expect(try await bare.press(["publish", "hello"], as: People.eddie).status == 1)
+        #expect(try await git(["mv", "drafts/hello.md", "published/hello.md"], in: bare.path).status == 0)
+        try edit(bare, "published/hello.md") {
+            $0.replacingOccurrences(
+                of: "status: review", with: "status: published\npublished_at: 2026-11-30T09:00:00+00:00")
+        }
+        try await commitByHand(
+            bare, "publish: hello\n\nPress-Transition: publish\nPress-From: review\nPress-To: published",
+            as: People.eddie)
+        let caught = try await verify(bare, ["\(forged)..HEAD"])
+        #expect(caught.status == 1)
+        #expect(caught.stdout.contains("needs 1 approval that history shows; it had 0"), "\(caught)")
+    }
+
     @Test func theServerHookRefusesAForgedPushAndKeepsTheRemoteAsItWas() async throws {
         let repository = try await approved()
         let server = TemporaryDirectory("press-server")

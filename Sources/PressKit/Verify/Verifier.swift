@@ -34,27 +34,43 @@ extension ContentRepository {
     /// history of the posts begins) are the baseline and are not checked.
     ///
     /// History is read once, oldest first: approvals are counted as they were when each
-    /// transition was made, from approve commits, as the transitions themselves count them.
+    /// transition was made, from approve commits, as the transitions themselves count them. With
+    /// a `base` (a push, a pull request) only the range is read oldest first; what came before
+    /// is read newest first from `base`, and only as far back as the posts the range's
+    /// transitions concern were created (or sent back), so a push of one transition into a long
+    /// history reads little of it.
     public func verify(from base: ObjectID?, to tip: ObjectID) throws -> VerifyReport {
-        let all = try git.commits(after: nil, upTo: tip)
-        let inRange =
-            if let base { Set(try git.commits(after: base, upTo: tip).map(\.id)) } else { Set(all.map(\.id)) }
-        let rulesBefore = all.map { commit in
-            commit.parents.first.flatMap { try? committedWorkflow(named: Workflow.defaultName, at: $0) }
+        let commits: [CommitInfo]
+        var history = TransitionHistory()
+        if let base {
+            commits = try git.commits(after: base, upTo: tip)
+            let slugs = Set(commits.compactMap(ContentRepository.transitionSlug(of:)))
+            if !commits.contains(where: { isAdminInit($0, parentRules: rulesBefore($0)) }) {
+                history = try historyBefore(base, of: slugs)
+            }
+        } else {
+            commits = try git.commits(after: nil, upTo: tip)
         }
         // press's history of the posts begins at the newest init an admin made.
-        let start = all.indices.last { isAdminInit(all[$0], parentRules: rulesBefore[$0]) }
-        var history = TransitionHistory()
+        let start = commits.indices.last {
+            commits[$0].trailer("Press-Transition") == "init"
+                && isAdminInit(commits[$0], parentRules: rulesBefore(commits[$0]))
+        }
         var report = VerifyReport(checked: 0, violations: [])
-        for (index, commit) in all.enumerated() {
+        var folders = try FolderDiff(git)
+        defer { folders.close() }
+        for (index, commit) in commits.enumerated() {
             if index == start {
+                history = TransitionHistory()
                 _ = recordTransition(commit, in: &history)
                 continue
             }
             if let start, index < start { continue }
-            if inRange.contains(commit.id), let rules = rulesBefore[index] {
+            if let rules = rulesBefore(commit) {
                 report.checked += 1
-                report.violations += try check(commit, rules: rules, history: history)
+                let differences = try folders.differences(
+                    from: commit.parents.first, to: commit.id, in: ["workflows"] + ContentRepository.postFolders)
+                report.violations += try check(commit, differences: differences, rules: rules, history: history)
             }
             if commit.trailer("Press-Transition") != nil {
                 var one = TransitionHistory()
@@ -65,6 +81,39 @@ extension ContentRepository {
             }
         }
         return report
+    }
+
+    private func rulesBefore(_ commit: CommitInfo) -> Workflow? {
+        commit.parents.first.flatMap { try? committedWorkflow(named: Workflow.defaultName, at: $0) }
+    }
+
+    /// The slug a transition commit names (`NAME: slug` with `Press-Transition: NAME`).
+    static func transitionSlug(of commit: CommitInfo) -> String? {
+        guard let name = commit.trailer("Press-Transition"), commit.subject.hasPrefix(name + ": ") else { return nil }
+        return String(commit.subject.dropFirst(name.count + 2))
+    }
+
+    /// The transitions of `slugs` in `base`'s history, newest first, read back from `base` until
+    /// each was created or sent back to the first state (where approvals start again), or to the
+    /// newest init an admin made (the baseline).
+    private func historyBefore(_ base: ObjectID, of slugs: Set<String>) throws -> TransitionHistory {
+        var history = TransitionHistory()
+        var open = slugs
+        guard !open.isEmpty else { return history }
+        let initial = (try? committedWorkflow(named: Workflow.defaultName, at: base))?.initialState
+        try git.walkHistory(from: base) { commit in
+            guard let name = commit.trailer("Press-Transition") else { return true }
+            if name == "init" {
+                guard isAdminInit(commit, parentRules: rulesBefore(commit)) else { return true }
+                _ = recordTransition(commit, in: &history)
+                return false
+            }
+            guard let slug = ContentRepository.transitionSlug(of: commit), open.contains(slug) else { return true }
+            _ = recordTransition(commit, in: &history)
+            if name == "new" || commit.trailer("Press-To") == initial { open.remove(slug) }
+            return !open.isEmpty
+        }
+        return history
     }
 
     /// An `init` made by an admin: by the parent's default workflow when there is one (nobody
@@ -86,7 +135,9 @@ extension ContentRepository {
         var newBlob: ObjectID?
     }
 
-    private func check(_ commit: CommitInfo, rules: Workflow, history: TransitionHistory) throws -> [Violation] {
+    private func check(
+        _ commit: CommitInfo, differences: [TreeDifference], rules: Workflow, history: TransitionHistory
+    ) throws -> [Violation] {
         let author = Person(name: commit.author.name, email: commit.author.email)
         var found: [Violation] = []
         func violation(_ path: String, _ rule: String, _ message: String) {
@@ -96,7 +147,6 @@ extension ContentRepository {
                     message: message))
         }
 
-        let differences = try git.treeDifferences(from: commit.parents.first, to: commit.id)
         for difference in differences where difference.path.hasPrefix("workflows/") && !rules.isAdmin(author) {
             violation(
                 difference.path, "workflow-change",
