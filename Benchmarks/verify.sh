@@ -24,34 +24,31 @@ echo "$(cd "$repo" && git rev-list --count HEAD) commits"
 hyperfine --runs "$runs" --warmup 1 -N -i -n "press verify (whole history)" "$press verify --repo $repo --format json" \
   --export-json "$work/verify-full.json" | grep -E "Benchmark|Time|±"
 
-# One transition on top, as a push brings it: of the newest draft, and of the oldest (its
-# history is read back to its creation, near the start).
+# One transition on top, as a push brings it: the newest draft submitted (nothing before the
+# range is needed), and the oldest approved post in review scheduled (its approvals are read back to its
+# creation, at the start of the history: the worst case).
 scratch=$work/verify-scratch
 rm -rf "$scratch" "$work/verify-server.git" "$work/verify-plain.git"
 git clone -q "$repo" "$scratch"
-cd "$scratch"
-drafts=$(grep -l '^status: draft' drafts/*.md | sed 's#drafts/##;s#\.md$##' | sort -t- -k5 -n)
-newest=$(echo "$drafts" | tail -1)
-oldest=$(echo "$drafts" | head -1)
-export GIT_AUTHOR_NAME="Eddie Editor" GIT_AUTHOR_EMAIL=editor@example.com
-"$press" submit "$newest" >/dev/null
-"$press" verify HEAD~1..HEAD
-hyperfine --runs "$runs" --warmup 1 -N -n "press verify HEAD~1..HEAD (newest draft submitted)" \
-  "$press verify HEAD~1..HEAD" --export-json "$work/verify-range-newest.json" | grep -E "Benchmark|Time|±"
-git reset -q --hard HEAD~1
-"$press" submit "$oldest" >/dev/null
-"$press" verify HEAD~1..HEAD
-hyperfine --runs "$runs" --warmup 1 -N -n "press verify HEAD~1..HEAD (oldest draft submitted)" \
-  "$press verify HEAD~1..HEAD" --export-json "$work/verify-range-oldest.json" | grep -E "Benchmark|Time|±"
-
-# The server hook: the same push into a bare clone with press's pre-receive hook and into one
-# without, the branch put back before each run.
 git clone -q --bare "$repo" "$work/verify-server.git"
 git clone -q --bare "$repo" "$work/verify-plain.git"
 "$press" hook install --server --repo "$work/verify-server.git" >/dev/null
-before=$(git rev-parse HEAD~1)
-hyperfine --runs "$runs" --warmup 1 \
-  --prepare "git -C $work/verify-server.git update-ref refs/heads/main $before; git -C $work/verify-plain.git update-ref refs/heads/main $before" \
-  -n "push of one transition, press's pre-receive hook" "git push -q $work/verify-server.git HEAD:refs/heads/main" \
-  -n "push of one transition, no hook" "git push -q $work/verify-plain.git HEAD:refs/heads/main" \
-  --export-json "$work/verify-push.json" | grep -E "Benchmark|Time|±"
+cd "$scratch"
+newest=$(grep -l '^status: draft' drafts/*.md | sed 's#drafts/##;s#\.md$##' | sort -t- -k5 -n | tail -1)
+oldest=$(grep -l '^status: review' drafts/*.md | xargs grep -l '^approvals:' | sed 's#drafts/##;s#\.md$##' | sort -t- -k5 -n | head -1)
+export GIT_AUTHOR_NAME="Eddie Editor" GIT_AUTHOR_EMAIL=editor@example.com
+before=$(git rev-parse HEAD)
+for case in "submit $newest" "schedule $oldest --skip-external --at 2030-01-01T09:00:00+00:00"; do
+  git reset -q --hard "$before"
+  "$press" $case >/dev/null
+  "$press" verify HEAD~1..HEAD
+  hyperfine --runs "$runs" --warmup 1 -N -n "press verify HEAD~1..HEAD ($case)" "$press verify HEAD~1..HEAD" \
+    --export-json "$work/verify-range-${case%% *}.json" | grep -E "Benchmark|Time|±"
+  # The server hook: the same push into a bare clone with press's pre-receive hook and into one
+  # without, the branch put back before each run.
+  hyperfine --runs "$runs" --warmup 1 \
+    --prepare "git -C $work/verify-server.git update-ref refs/heads/main $before; git -C $work/verify-plain.git update-ref refs/heads/main $before" \
+    -n "push ($case), press's pre-receive hook" "git push -q $work/verify-server.git HEAD:refs/heads/main" \
+    -n "push ($case), no hook" "git push -q $work/verify-plain.git HEAD:refs/heads/main" \
+    --export-json "$work/verify-push-${case%% *}.json" | grep -E "Benchmark|Time|±|faster"
+done

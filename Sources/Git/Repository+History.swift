@@ -189,14 +189,15 @@ extension Repository {
         try walkFromHead { try body(commitInfo($0)) }
     }
 
-    /// Hands each commit reachable from `tip` to `body`, newest first by commit time, until
-    /// `body` returns false. Commits stream from the walk as they are read, so stopping early
-    /// reads only what was handed out (a topological order would read the whole history first).
+    /// Hands each commit reachable from `tip` to `body`, children before their parents along
+    /// each line (on a linear history, newest first), until `body` returns false. The commits
+    /// stream from the walk as it reads them, so stopping early reads only what was handed out:
+    /// libgit2 reads the whole history before it hands out the first commit of any sorted walk.
     public func walkHistory(from tip: ObjectID, _ body: (CommitInfo) throws -> Bool) throws {
         struct Stop: Error {}
         do {
             try walk(
-                sorting: GIT_SORT_TIME.rawValue,
+                sorting: GIT_SORT_NONE.rawValue,
                 from: { walk in
                     var oid = tip.raw
                     try check("git_revwalk_push", git_revwalk_push(walk, &oid))

@@ -44,7 +44,13 @@ extension ContentRepository {
         var history = TransitionHistory()
         if let base {
             commits = try git.commits(after: base, upTo: tip)
-            let slugs = Set(commits.compactMap(ContentRepository.transitionSlug(of:)))
+            // Only transitions that count approvals need what came before.
+            let rules = try? committedWorkflow(named: Workflow.defaultName, at: base)
+            let slugs = Set(
+                commits.filter { commit in
+                    commit.trailer("Press-Transition").flatMap { rules?.transition(named: $0) }.map { $0.approvals > 0 }
+                        ?? false
+                }.compactMap(ContentRepository.transitionSlug(of:)))
             if !commits.contains(where: { isAdminInit($0, parentRules: rulesBefore($0)) }) {
                 history = try historyBefore(base, of: slugs)
             }
