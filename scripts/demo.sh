@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole lifecycle of a post on a scratch copy of the bundled content: new, submit, approve,
 # schedule, publish, with an author, a reviewer and an editor; then two desks sharing one git
-# remote, and the scheduler publishing through it. Never touches the checkout.
+# remote, the scheduler publishing through it, and press verify reading the whole record (it
+# finds the approval Ada typed in). Never touches the checkout.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 press=${PRESS:-$here/.build/debug/press}
@@ -65,3 +66,5 @@ step "press scheduler --once --remote origin    # on the first desk: fetch, publ
 press scheduler --once --remote origin
 step "git log --oneline (the shared remote's history)"
 git --no-pager -C "$shared/newsroom.git" log --oneline -5
+step "press verify --repo newsroom.git    # every commit on the shared remote, against the workflow of its day"
+press verify --repo "$shared/newsroom.git" || echo "(exit $?)"
