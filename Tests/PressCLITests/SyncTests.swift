@@ -104,47 +104,39 @@ final class CLIRemote {
 
 /// Two schedulers, each on its own clone of one bare repository, racing for the same posts.
 @Suite(.serialized) struct SchedulerRaceTests {
-    /// Adds scheduled posts (copies of `hello` once scheduled) due at `time`, pushed from `clone`.
-    func schedule(_ slugs: [String], at time: Date, from clone: String) async throws {
-        let template = try #require(
-            FileManager.default.contents(atPath: clone + "/drafts/hello.md").map { String(decoding: $0, as: UTF8.self) }
-        )
-        let stamp = ISO8601DateFormatter().string(from: time)
+    /// Adds posts scheduled by press, each for a moment after its schedule command (`lead`
+    /// seconds: time enough for the command on a loaded machine), pushed from `clone`; returns
+    /// once the wall clock has passed the last of those times, when all are due.
+    @discardableResult
+    func schedule(_ slugs: [String], lead: Double, from clone: String) async throws -> Date {
+        var last = Date()
         for slug in slugs {
-            // The copies carry no approvals: the one in the template is hello's own, and history
-            // shows none for them (the race workflow publishes without one).
-            var inApprovals = false
-            let kept = template.split(separator: "\n", omittingEmptySubsequences: false).filter { line in
-                if line.hasPrefix("approvals:") {
-                    inApprovals = true
-                } else if !line.hasPrefix(" ") {
-                    inApprovals = false
-                }
-                return !inApprovals
-            }
-            let lines = kept.map { line -> String in
-                if line.hasPrefix("title: ") { return "title: Post \(slug)" }
-                if line.hasPrefix("slug: ") { return "slug: \(slug)" }
-                if line.hasPrefix("publish_at: ") { return "publish_at: \(stamp)" }
-                return String(line)
-            }
-            _ = FileManager.default.createFile(
-                atPath: clone + "/drafts/\(slug).md", contents: Data(lines.joined(separator: "\n").utf8))
+            let made = try await press(
+                ["new", "Post \(slug)", "--slug", slug, "--summary", "A post."], in: clone, as: People.eddie)
+            #expect(made.status == 0, "\(made)")
+            last = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 + lead).rounded(.up))
+            let stamp = ISO8601DateFormatter().string(from: last)
+            let scheduled = try await press(["schedule", slug, "--at", stamp], in: clone, as: People.eddie)
+            #expect(scheduled.status == 0, "\(scheduled)")
         }
-        #expect(try await git(["add", "drafts"], in: clone).status == 0)
-        #expect(
-            try await git(
-                ["commit", "-qm", "schedule \(slugs.joined(separator: " "))"], in: clone, environment: People.eddie
-            ).status == 0)
         let sync = try await press(["sync"], in: clone)
         #expect(sync.status == 0, "\(sync)")
+        return last
+    }
+
+    /// Waits until the wall clock has reached `time` (the schedulers publish nothing early).
+    func waitUntil(_ time: Date) async throws {
+        while Date() < time { try await Task.sleep(nanoseconds: 20_000_000) }
     }
 
     /// `hello` scheduled an hour ahead (the template), then two scheduler clones.
     func prepare() async throws -> (CLIRemote, String, String, String) {
         let workflow = testWorkflow.replacingOccurrences(
             of: "publish:         { from: [review, scheduled], to: published, by: [editor, scheduler], approvals: 1 }",
-            with: "publish:         { from: [review, scheduled], to: published, by: [editor, scheduler] }")
+            with: "publish:         { from: [review, scheduled], to: published, by: [editor, scheduler] }"
+        ).replacingOccurrences(
+            of: "schedule:        { from: [review], to: scheduled, by: [editor], approvals: 1 }",
+            with: "schedule:        { from: [draft, review], to: scheduled, by: [editor] }")
         let remote = try await CLIRemote(workflow: workflow)
         let editor = try await remote.clone("editor")
         for (step, person) in [(["submit", "hello"], People.ada), (["approve", "hello"], People.rita)] {
@@ -174,7 +166,7 @@ final class CLIRemote {
         for round in 0..<8 {
             let slugs = (0..<3).map { "r\(round)-\($0)" }
             all += slugs
-            try await schedule(slugs, at: Date().addingTimeInterval(-1), from: editor)
+            try await waitUntil(try await schedule(slugs, lead: 2, from: editor))
             let outputs = try await runTogether(
                 [one, two].map { ["scheduler", "--once", "--remote", "origin", "--repo", $0] })
             for output in outputs {
@@ -201,8 +193,7 @@ final class CLIRemote {
         }
         defer { processes.forEach { $0.terminate() } }
         let slugs = ["a1", "a2", "a3"]
-        let time = Date(timeIntervalSince1970: Date().addingTimeInterval(3).timeIntervalSince1970.rounded(.up))
-        try await schedule(slugs, at: time, from: editor)
+        let time = try await schedule(slugs, lead: 3, from: editor)
         let deadline = time.addingTimeInterval(15)
         var done = false
         while !done && Date() < deadline {
@@ -218,6 +209,8 @@ final class CLIRemote {
             #expect(await process.exit() == 0)
         }
         try await expectPublishedOnce(slugs, on: remote)
+        let verified = try await press(["verify", "--repo", remote.bare], in: remote.directory.path)
+        #expect(verified.status == 0, "\(verified)")
         let published = try await git(["log", "--format=%ct", "-1", "HEAD"], in: remote.bare).stdout
         #expect((Double(published.trimmingCharacters(in: .newlines)) ?? 0) >= time.timeIntervalSince1970)
     }

@@ -258,4 +258,35 @@ import Testing
         let verified = try await TestSupport.press(["verify", "--repo", remote.bare], in: remote.directory.path)
         #expect(verified.status == 0, "\(verified)")
     }
+
+    @Test func syncRefusesToBuildOnAForgedRemoteCommitUntilAnAdminRevertsIt() async throws {
+        let remote = try await CLIRemote()
+        let other = try await remote.clone("other")
+        // Ada edits her post's status by hand in her clone and pushes it with git (no server hook).
+        let path = other + "/drafts/hello.md"
+        let text = String(decoding: readFile(path) ?? [], as: UTF8.self)
+        try Data(text.replacingOccurrences(of: "status: draft", with: "status: review").utf8).write(
+            to: URL(fileURLWithPath: path))
+        let ada = committer(People.ada)
+        #expect(try await git(["commit", "-qam", "ready"], in: other, environment: ada).status == 0)
+        #expect(try await git(["push", "-q", "origin", "HEAD"], in: other).status == 0)
+
+        let before = try await Snapshot(remote.first)
+        let refused = try await remote.first.press(["sync"])
+        #expect(refused.status == 1, "\(refused)")
+        #expect(refused.stderr.contains("brings commits that break the workflow"), "\(refused)")
+        #expect(refused.stderr.contains("'status' changed without a transition (draft → review)"))
+        #expect(try await Snapshot(remote.first) == before)
+
+        // An editor reverts it; the record keeps it, answered, and sync builds on the remote again.
+        #expect(
+            try await git(["revert", "--no-edit", "HEAD"], in: other, environment: committer(People.eddie)).status == 0)
+        #expect(try await git(["push", "-q", "origin", "HEAD"], in: other).status == 0)
+        let synced = try await remote.first.press(["sync"])
+        #expect(synced.status == 0, "\(synced)")
+        let verified = try await TestSupport.press(["verify", "--repo", remote.bare], in: remote.directory.path)
+        #expect(verified.status == 0, "\(verified)")
+        #expect(verified.stdout.contains("1 violation (1 reverted by an admin)"), "\(verified)")
+        #expect(verified.stdout.contains("reverted by an admin in"))
+    }
 }

@@ -106,7 +106,13 @@ public final class RemoteSync: Sendable {
         let git = repository.git
         try git.recoverInterruptedCommit()
         guard let upstream = try remoteTip() else { return .ahead }
-        guard let local = try git.headCommitID() else {
+        // What the remote brings is checked before anything is built on it.
+        let local = try git.headCommitID()
+        if upstream != local {
+            let brought = try repository.verify(from: local, to: upstream).unanswered
+            if !brought.isEmpty { throw SyncError.breaksTheRules(remote: remoteName, violations: brought) }
+        }
+        guard let local else {
             try git.moveBranch(to: upstream, from: nil, message: "press sync: \(remoteName)")
             return .fastForwarded
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Git
 
 /// Why bringing a repository into agreement with its remote failed. Nothing was changed locally
 /// unless the case says so.
@@ -19,6 +20,8 @@ public enum SyncError: PressError, Equatable {
     case stillRejected(remote: String, attempts: Int, reason: String)
     /// A transition was committed locally but could not be pushed.
     case notPushed(commit: String, remote: String, reason: String)
+    /// The remote brings commits that break the workflow (`press verify`); they are not built on.
+    case breaksTheRules(remote: String, violations: [Violation])
 
     public var location: SourceLocation? {
         if case .conflict(let path, _, _) = self { return SourceLocation(path: path) }
@@ -57,6 +60,13 @@ public enum SyncError: PressError, Equatable {
                 "\(remote) refused the push \(attempts) times (\(reason)); the commits are kept locally: run 'press sync' again"
         case .notPushed(let commit, let remote, let reason):
             return "committed locally as \(commit) but not pushed to \(remote): \(reason); run 'press sync' to push it"
+        case .breaksTheRules(let remote, let violations):
+            let shown = violations.prefix(5).map {
+                "\n  commit \($0.commit.description.prefix(7)) \($0.subject) (\($0.author)): \($0.path): \($0.message) [\($0.rule)]"
+            }.joined()
+            let more = violations.count > 5 ? "\n  and \(violations.count - 5) more (press verify \(remote))" : ""
+            return
+                "\(remote) brings commits that break the workflow; nothing was changed, and nothing is built on them until an admin reverts them:\(shown)\(more)"
         }
     }
 }

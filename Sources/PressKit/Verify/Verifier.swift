@@ -12,6 +12,9 @@ public struct Violation: Equatable, Sendable {
     /// A short name for the broken rule, such as `transition-by` or `edit-state`.
     public var rule: String
     public var message: String
+    /// The admin's `git revert` that undid the commit, when one in the range did: the violation
+    /// is on the record, but answered.
+    public var revertedBy: ObjectID?
 }
 
 /// What `press verify` found.
@@ -19,6 +22,9 @@ public struct VerifyReport: Sendable {
     /// Commits checked against the rules (those in the range made under a workflow).
     public var checked: Int
     public var violations: [Violation]
+
+    /// The violations no admin has reverted: what makes verify fail and sync refuse.
+    public var unanswered: [Violation] { violations.filter { $0.revertedBy == nil } }
 }
 
 extension ContentRepository {
@@ -84,6 +90,15 @@ extension ContentRepository {
                 for (slug, entries) in one.entries {
                     history.entries[slug] = entries + (history.entries[slug] ?? [])
                 }
+            }
+        }
+        // A commit an admin reverted later in the range stays on the record, answered.
+        for commit in commits {
+            guard let reverted = revertedCommit(of: commit),
+                rulesBefore(commit)?.isAdmin(Person(name: commit.author.name, email: commit.author.email)) == true
+            else { continue }
+            for index in report.violations.indices where report.violations[index].commit == reverted.id {
+                report.violations[index].revertedBy = commit.id
             }
         }
         return report
@@ -179,7 +194,7 @@ extension ContentRepository {
             let prefix = name + ": "
             return commit.subject.hasPrefix(prefix) ? String(commit.subject.dropFirst(prefix.count)) : nil
         }
-        let reverted = revertedTransition(of: commit)
+        let reverted = revertedCommit(of: commit)
         for change in changes.values.sorted(by: { $0.slug < $1.slug }) {
             let path = change.newPath ?? change.oldPath ?? change.slug
             // A merge brings what its other parents hold; their commits are checked themselves.
@@ -204,12 +219,12 @@ extension ContentRepository {
                 checkTransition(
                     transition, commit: commit, author: author, old: old, new: new, rules: postRules,
                     history: history, report: violation)
-            } else if let reverted, reverted.slug == change.slug,
-                postRules.isAdmin(author),
-                try git.blobID(atPath: path, in: reverted.parent) == change.newBlob
-                    || (change.newBlob == nil && git.blobID(atPath: path, in: reverted.parent) == nil)
+            } else if let reverted, postRules.isAdmin(author),
+                try change.newPath.map({ try git.blobID(atPath: $0, in: reverted.parent) }) == change.newBlob,
+                try change.oldPath.map({ try git.blobID(atPath: $0, in: reverted.parent) == nil }) ?? true
+                    || change.newPath == change.oldPath
             {
-                continue  // an admin putting the post back as it was before a transition
+                continue  // an admin putting the post back as it was before the reverted commit
             } else {
                 checkEdit(author: author, old: old, new: new, rules: postRules, report: violation)
             }
@@ -397,15 +412,14 @@ extension ContentRepository {
         return post.string(key) ?? "\(entry.value)"
     }
 
-    /// The transition a `git revert` commit undoes: its slug and the parent it puts back.
-    private func revertedTransition(of commit: CommitInfo) -> (slug: String, parent: ObjectID)? {
+    /// The commit a `git revert` commit undoes, and the parent whose posts it puts back.
+    private func revertedCommit(of commit: CommitInfo) -> (id: ObjectID, parent: ObjectID)? {
         guard let range = commit.message.range(of: "This reverts commit ") else { return nil }
         let hex = commit.message[range.upperBound...].prefix { $0.isHexDigit }
         guard let id = ObjectID(hex: String(hex)), let reverted = try? git.commitInfo(id),
-            let name = reverted.trailer("Press-Transition"), let parent = reverted.parents.first,
-            reverted.subject.hasPrefix(name + ": ")
+            let parent = reverted.parents.first
         else { return nil }
-        return (String(reverted.subject.dropFirst(name.count + 2)), parent)
+        return (id, parent)
     }
 
     /// The slug of a post file (`drafts/x.md`, `published/x.md`); nil for anything else.

@@ -40,7 +40,7 @@ extension Press {
             let (base, tip) = try resolve(range ?? "HEAD", in: repository.git)
             let report = try repository.verify(from: base, to: tip)
             try VerifyOutput(report: report).print(format)
-            if !report.violations.isEmpty { throw ExitCode(1) }
+            if !report.unanswered.isEmpty { throw ExitCode(1) }
         }
 
         /// `OLD..NEW`, `..NEW`, `OLD..` or one commit, as commits.
@@ -65,8 +65,10 @@ struct VerifyOutput {
 
     var summary: String {
         let count = report.violations.count
+        let reverted = count - report.unanswered.count
         return
             "\(report.checked) commit\(report.checked == 1 ? "" : "s") checked, \(count) violation\(count == 1 ? "" : "s")"
+            + (reverted > 0 ? " (\(reverted) reverted by an admin)" : "")
     }
 
     func print(_ format: Press.Validate.Format) throws {
@@ -74,6 +76,11 @@ struct VerifyOutput {
         case .json:
             struct Item: Encodable {
                 var commit: String, subject: String, author: String, path: String, rule: String, message: String
+                var revertedBy: String?
+                enum CodingKeys: String, CodingKey {
+                    case commit, subject, author, path, rule, message
+                    case revertedBy = "reverted_by"
+                }
             }
             struct Body: Encodable {
                 var violations: [Item]
@@ -84,14 +91,15 @@ struct VerifyOutput {
                     violations: report.violations.map {
                         Item(
                             commit: $0.commit.description, subject: $0.subject, author: $0.author, path: $0.path,
-                            rule: $0.rule, message: $0.message)
+                            rule: $0.rule, message: $0.message, revertedBy: $0.revertedBy?.description)
                     }, checked: report.checked))
         case .github:
             for violation in report.violations {
+                let level = violation.revertedBy == nil ? "error" : "warning"
                 let message =
                     "commit \(violation.commit.description.prefix(7)) (\(violation.subject)) by \(violation.author): \(violation.message)"
                     .replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\n", with: "%0A")
-                Swift.print("::error file=\(violation.path),title=press verify: \(violation.rule)::\(message)")
+                Swift.print("::\(level) file=\(violation.path),title=press verify: \(violation.rule)::\(message)")
             }
             Swift.print(summary)
         case .text:
@@ -104,8 +112,15 @@ struct VerifyOutput {
                         style.paint("commit \(short)", .yellow) + " \(violation.subject)  (\(violation.author))")
                     previous = violation.commit
                 }
-                let label = style.paint("error:", .red)
-                Swift.print("  \(violation.path): \(label) \(violation.message) [\(violation.rule)]")
+                if let revert = violation.revertedBy {
+                    let label = style.paint("warning:", .yellow)
+                    Swift.print(
+                        "  \(violation.path): \(label) \(violation.message) [\(violation.rule)] (reverted by an admin in \(revert.description.prefix(7)))"
+                    )
+                } else {
+                    let label = style.paint("error:", .red)
+                    Swift.print("  \(violation.path): \(label) \(violation.message) [\(violation.rule)]")
+                }
             }
             Swift.print(summary)
         }
