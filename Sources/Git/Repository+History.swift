@@ -43,6 +43,26 @@ public struct CommitInfo: Equatable, Sendable {
 }
 
 extension Repository {
+    /// A commit's signature (its `gpgsig` header) and the text it signs; nil when unsigned.
+    public func commitSignature(_ id: ObjectID) throws -> (signature: String, signed: [UInt8])? {
+        try exclusive { pointer in
+            var signature = git_buf()
+            var signed = git_buf()
+            defer {
+                git_buf_dispose(&signature)
+                git_buf_dispose(&signed)
+            }
+            var oid = id.raw
+            let result = git_commit_extract_signature(&signature, &signed, pointer, &oid, nil)
+            if result == GIT_ENOTFOUND.rawValue { return nil }
+            try check("git_commit_extract_signature", result)
+            func bytes(_ buffer: git_buf) -> [UInt8] {
+                buffer.ptr.map { Array(UnsafeRawBufferPointer(start: $0, count: buffer.size)) } ?? []
+            }
+            return (String(decoding: bytes(signature), as: UTF8.self), bytes(signed))
+        }
+    }
+
     /// Reads one commit. A commit libgit2 will not parse (a signature another tool wrote with a
     /// newline in it) is read from its raw object instead, so one bad commit never hides a history.
     public func commitInfo(_ id: ObjectID) throws -> CommitInfo {

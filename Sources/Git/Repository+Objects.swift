@@ -180,6 +180,18 @@ extension Repository {
     ) throws -> ObjectID {
         try exclusive { pointer in
             let treeID = try writeTree(updates, parent: parent)
+            if let sign = commitSigning {
+                // The commit's text as git writes it; signed, then stored with its signature.
+                var text = "tree \(treeID)\n"
+                if let parent { text += "parent \(parent)\n" }
+                text += "author \(author.header)\ncommitter \(committer.header)\n\n\(message)"
+                let signature = try sign(Array(text.utf8))
+                var out = git_oid()
+                try check(
+                    "git_commit_create_with_signature",
+                    git_commit_create_with_signature(&out, pointer, text, signature, "gpgsig"))
+                return ObjectID(out)
+            }
             // The parent is named by id: a parent whose signature libgit2 would refuse to parse
             // (written by another tool) does not stop the next commit.
             var out = git_oid()

@@ -18,6 +18,15 @@ public final class Repository: Sendable {
     /// (`openHistory`); nothing is ever committed to it.
     public let isBare: Bool
     private let injected = Mutex<(failures: Set<String>, crashes: Set<String>)>(([], []))
+    private let signer = Mutex<CommitSigning?>(nil)
+
+    /// Signs every commit this repository writes from now on, when set: it is handed the commit
+    /// as git hashes it (without the signature) and returns the armored signature, stored in the
+    /// commit's `gpgsig` header as git does.
+    public var commitSigning: CommitSigning? {
+        get { signer.withLock { $0 } }
+        set { signer.withLock { $0 = newValue } }
+    }
 
     /// Points in `commit` where a test makes it fail (and roll back) or stop dead (as if killed);
     /// for this package's tests only, and honoured only in a debug build.
@@ -233,6 +242,9 @@ public final class Repository: Sendable {
         }
     }
 }
+
+/// Makes a commit's signature: given the commit's text, returns the armored signature.
+public typealias CommitSigning = @Sendable ([UInt8]) throws -> String
 
 /// The libgit2 repository handle and the lock that every use of it holds. The one type in press
 /// that the compiler takes on trust: the pointer is reached only through `withPointer`, under

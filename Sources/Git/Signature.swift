@@ -23,6 +23,14 @@ public struct Signature: Equatable, Sendable {
         offsetMinutes = Int(raw.pointee.when.offset)
     }
 
+    /// The signature as a commit header holds it: `Name <email> SECONDS +HHMM`.
+    var header: String {
+        let sign = offsetMinutes < 0 ? "-" : "+"
+        let minutes = abs(offsetMinutes)
+        let offset = sign + String(format: "%02d%02d", minutes / 60, minutes % 60)
+        return "\(name) <\(email)> \(Int64(time.timeIntervalSince1970.rounded(.down))) \(offset)"
+    }
+
     /// Makes a libgit2 signature, hands it to `body`, and frees it.
     func withRaw<T>(_ body: (UnsafePointer<git_signature>) throws -> T) throws -> T {
         var raw: UnsafeMutablePointer<git_signature>?

@@ -289,4 +289,81 @@ import Testing
         #expect(verified.stdout.contains("1 violation (1 reverted by an admin)"), "\(verified)")
         #expect(verified.stdout.contains("reverted by an admin in"))
     }
+
+    /// Ed25519 keys made with ssh-keygen, by name, with their public key lines.
+    func keys(_ names: [String], in directory: TemporaryDirectory) async throws -> [String: (
+        file: String, line: String
+    )] {
+        var made: [String: (String, String)] = [:]
+        for name in names {
+            let file = directory.file("\(name)_key")
+            let generated = try await run(
+                "/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", name, "-f", file])
+            #expect(generated.status == 0, "\(generated)")
+            made[name] = (file, (directory.read("\(name)_key.pub") ?? "").trimmingCharacters(in: .newlines))
+        }
+        return made
+    }
+
+    @Test func signedTransitionsVerifyAndGitAcceptsTheirSignatures() async throws {
+        let keyFolder = TemporaryDirectory("press-keys")
+        let keys = try await keys(["ada", "rita", "eddie"], in: keyFolder)
+        let emails = ["ada": "ada@example.com", "rita": "reviewer@example.com", "eddie": "editor@example.com"]
+        let listed = ["ada", "rita", "eddie"].map { "  \(emails[$0]!): ['\(keys[$0]!.line)']" }.joined(separator: "\n")
+        let repository = try await CLIRepository(
+            workflow: testWorkflow + "keys:\n\(listed)\nsignatures: required\n", withPost: false)
+        func signing(_ name: String) -> [String: String] { ["PRESS_SIGNING_KEY": keys[name]!.file] }
+        for (arguments, person, name) in [
+            (["new", "Hello", "--summary", "A first post."], People.ada, "ada"),
+            (["submit", "hello"], People.ada, "ada"),
+            (["approve", "hello"], People.rita, "rita"), (["publish", "hello"], People.eddie, "eddie"),
+        ] {
+            let output = try await repository.press(arguments, as: person, environment: signing(name))
+            #expect(output.status == 0, "\(arguments): \(output)")
+        }
+        let verified = try await verify(repository)
+        #expect(verified.status == 0, "\(verified)")
+        #expect(verified.stdout.contains("4 commits checked, 0 violations"), "\(verified)")
+
+        // git itself accepts them, with the same keys as its allowed signers.
+        try keyFolder.write(
+            "allowed",
+            ["ada", "rita", "eddie"].map { "\(emails[$0]!) \(keys[$0]!.line)" }.joined(separator: "\n") + "\n")
+        let log = try await git(
+            ["-c", "gpg.ssh.allowedSignersFile=\(keyFolder.file("allowed"))", "log", "--format=%G? %s", "-4"],
+            in: repository.path)
+        #expect(log.stdout == "G publish: hello\nG approve: hello\nG submit: hello\nG new: hello\n", "\(log)")
+
+        // Ada writes a commit as the editor, signed with her own key: caught.
+        try edit(repository, "published/hello.md") { $0 + "\nA line the editor never wrote.\n" }
+        try await commitByHand(repository, "editor's note", as: People.eddie)
+        #expect(
+            try await git(
+                [
+                    "-c", "gpg.format=ssh", "-c", "user.signingkey=\(keys["ada"]!.file)", "commit", "--amend", "-S",
+                    "--no-edit", "-q",
+                ],
+                in: repository.path, environment: committer(People.eddie)
+            ).status == 0)
+        let caught = try await verify(repository)
+        #expect(caught.status == 1)
+        #expect(caught.stdout.contains("signed with a key that is not Eddie Editor's"), "\(caught)")
+        #expect(caught.stdout.contains("[signature-key]"))
+
+        // An unsigned commit where signatures are required: caught too.
+        try edit(repository, "published/hello.md") { $0 + "\nAnother line.\n" }
+        try await commitByHand(repository, "unsigned", as: People.eddie)
+        let unsigned = try await verify(repository, ["HEAD~1..HEAD"])
+        #expect(unsigned.stdout.contains("[signature-missing]"), "\(unsigned)")
+    }
+
+    @Test func aSigningKeyPressCannotUseStopsTheCommitAndChangesNothing() async throws {
+        let repository = try await CLIRepository()
+        let before = try await Snapshot(repository)
+        let output = try await repository.press(
+            ["submit", "hello"], as: People.ada, environment: ["PRESS_SIGNING_KEY": "/nonexistent/key"])
+        #expect(output.status == 2, "\(output)")
+        #expect(output.stderr.contains("the signing key /nonexistent/key cannot be used: no such file"), "\(output)")
+        #expect(try await Snapshot(repository) == before)
+    }
 }

@@ -46,6 +46,7 @@ extension ContentRepository {
     public static func initialize(at path: String, actor: Person, now: Date) throws -> (ContentRepository, [String]) {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         let repository = ContentRepository(git: try Repository.initialize(at: path))
+        repository.signCommits()
         let git = repository.git
         let lock = try git.lock()
         defer { withExtendedLifetime(lock) {} }

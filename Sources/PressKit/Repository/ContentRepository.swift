@@ -31,7 +31,9 @@ public final class ContentRepository: Sendable {
     /// - Throws: `RepositoryError.notARepository` when there is none.
     public static func discover(from path: String) throws -> ContentRepository {
         do {
-            return ContentRepository(git: try Repository.discover(from: path))
+            let repository = ContentRepository(git: try Repository.discover(from: path))
+            repository.signCommits()
+            return repository
         } catch GitError.notARepository {
             throw RepositoryError.notARepository(path: path)
         } catch GitError.bareRepository(let bare) {

@@ -45,7 +45,7 @@ extension ContentRepository {
     /// is read newest first from `base`, and only as far back as the posts the range's
     /// transitions concern were created (or sent back), so a push of one transition into a long
     /// history reads little of it.
-    public func verify(from base: ObjectID?, to tip: ObjectID) throws -> VerifyReport {
+    public func verify(from base: ObjectID?, to tip: ObjectID, requireSignatures: Bool = false) throws -> VerifyReport {
         let commits: [CommitInfo]
         var history = TransitionHistory()
         if let base {
@@ -83,6 +83,8 @@ extension ContentRepository {
                 let differences = try folders.differences(
                     from: commit.parents.first, to: commit.id, in: ["workflows"] + ContentRepository.postFolders)
                 report.violations += try check(commit, differences: differences, rules: rules, history: history)
+                report.violations += try checkSignature(
+                    commit, rules: rules, required: requireSignatures || rules.signaturesRequired)
             }
             if commit.trailer("Press-Transition") != nil {
                 var one = TransitionHistory()
@@ -235,6 +237,41 @@ extension ContentRepository {
                 "the commit says it is '\(transition)' of \(claimedSlug) but does not change that post")
         }
         return found
+    }
+
+    /// The commit's signature: by a key the workflow lists for its author (`keys:`) and valid.
+    /// Unsigned commits are violations only where signatures are required; a signed one whose
+    /// author has keys listed (or must sign) must be signed by one of them.
+    private func checkSignature(_ commit: CommitInfo, rules: Workflow, required: Bool) throws -> [Violation] {
+        let author = Person(name: commit.author.name, email: commit.author.email)
+        func violation(_ rule: String, _ message: String) -> [Violation] {
+            [
+                Violation(
+                    commit: commit.id, subject: commit.subject, author: author.description, path: "(commit)",
+                    rule: rule, message: message)
+            ]
+        }
+        let keys = rules.keys[author.email.lowercased()] ?? []
+        guard let (armored, signed) = try git.commitSignature(commit.id) else {
+            return required ? violation("signature-missing", "not signed; the workflow requires signed commits") : []
+        }
+        switch SSHSignature.check(armored, of: signed) {
+        case .valid(let key):
+            guard required || !keys.isEmpty, !keys.contains(key) else { return [] }
+            let listed =
+                keys.isEmpty
+                ? "no keys are listed for \(author.email) under keys:"
+                : "it is not one of the \(keys.count) listed for \(author.email) under keys:"
+            return violation("signature-key", "signed with a key that is not \(author.name)'s: \(listed)")
+        case .invalid:
+            return violation(
+                "signature-invalid", "the signature does not match the commit (altered after signing, or forged)")
+        case .malformed(let reason):
+            return violation("signature-malformed", "the signature cannot be read: \(reason)")
+        case .unsupported(let what):
+            return required
+                ? violation("signature-unsupported", "signed with \(what), which press cannot check (ssh-ed25519)") : []
+        }
     }
 
     /// A commit that changes a post without a transition: it may edit what the author and

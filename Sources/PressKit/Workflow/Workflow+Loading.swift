@@ -4,7 +4,7 @@ import Yams
 extension Workflow {
     static let topLevelKeys = [
         "timezone", "roles", "states", "transitions", "required", "folders", "scheduler", "fields", "site", "links",
-        "missed", "hooks", "workflows", "admin", "hook_env", "hook_timeout", "edits",
+        "missed", "hooks", "workflows", "admin", "hook_env", "hook_timeout", "edits", "keys", "signatures",
     ]
     static let fieldKeys = ["type", "values", "max_length"]
     static let linkKeys = [
@@ -283,6 +283,31 @@ extension Workflow {
             }
         }
         self.edits = edits
+        var keys: [String: [[UInt8]]] = [:]
+        if let keysNode = top["keys"] {
+            for (email, value) in try reader.pairs(keysNode, key: "keys") {
+                let lines = try reader.strings(value, key: "keys.\(email)")
+                for (line, node) in zip(lines, value.sequence.map(Array.init) ?? [value]) {
+                    guard let blob = SSHSignature.publicBlob(ofLine: line) else {
+                        throw WorkflowError.wrongType(
+                            reader.location(node), key: "keys.\(email)",
+                            expected: "an SSH public key line ('ssh-ed25519 AAAA… comment')")
+                    }
+                    keys[email.lowercased(), default: []].append(blob)
+                }
+            }
+        }
+        self.keys = keys
+        signaturesRequired = false
+        if let node = top["signatures"] {
+            switch try reader.string(node, key: "signatures") {
+            case "required": signaturesRequired = true
+            case "optional": signaturesRequired = false
+            default:
+                throw WorkflowError.wrongType(
+                    reader.location(node), key: "signatures", expected: "'required' or 'optional'")
+            }
+        }
         var rules: [TransitionRule] = []
         for (name, value) in try reader.pairs(transitionsNode, key: "transitions") {
             let key = "transitions.\(name)"

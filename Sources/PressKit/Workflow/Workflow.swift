@@ -61,6 +61,11 @@ public struct Workflow: Sendable {
     /// Who may edit a post (its body and keys press does not own) in each state, as roles
     /// (`edits:`); a state not listed has the default (`editRoles(in:)`).
     public var edits: [String: [String]]
+    /// People's SSH public keys (`keys:`, email → keys as `allowed_signers` lines hold them),
+    /// as key blobs: what `press verify` accepts a person's commit signatures from.
+    public var keys: [String: [[UInt8]]]
+    /// Whether every commit must be signed by a key of its author (`signatures: required`).
+    public var signaturesRequired: Bool
 
     /// Everything in the workflow that makes press run a command or reach a URL: a change to any
     /// of it must come from an admin.

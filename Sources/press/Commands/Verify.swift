@@ -22,6 +22,8 @@ extension Press {
         var repo: String?
         @Argument(help: "The commits to check (default: all of HEAD's history).") var range: String?
         @Option(help: "text, json or github (GitHub Actions annotations).") var format: Press.Validate.Format = .text
+        @Flag(help: "Every commit must be signed by a key its author has under the workflow's keys:.")
+        var requireSignatures = false
 
         func run() async throws {
             if let repo {
@@ -38,7 +40,7 @@ extension Press {
                 throw RepositoryError.notARepository(path: repo ?? FileManager.default.currentDirectoryPath)
             }
             let (base, tip) = try resolve(range ?? "HEAD", in: repository.git)
-            let report = try repository.verify(from: base, to: tip)
+            let report = try repository.verify(from: base, to: tip, requireSignatures: requireSignatures)
             try VerifyOutput(report: report).print(format)
             if !report.unanswered.isEmpty { throw ExitCode(1) }
         }
