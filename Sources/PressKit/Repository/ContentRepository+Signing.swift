@@ -4,15 +4,19 @@ import Git
 
 extension ContentRepository {
     /// Signs the commits this repository makes from now on, when the person has a signing key:
-    /// `PRESS_SIGNING_KEY` (an OpenSSH private key file), else git's own settings for SSH
-    /// signing (`gpg.format ssh` with `user.signingkey`, a key file or its `.pub`). A key that is
+    /// `PRESS_SIGNING_KEY` (an OpenSSH private key file), else git's own settings for signing
+    /// every commit with SSH (`gpg.format ssh`, `commit.gpgsign true`, and `user.signingkey`, a
+    /// key file or its `.pub`). A key that is
     /// configured but cannot be used stops the first commit with a clear error, before anything
     /// is written; commands that only read never touch it.
     public func signCommits(environment: [String: String] = ProcessInfo.processInfo.environment) {
         let configured: String?
         if let path = environment["PRESS_SIGNING_KEY"], !path.isEmpty {
             configured = path
-        } else if (try? git.configString("gpg.format")) == "ssh", let key = try? git.configString("user.signingkey") {
+        } else if (try? git.configString("gpg.format")) == "ssh",
+            ["true", "yes", "on", "1"].contains((try? git.configString("commit.gpgsign"))?.lowercased() ?? ""),
+            let key = try? git.configString("user.signingkey")
+        {
             configured = key
         } else {
             configured = nil
