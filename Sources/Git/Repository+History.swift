@@ -209,22 +209,63 @@ extension Repository {
         try walkFromHead { try body(commitInfo($0)) }
     }
 
-    /// Hands each commit reachable from `tip` to `body`, children before their parents along
-    /// each line (on a linear history, newest first), until `body` returns false. The commits
-    /// stream from the walk as it reads them, so stopping early reads only what was handed out:
-    /// libgit2 reads the whole history before it hands out the first commit of any sorted walk.
-    public func walkHistory(from tip: ObjectID, _ body: (CommitInfo) throws -> Bool) throws {
-        struct Stop: Error {}
-        do {
-            try walk(
-                sorting: GIT_SORT_NONE.rawValue,
-                from: { walk in
-                    var oid = tip.raw
-                    try check("git_revwalk_push", git_revwalk_push(walk, &oid))
-                },
-                each: { id in if try !body(commitInfo(id)) { throw Stop() } })
-        } catch is Stop {
-            return
+    /// Hands each commit reachable from `tip` to `body`, children before their parents (breadth
+    /// first: on a linear history, newest first), until `body` returns false. Each commit object
+    /// is read once, raw, as the walk reaches it, so stopping early reads only what was handed
+    /// out (libgit2 reads the whole history before it hands out the first commit of a sorted
+    /// walk, and its unsorted walk and a commit lookup read each object twice).
+    ///
+    /// With `mentioning`, only commits whose message contains one of those strings are read
+    /// into values and handed out: a long walk for a few posts' transitions builds nothing for
+    /// the rest.
+    public func walkHistory(
+        from tip: ObjectID, mentioning needles: [String]? = nil, _ body: (CommitInfo) throws -> Bool
+    ) throws {
+        let patterns = needles?.map { Array($0.utf8) }
+        var odb: OpaquePointer?
+        try exclusive { pointer in try check("git_repository_odb", git_repository_odb(&odb, pointer)) }
+        guard let odb else { return }
+        defer { git_odb_free(odb) }
+        var queue = [tip]
+        var seen: Set<ObjectID> = [tip]
+        var next = 0
+        while next < queue.count {
+            let id = queue[next]
+            next += 1
+            var oid = id.raw
+            var object: OpaquePointer?
+            try check("git_odb_read", git_odb_read(&object, odb, &oid))
+            defer { git_odb_object_free(object) }
+            guard let data = git_odb_object_data(object) else { continue }
+            let bytes = UnsafeRawBufferPointer(start: data, count: git_odb_object_size(object))
+            // The headers up to the blank line: each `parent HEX` joins the walk.
+            var line = 0
+            var messageStart = bytes.count
+            while line < bytes.count {
+                let end = bytes[line...].firstIndex(of: 0x0A) ?? bytes.count
+                if end == line {
+                    messageStart = end + 1
+                    break
+                }
+                if end - line == 47, bytes[line..<(line + 7)].elementsEqual("parent ".utf8),
+                    let parent = ObjectID(
+                        hex: String(decoding: UnsafeRawBufferPointer(rebasing: bytes[(line + 7)..<end]), as: UTF8.self)),
+                    seen.insert(parent).inserted
+                {
+                    queue.append(parent)
+                }
+                line = end + 1
+            }
+            if let patterns, let base = bytes.baseAddress {
+                let length = max(0, bytes.count - messageStart)
+                let mentioned = patterns.contains { pattern in
+                    pattern.withUnsafeBytes {
+                        cMemmem(base + messageStart, length, $0.baseAddress, pattern.count) != nil
+                    }
+                }
+                if !mentioned { continue }
+            }
+            if try !body(commitInfo(id)) { return }
         }
     }
 }

@@ -155,6 +155,6 @@ extension Repository {
 
 /// glibc's memmem (declared only under _GNU_SOURCE, which Swift's Glibc module is built without).
 @_silgen_name("memmem")
-private func cMemmem(
+func cMemmem(
     _ haystack: UnsafeRawPointer?, _ haystackLength: Int, _ needle: UnsafeRawPointer?, _ needleLength: Int
 ) -> UnsafeMutableRawPointer?

@@ -124,7 +124,8 @@ extension ContentRepository {
         var open = slugs
         guard !open.isEmpty else { return history }
         let initial = (try? committedWorkflow(named: Workflow.defaultName, at: base))?.initialState
-        try git.walkHistory(from: base) { commit in
+        // Only commits that name one of the posts (in their subject) or an init are read.
+        try git.walkHistory(from: base, mentioning: open.map { ": \($0)\n" } + ["Press-Transition: init"]) { commit in
             guard let name = commit.trailer("Press-Transition") else { return true }
             if name == "init" {
                 guard isAdminInit(commit, parentRules: rulesBefore(commit)) else { return true }
