@@ -220,7 +220,54 @@ import Testing
         #expect(caught.stdout.contains("needs 1 approval that history shows; it had 0"), "\(caught)")
     }
 
-    @Test func theServerHookRefusesAForgedPushAndKeepsTheRemoteAsItWas() async throws {
+    /// The forgeries a push may carry, each made on top of `approved()`, and the rule that
+    /// names it.
+    enum Forgery: String, CaseIterable, Sendable {
+        case handMoveIntoPublished = "edit-folder"
+        case handStatus = "edit-state"
+        case typedApproval = "edit-approvals"
+        case claimedTransition = "transition-by"
+        case workflowGrant = "workflow-change"
+    }
+
+    func forge(_ forgery: Forgery, in repository: CLIRepository) async throws {
+        switch forgery {
+        case .handMoveIntoPublished:
+            #expect(try await git(["mv", "drafts/hello.md", "published/hello.md"], in: repository.path).status == 0)
+            try await commitByHand(repository, "out", as: People.ada)
+        case .handStatus:
+            try edit(repository, "drafts/hello.md") {
+                $0.replacingOccurrences(
+                    of: "status: review", with: "status: scheduled\npublish_at: 2030-01-01T09:00:00+00:00")
+            }
+            try await commitByHand(repository, "schedule it myself", as: People.ada)
+        case .typedApproval:
+            try edit(repository, "drafts/hello.md") {
+                $0.replacingOccurrences(
+                    of: "  - name: Rita Reviewer",
+                    with:
+                        "  - name: Eddie Editor\n    email: editor@example.com\n    at: 2026-11-30T08:00:00+00:00\n  - name: Rita Reviewer"
+                )
+            }
+            try await commitByHand(repository, "a second approval", as: People.ada)
+        case .claimedTransition:
+            try edit(repository, "drafts/hello.md") {
+                $0.replacingOccurrences(of: "status: review", with: "status: draft")
+            }
+            try await commitByHand(
+                repository,
+                "request-changes: hello\n\nPress-Transition: request-changes\nPress-From: review\nPress-To: draft",
+                as: People.ada)
+        case .workflowGrant:
+            try await repository.commitWorkflow(
+                testWorkflow.replacingOccurrences(
+                    of: "editor: [editor@example.com]", with: "editor: [editor@example.com, ada@example.com]"),
+                as: People.ada)
+        }
+    }
+
+    @Test(arguments: Forgery.allCases)
+    func theServerHookRefusesAForgedPushAndKeepsTheRemoteAsItWas(forgery: Forgery) async throws {
         let repository = try await approved()
         let server = TemporaryDirectory("press-server")
         let bare = server.file("origin.git")
@@ -230,14 +277,10 @@ import Testing
         #expect(try await git(["push", "-q", bare, "HEAD:refs/heads/main"], in: repository.path).status == 0)
         let accepted = try await git(["rev-parse", "main"], in: bare).stdout
 
-        try edit(repository, "drafts/hello.md") {
-            $0.replacingOccurrences(
-                of: "status: review", with: "status: scheduled\npublish_at: 2030-01-01T09:00:00+00:00")
-        }
-        try await commitByHand(repository, "schedule it myself", as: People.ada)
+        try await forge(forgery, in: repository)
         let push = try await git(["push", bare, "HEAD:refs/heads/main"], in: repository.path)
         #expect(push.status != 0)
-        #expect(push.stderr.contains("[edit-state]"), "\(push)")
+        #expect(push.stderr.contains("[\(forgery.rawValue)]"), "\(push)")
         #expect(push.stderr.contains("push refused"))
         #expect(try await git(["rev-parse", "main"], in: bare).stdout == accepted)
         // The pushed objects were never kept.
