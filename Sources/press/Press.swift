@@ -68,20 +68,3 @@ extension Press {
         return arguments
     }
 }
-
-/// `--repo DIR`, shared by every command that works in a content repository.
-struct RepositoryOptions: ParsableArguments {
-    @Option(
-        name: .long,
-        help: ArgumentHelp("The content repository (default: found from the current directory).", valueName: "DIR"))
-    var repo: String?
-
-    func open() throws -> ContentRepository {
-        let path = repo ?? FileManager.default.currentDirectoryPath
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw ValidationError("'--repo \(path)': no such folder")
-        }
-        return try ContentRepository.discover(from: path)
-    }
-}

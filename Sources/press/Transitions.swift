@@ -60,45 +60,6 @@ extension GateError {
     }
 }
 
-/// `--skip-external`, for transitions whose gate checks external links.
-struct GateOptions: ParsableArguments {
-    @Flag(help: "Skip the external-link part of the gate (recorded in the commit as Press-Skipped).")
-    var skipExternal = false
-}
-
-/// `--push` and `--remote`, for every command that makes a commit.
-struct RemoteOptions: ParsableArguments {
-    @Flag(help: "Fetch and bring in the remote's commits first, then push the commit (see 'press sync').")
-    var push = false
-    @Option(help: ArgumentHelp("The remote for --push (default: the branch's upstream, or origin).", valueName: "NAME"))
-    var remote: String?
-
-    func validate() throws {
-        if remote != nil && !push { throw ValidationError("'--remote' needs '--push'") }
-    }
-
-    /// With `--push`: the remote, already fetched and integrated so that the transition applies
-    /// to the newest state. Nothing is committed when this fails.
-    func sync(_ repository: ContentRepository) throws -> RemoteSync? {
-        guard push else { return nil }
-        let sync = try RemoteSync(repository: repository, remote: remote)
-        try sync.pull()
-        return sync
-    }
-
-    /// Pushes the commit just made; a failure keeps it locally and says so (exit 1).
-    func push(_ commit: ObjectID, through sync: RemoteSync?) throws {
-        guard let sync else { return }
-        do {
-            let summary = try sync.sync()
-            print("pushed \(summary.pushed) commit\(summary.pushed == 1 ? "" : "s") to \(sync.remoteName)")
-        } catch let error as SyncError {
-            throw SyncError.notPushed(
-                commit: String(commit.description.prefix(7)), remote: sync.remoteName, reason: "\(error)")
-        }
-    }
-}
-
 /// A hook that still failed after its retries: reported, never undoing the transition.
 struct HookFailure: PressError {
     var outcome: HookOutcome

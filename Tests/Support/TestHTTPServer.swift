@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Synchronization
 
 /// An HTTP server on 127.0.0.1 (or another loopback address) for link-checking tests and
 /// benchmarks. Routes:
@@ -15,25 +16,28 @@ import NIOPosix
 /// - `/hooks/...`: 200, for webhooks
 /// - `/to-unix`: 302 to an `http+unix://` URL; `/to-host/HOST:PORT`: 307 to `/hooks/stolen` there
 /// Every request is counted by path, and its body kept.
-public final class TestHTTPServer: @unchecked Sendable {
+public final class TestHTTPServer: Sendable {
     public let port: Int
     public let host: String
     private let channel: Channel
     private let state: State
 
-    final class State: @unchecked Sendable {
-        let lock = NSLock()
-        var counts: [String: Int] = [:]
-        var methods: [String: [String]] = [:]
-        var bodies: [String: [String]] = [:]
-        var headers: [String: [[(String, String)]]] = [:]
+    /// What the server has seen, behind a mutex (the handlers run on NIO's threads).
+    final class State: Sendable {
+        struct Record {
+            var counts: [String: Int] = [:]
+            var methods: [String: [String]] = [:]
+            var bodies: [String: [String]] = [:]
+            var headers: [String: [[(String, String)]]] = [:]
+        }
+        let record = Mutex(Record())
 
         func count(_ path: String, _ method: String) -> Int {
-            lock.lock()
-            defer { lock.unlock() }
-            counts[path, default: 0] += 1
-            methods[path, default: []].append(method)
-            return counts[path] ?? 1
+            record.withLock { record in
+                record.counts[path, default: 0] += 1
+                record.methods[path, default: []].append(method)
+                return record.counts[path] ?? 1
+            }
         }
     }
 
@@ -45,8 +49,8 @@ public final class TestHTTPServer: @unchecked Sendable {
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(ChannelOptions.backlog, value: 1024)
             .childChannelInitializer { channel in
-                channel.pipeline.configureHTTPServerPipeline().flatMap {
-                    channel.pipeline.addHandler(Handler(state: state))
+                channel.pipeline.configureHTTPServerPipeline().flatMapThrowing {
+                    try channel.pipeline.syncOperations.addHandler(Handler(state: state))
                 }
             }
         channel = try bootstrap.bind(host: host, port: port).wait()
@@ -59,26 +63,23 @@ public final class TestHTTPServer: @unchecked Sendable {
 
     /// The bodies of the requests `path` has had.
     public func bodies(_ path: String) -> [String] {
-        state.lock.lock()
-        defer { state.lock.unlock() }
-        return state.bodies[path] ?? []
+        state.record.withLock { $0.bodies[path] ?? [] }
     }
 
     /// The value of header `name` in each request `path` has had (nil where it was absent).
     public func header(_ name: String, of path: String) -> [String?] {
-        state.lock.lock()
-        defer { state.lock.unlock() }
-        return (state.headers[path] ?? []).map { $0.first { $0.0.lowercased() == name.lowercased() }?.1 }
+        state.record.withLock { record in
+            (record.headers[path] ?? []).map { $0.first { $0.0.lowercased() == name.lowercased() }?.1 }
+        }
     }
 
     /// How many requests `path` has had, and with which methods.
     public func requests(_ path: String) -> [String] {
-        state.lock.lock()
-        defer { state.lock.unlock() }
-        return state.methods[path] ?? []
+        state.record.withLock { $0.methods[path] ?? [] }
     }
 
-    private final class Handler: ChannelInboundHandler, @unchecked Sendable {
+    /// One connection's handler: used on its event loop only (what runs later is bound to it).
+    private final class Handler: ChannelInboundHandler {
         typealias InboundIn = HTTPServerRequestPart
         typealias OutboundOut = HTTPServerResponsePart
         let state: State
@@ -95,11 +96,12 @@ public final class TestHTTPServer: @unchecked Sendable {
             case .body(let buffer): body += String(buffer: buffer)
             case .end:
                 guard let head else { return }
-                state.lock.lock()
-                state.bodies[String(head.uri.prefix { $0 != "?" }), default: []].append(body)
-                state.headers[String(head.uri.prefix { $0 != "?" }), default: []].append(
-                    head.headers.map { ($0.name, $0.value) })
-                state.lock.unlock()
+                let path = String(head.uri.prefix { $0 != "?" })
+                let body = self.body
+                state.record.withLock { record in
+                    record.bodies[path, default: []].append(body)
+                    record.headers[path, default: []].append(head.headers.map { ($0.name, $0.value) })
+                }
                 respond(to: head, context: context)
             }
         }
@@ -113,8 +115,10 @@ public final class TestHTTPServer: @unchecked Sendable {
             case ("missing", _): send(.notFound, context: context, head: head)
             case ("slow", let ms):
                 let delay = TimeAmount.milliseconds(Int64(ms.flatMap(Int.init) ?? 50))
-                let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-                context.eventLoop.scheduleTask(in: delay) { self.send(.ok, context: loopBound.value, head: head) }
+                let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                context.eventLoop.scheduleTask(in: delay) {
+                    bound.value.0.send(.ok, context: bound.value.1, head: head)
+                }
             case ("redirect", let n):
                 let left = n.flatMap(Int.init) ?? 0
                 if left == 0 {
@@ -170,11 +174,12 @@ public final class TestHTTPServer: @unchecked Sendable {
             fields.add(name: "Content-Length", value: "1000000")
             context.writeAndFlush(
                 wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: fields))), promise: nil)
-            let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+            let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
             context.eventLoop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { task in
-                let context = loopBound.value
+                let (handler, context) = bound.value
                 guard context.channel.isActive else { return task.cancel() }
-                context.writeAndFlush(self.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: ".")))), promise: nil)
+                context.writeAndFlush(
+                    handler.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: ".")))), promise: nil)
             }
         }
     }
