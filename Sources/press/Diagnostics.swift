@@ -43,6 +43,11 @@ struct Diagnostics {
         }
     }
 
+    /// A warning at a file, such as a post file press does not read.
+    func warn(_ location: SourceLocation, _ message: String) {
+        write(location: location.path, message: message, severity: "warning")
+    }
+
     private func write(location: String?, message: String, severity: String = "error") {
         let label = style.paint("\(severity):", severity == "error" ? .red : .yellow)
         let prefix = location.map { "\($0): " } ?? "press: "

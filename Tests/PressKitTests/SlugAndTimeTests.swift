@@ -19,10 +19,24 @@ import Testing
         #expect(Slug(title: "?!… ’") == nil)
     }
 
-    @Test(arguments: ["a/b", "../x", "has space", "Capital", "-lead", "trail-", "dou--ble", ""])
+    @Test(arguments: [
+        "a/b", "../x", "has space", "Capital", "-lead", "trail-", "dou--ble", "", ".hidden", "v1.", "_x", "x_",
+        "a..b", "ünï",
+    ])
     func badSlugsAreNamed(slug: String) {
         #expect(Slug.problem(with: slug) != nil)
         #expect(Slug(slug) == nil)
+    }
+
+    /// Slugs as real blogs' file names and URLs have them.
+    @Test(arguments: ["v22.1.0", "weekly-update.2015-02-06", "rust_1.0", "release-notes_v2", "a.b-c_d"])
+    func slugsWithDotsAndUnderscoresAreSlugs(slug: String) {
+        #expect(Slug(slug)?.value == slug)
+        #expect(Slug.problem(with: slug) == nil)
+    }
+
+    @Test func titlesStillMakeSlugsOfLettersDigitsAndHyphens() {
+        #expect(Slug(title: "Rust 1.0 is out_now")?.value == "rust-1-0-is-out-now")
     }
 }
 
@@ -54,8 +68,15 @@ import Testing
         }
     }
 
+    /// Jekyll's and Ruby's form: a space before the offset, which has no colon.
+    @Test func jekyllsDateFormIsRead() throws {
+        let date = try PressTime.parse("2013-05-06 02:12:52 +0200", zone: london)
+        #expect(date == (try PressTime.parse("2013-05-06T00:12:52Z", zone: london)))
+        #expect(try PressTime.parse("2013-05-06 02:12:52 -0730", zone: london).timeIntervalSince(date) == 9.5 * 3600)
+    }
+
     @Test(arguments: [
-        "tomorrow", "2027-13-01 10:00", "2027-02-30 10:00", "2027-01-01", "2027-01-01 25:00", "2027-01-01T10:00+99:00",
+        "tomorrow", "2027-01-01 10:00 +", "2027-01-01 10:00:00  +0200", "2027-13-01 10:00", "2027-02-30 10:00", "2027-01-01", "2027-01-01 25:00", "2027-01-01T10:00+99:00",
     ])
     func unreadableTimesAreRefused(text: String) {
         #expect(throws: TimeError.unparseable(text)) { try PressTime.parse(text, zone: london) }

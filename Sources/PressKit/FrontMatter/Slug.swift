@@ -1,6 +1,8 @@
 import Foundation
 
-/// A post's identifier and file name: lowercase ASCII letters, digits and single hyphens.
+/// A post's identifier and file name, as real blogs' URLs have them: lowercase ASCII letters,
+/// digits, `-`, `_` and `.` (`v22.1.0`, `weekly-update.2015-02-06`, `rust_1.0`), neither first
+/// nor last, and no `..`. `press new` makes slugs of letters, digits and single hyphens only.
 public struct Slug: Hashable, Sendable, CustomStringConvertible {
     public let value: String
 
@@ -52,16 +54,21 @@ public struct Slug: Hashable, Sendable, CustomStringConvertible {
         if value.contains(where: \.isWhitespace) { return "a slug cannot contain spaces" }
         if value.contains(where: \.isUppercase) { return "a slug must be lowercase" }
         if !isValid(value) {
-            return "a slug is lowercase ASCII letters, digits and single hyphens, not starting or ending with a hyphen"
+            return
+                "a slug is lowercase ASCII letters, digits, '-', '_' and '.', not starting or ending with '-', '_' or '.', without '--'"
         }
         return nil
     }
 
     private static func isValid(_ value: String) -> Bool {
-        guard !value.isEmpty, value.utf8.count <= maxLength, !value.hasPrefix("-"), !value.hasSuffix("-"),
-            !value.utf8.elementsContain([0x2D, 0x2D])
+        let punctuation: Set<Unicode.Scalar> = ["-", "_", "."]
+        guard let first = value.unicodeScalars.first, let last = value.unicodeScalars.last,
+            value.utf8.count <= maxLength, !punctuation.contains(first), !punctuation.contains(last),
+            !value.utf8.elementsContain([0x2D, 0x2D]), !value.utf8.elementsContain([0x2E, 0x2E])
         else { return false }
-        return value.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+        return value.unicodeScalars.allSatisfy {
+            ("a"..."z").contains($0) || ("0"..."9").contains($0) || punctuation.contains($0)
+        }
     }
 
     private static let apostrophes: Set<Unicode.Scalar> = [

@@ -168,6 +168,26 @@ public final class ContentRepository: Sendable {
         return post
     }
 
+    /// Extensions of Markdown files that press does not read as posts (it reads `.md`).
+    static let skippedMarkdown = ["markdown", "mdown", "mkd", "mkdn", "mdx"]
+
+    /// A warning for each Markdown file in a post folder that press does not read (`.markdown`,
+    /// `.mdx`, …): a post is never skipped without a word.
+    public func skippedPostFiles() -> [Diagnostic] {
+        ContentRepository.postFolders.flatMap { folder -> [Diagnostic] in
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: git.absolutePath(folder))) ?? []
+            return names.sorted().compactMap { name in
+                guard !name.hasPrefix("."), let dot = name.lastIndex(of: "."),
+                    ContentRepository.skippedMarkdown.contains(name[name.index(after: dot)...].lowercased())
+                else { return nil }
+                let path = "\(folder)/\(name)"
+                return Diagnostic(
+                    SourceLocation(path: path), .warning, "post-skipped",
+                    "not read: press reads posts from .md files; rename it to \(folder)/\(name[..<dot]).md")
+            }
+        }
+    }
+
     /// The paths of every post file, `drafts/*.md` then `published/*.md`, sorted.
     public func postPaths() -> [String] {
         ContentRepository.postFolders.flatMap { folder -> [String] in

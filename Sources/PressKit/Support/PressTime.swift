@@ -160,6 +160,12 @@ public enum PressTime {
                 }
             }
             if rest { return }
+            // Jekyll's and Ruby's form puts a space before the offset: `2013-05-06 02:12:52 +0200`.
+            if index + 1 < text.count, text[index] == UInt8(ascii: " "),
+                text[index + 1] == UInt8(ascii: "+") || text[index + 1] == UInt8(ascii: "-")
+            {
+                index += 1
+            }
             if take("Z") || take("z") {
                 offsetSeconds = 0
             } else if index < text.count, text[index] == UInt8(ascii: "+") || text[index] == UInt8(ascii: "-") {

@@ -203,7 +203,7 @@ public struct Validator {
                 }
             }
         }
-        if !partial { diagnostics += repository.uncommittedWorkflows() }
+        if !partial { diagnostics += repository.uncommittedWorkflows() + repository.skippedPostFiles() }
         // Freeing ten thousand posts takes a tenth of the run: let another thread do it, after
         // the report is out (a CLI that exits first skips it altogether).
         let leftovers = Leftovers((scanned, posts, perPost, records, titles, anchors))

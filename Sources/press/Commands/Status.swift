@@ -26,6 +26,9 @@ extension Press {
                 posts = posts.filter { $0.state == state }
             }
             errors.forEach(Diagnostics.standardError.warn)
+            for skipped in repository.skippedPostFiles() {
+                Diagnostics.standardError.warn(skipped.location, skipped.message)
+            }
             if json { return try printJSON(posts) }
             let style = TerminalStyle(descriptor: 1)
             let rows = posts.map { post in
