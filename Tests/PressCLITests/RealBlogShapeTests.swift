@@ -37,4 +37,48 @@ import Testing
         let status = try await repository.press(["status"])
         #expect(status.stderr.contains("drafts/old-post.markdown: warning: not read"), "\(status)")
     }
+
+    static let byName = """
+        ---
+        title: Jekyll 3.3 is here
+        slug: jekyll-3-3-is-here
+        author: parkr
+        status: draft
+        summary: Themes can ship assets.
+        ---
+
+        See [the missing page](missing.md).
+
+        """
+
+    @Test func anAuthorByNameAloneIsAFindingAtTheKeyAndTheRestIsStillChecked() async throws {
+        let repository = try await CLIRepository(withPost: false)
+        try repository.directory.write("drafts/jekyll-3-3-is-here.md", RealBlogShapeTests.byName)
+        try await repository.commitAll("import", as: People.eddie)
+        let validate = try await repository.press(["validate"])
+        #expect(validate.status == 1)
+        #expect(
+            validate.stdout.contains(
+                "drafts/jekyll-3-3-is-here.md:4:1: error: 'author' 'parkr' has no email: write \"Name <email>\", or list 'parkr' under 'authors:' in workflows/default.yml [author-email]"
+            ), "\(validate)")
+        // The post was read: its link is checked too.
+        #expect(validate.stdout.contains("[link-post]"), "\(validate)")
+    }
+
+    @Test func theWorkflowsAuthorsNameThePeoplePostsNameByNameAlone() async throws {
+        let repository = try await CLIRepository(
+            workflow: testWorkflow + "authors:\n  parkr: Parker Moore <parker@example.com>\n", withPost: false)
+        try repository.directory.write(
+            "drafts/jekyll-3-3-is-here.md",
+            RealBlogShapeTests.byName.replacingOccurrences(of: "See [the missing page](missing.md).", with: "Text."))
+        try await repository.commitAll("import", as: People.eddie)
+        let validate = try await repository.press(["validate"])
+        #expect(validate.status == 0, "\(validate)")
+        #expect(try await repository.press(["status"]).stdout.contains("Parker Moore"))
+        // Parker is the post's author: he may submit it, and may not approve it.
+        let parker = ["GIT_AUTHOR_NAME": "Parker Moore", "GIT_AUTHOR_EMAIL": "parker@example.com"]
+        let submit = try await repository.press(["submit", "jekyll-3-3-is-here"], as: parker)
+        #expect(submit.status == 0, "\(submit)")
+        #expect(try await repository.press(["verify"]).status == 0)
+    }
 }

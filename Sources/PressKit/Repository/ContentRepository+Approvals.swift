@@ -97,7 +97,7 @@ extension ContentRepository {
             if entry.transition == "new" { return approvers }
             guard let rule = workflow.transition(named: entry.transition) else { continue }
             if rule.recordsApproval {
-                let roles = workflow.roles(of: entry.author, author: post.author)
+                let roles = workflow.roles(of: entry.author, author: workflow.author(of: post))
                 let allowed = !roles.isDisjoint(with: rule.by) && !(rule.notAuthor && roles.contains("author"))
                 if allowed { approvers.insert(entry.author.email.lowercased()) }
             }
@@ -127,7 +127,7 @@ extension ContentRepository {
         guard let last = history.entries[post.fileSlug]?.first, last.skippedExternal,
             let rule = workflow.transition(named: last.transition), rule.to == post.status
         else { return false }
-        let roles = workflow.roles(of: last.author, author: post.author)
+        let roles = workflow.roles(of: last.author, author: workflow.author(of: post))
         return !roles.isDisjoint(with: rule.by) && !(rule.notAuthor && roles.contains("author"))
     }
 

@@ -40,13 +40,15 @@ public struct PostSummary: Codable, Equatable, Sendable {
         try container.encode(summary, forKey: .summary)
     }
 
-    public init(_ post: Post) {
+    /// The post's summary; `workflow` names an author the post gives by name alone.
+    public init(_ post: Post, workflow: Workflow? = nil) {
         slug = post.slug ?? post.fileSlug
         title = post.title ?? ""
         state = post.status ?? ""
         path = post.path
-        author = post.author?.name ?? ""
-        authorEmail = post.author?.email ?? ""
+        let person = workflow?.author(of: post) ?? post.author
+        author = person?.name ?? post.string("author") ?? ""
+        authorEmail = person?.email ?? ""
         publishAt = post.publishAt
         publishedAt = post.publishedAt
         approvals = post.approvals.map(\.person.email)
@@ -73,10 +75,11 @@ extension ContentRepository {
     /// of those that could not.
     /// - Throws: `WorkflowError` when the default workflow is missing or wrong.
     public func summaries() throws -> (posts: [PostSummary], errors: [Error]) {
-        let states = try workflow().states
+        let workflow = try workflow()
+        let states = workflow.states
         var posts: [PostSummary] = []
         var errors: [Error] = []
-        for (_, result) in readAll(PostSummary.init) {
+        for (_, result) in readAll({ PostSummary($0, workflow: workflow) }) {
             switch result {
             case .success(let post): posts.append(post)
             case .failure(let error): errors.append(error)

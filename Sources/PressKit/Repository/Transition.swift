@@ -129,11 +129,13 @@ extension ContentRepository {
             throw TransitionError.wrongState(
                 post.location(of: "status"), transition: rule.name, state: state, allowed: rule.from)
         }
-        let roles = workflow.roles(of: request.actor, author: post.author)
+        let roles = workflow.roles(of: request.actor, author: workflow.author(of: post))
         guard request.asSystem || !roles.isDisjoint(with: rule.by) else {
             throw TransitionError.notPermitted(transition: rule.name, person: request.actor.description, roles: rule.by)
         }
-        if rule.notAuthor, !request.asSystem, let author = post.author, author.isSamePerson(as: request.actor) {
+        if rule.notAuthor, !request.asSystem, let author = workflow.author(of: post),
+            author.isSamePerson(as: request.actor)
+        {
             throw TransitionError.authorMayNot(transition: rule.name)
         }
         let comment = request.comment?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""

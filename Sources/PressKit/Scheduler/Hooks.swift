@@ -81,7 +81,8 @@ public struct HookRunner: Sendable {
         if !comment.isEmpty { text += ": \(comment)" }
         let facts: [String: String] = [
             "slug": result.slug, "path": result.path, "state": result.to, "from": from, "transition": result.transition,
-            "commit": result.commit.description, "title": post?.title ?? "", "author": post?.author?.description ?? "",
+            "commit": result.commit.description, "title": post?.title ?? "",
+            "author": post.flatMap(workflow.author(of:))?.description ?? "",
             "actor": actor, "comment": comment, "site_path": sitePath, "text": text,
         ]
         return Plan(hooks: hooks, refusal: trust.refusal, facts: facts, workflow: workflow, directory: repository.root)

@@ -27,12 +27,28 @@ struct MetadataCheck {
                     "unknown key '\(entry.key)'; declare it under 'fields:' in \(workflow.path) if it is meant")
                 continue
             }
+            // An author by name alone is the workflow's authors:' to name (checked below).
+            if entry.key == "author", post.author == nil,
+                entry.value.isScalar || entry.value["name"]?.string != nil,
+                entry.value["email"] == nil
+            {
+                continue
+            }
             if let (name, problem) = MetadataCheck.problem(entry.value, rule) {
                 // Say where a vocabulary is set, so the fix (the post, or the list) is one step away.
                 let source =
                     name == "values" ? " (the values are set under 'fields: \(entry.key)' in \(workflow.path))" : ""
                 report(entry.key, .error, name, "'\(entry.key)' \(problem)\(source)")
             }
+        }
+
+        // An author named without an email must be one the workflow's authors: knows.
+        if let entry = fm.entry("author"), post.author == nil, workflow.author(of: post) == nil {
+            let name = entry.value.string ?? entry.value["name"]?.string ?? ""
+            report(
+                "author", .error, "author-email",
+                "'author' \(name.isEmpty ? "has" : "'\(name)' has") no email: write \"Name <email>\", or list \(name.isEmpty ? "the name" : "'\(name)'") under 'authors:' in \(workflow.path)"
+            )
         }
 
         // Status: a state of the workflow, in the folder that state lives in.

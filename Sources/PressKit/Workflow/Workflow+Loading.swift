@@ -4,7 +4,7 @@ import Yams
 extension Workflow {
     static let topLevelKeys = [
         "timezone", "roles", "states", "transitions", "required", "folders", "scheduler", "fields", "site", "links",
-        "missed", "hooks", "workflows", "admin", "hook_env", "hook_timeout", "edits", "keys", "signatures",
+        "missed", "hooks", "workflows", "admin", "hook_env", "hook_timeout", "edits", "keys", "signatures", "authors",
     ]
     static let fieldKeys = ["type", "values", "max_length"]
     static let linkKeys = [
@@ -298,6 +298,21 @@ extension Workflow {
             }
         }
         self.keys = keys
+        var authors: [String: Person] = [:]
+        if let authorsNode = top["authors"] {
+            for (name, value) in try reader.pairs(authorsNode, key: "authors") {
+                let text = try reader.string(value, key: "authors.\(name)")
+                let person =
+                    Person(parsing: text)
+                    ?? (text.contains("@") && !text.contains(" ") ? Person(name: name, email: text) : nil)
+                guard let person else {
+                    throw WorkflowError.wrongType(
+                        reader.location(value), key: "authors.\(name)", expected: "\"Name <email>\" or an email")
+                }
+                authors[name] = person
+            }
+        }
+        self.authors = authors
         signaturesRequired = false
         if let node = top["signatures"] {
             switch try reader.string(node, key: "signatures") {

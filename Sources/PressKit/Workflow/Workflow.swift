@@ -66,6 +66,9 @@ public struct Workflow: Sendable {
     public var keys: [String: [[UInt8]]]
     /// Whether every commit must be signed by a key of its author (`signatures: required`).
     public var signaturesRequired: Bool
+    /// People that posts name by name alone (`author: parkr`), as imported blogs do (`authors:`,
+    /// name → `Name <email>` or an email).
+    public var authors: [String: Person]
 
     /// Everything in the workflow that makes press run a command or reach a URL: a change to any
     /// of it must come from an admin.
@@ -104,6 +107,15 @@ public struct Workflow: Sendable {
         if let author, author.isSamePerson(as: person) { result.insert("author") }
         if scheduler.isSamePerson(as: person) { result.insert("scheduler") }
         return result
+    }
+
+    /// A post's author: as the post gives it (`Name <email>`, or `name` and `email`), else the
+    /// person `authors:` lists under the name the post gives.
+    public func author(of post: Post) -> Person? {
+        if let person = post.author { return person }
+        guard let node = post.frontMatter.entry("author")?.value else { return nil }
+        guard let name = node.string ?? node["name"]?.string else { return nil }
+        return authors[name] ?? authors[name.lowercased()]
     }
 
     /// The keys a post in `state` must have.

@@ -13,7 +13,7 @@ extension Press {
         func run() throws {
             let repository = try options.open()
             let post = try repository.post(ContentRepository.slug(fromArgument: slug))
-            let summary = PostSummary(post)
+            let summary = PostSummary(post, workflow: try? repository.workflow(for: post))
             if json { return try printJSON(summary) }
             let workflow = try repository.workflow(for: post)
             let next = workflow.transitions.filter { $0.from.contains(summary.state) }.map(\.name)
