@@ -81,4 +81,35 @@ import Testing
         #expect(submit.status == 0, "\(submit)")
         #expect(try await repository.press(["verify"]).status == 0)
     }
+
+    @Test func siteLinksFollowEveryPostPatternAndDeclaredPagesAreNotErrors() async throws {
+        let site = """
+            site:
+              posts: ['/blog/{category}/{slug}/', '/{year}/{month}/{day}/{slug}.html']
+              pages: ['/about/', '/docs/**']
+
+            """
+        let repository = try await CLIRepository(
+            workflow: testWorkflow.replacingOccurrences(of: "required:", with: site + "required:"))
+        try repository.directory.write(
+            "drafts/second.md",
+            """
+            ---
+            title: Second
+            slug: second
+            author: Ada Author <ada@example.com>
+            status: draft
+            ---
+
+            [one](/blog/news/hello/) [two](/2015/02/06/hello.html) [about](/about/) [docs](/docs/configuration/options/)
+            [gone](/blog/news/nope/) [elsewhere](/contact/)
+
+            """)
+        let validate = try await repository.press(["validate", "drafts/second.md"])
+        #expect(validate.status == 1, "\(validate)")
+        let errors = validate.stdout.split(separator: "\n").filter { $0.contains(": error: ") }
+        #expect(errors.count == 2, "\(validate)")
+        #expect(errors.contains { $0.contains("/blog/news/nope/") && $0.contains("[link-post]") }, "\(validate)")
+        #expect(errors.contains { $0.contains("/contact/") }, "\(validate)")
+    }
 }

@@ -30,7 +30,8 @@ struct LinkCheck {
     /// The record of the post whose links are being checked, looked up once per post.
     var source: (path: String, record: PostRecord?)?
     /// The workflow's site path of a post, split around `{slug}`.
-    let sitePath: (prefix: String, suffix: String)?
+    let sitePosts: [SitePattern]
+    let sitePages: [SitePattern]
 
     /// - Parameter anchors: the anchors of posts already scanned, by path; others are read when
     ///   a link needs them.
@@ -44,9 +45,8 @@ struct LinkCheck {
         self.loadsMissing = loadsMissing
         content = source
         anchorCache = anchors
-        sitePath = workflow.postPathPattern.flatMap { pattern in
-            pattern.range(of: "{slug}").map { (String(pattern[..<$0.lowerBound]), String(pattern[$0.upperBound...])) }
-        }
+        sitePosts = workflow.sitePosts
+        sitePages = workflow.sitePages
     }
 
     mutating func check(_ link: Link, in post: Post, anchors: Set<String>) -> Outcome {
@@ -88,6 +88,8 @@ struct LinkCheck {
         if let slug = sitePathSlug(path) {
             return checkPost(slug: slug, fragment: fragment, from: post, written: destination)
         }
+        // A page of the site outside the posts, as the workflow declares them.
+        if path.hasPrefix("/"), sitePages.contains(where: { $0.match(path) != nil }) { return .fine }
         // A path in the repository, relative to the post (in the folder it is moving to, for a
         // gate), or to the root when it starts with '/'.
         let folder = moving.flatMap { $0.paths.contains(post.path) ? $0.folder : nil } ?? post.folder
@@ -216,18 +218,13 @@ struct LinkCheck {
         return anchors
     }
 
-    /// The slug in a site path such as `/posts/{slug}/` (the trailing slash optional).
+    /// The slug in a site path that one of the workflow's post patterns matches
+    /// (`/posts/{slug}/`, `/{year}/{month}/{day}/{slug}.html`; the trailing slash optional).
     private func sitePathSlug(_ path: String) -> String? {
-        guard let (prefix, suffix) = sitePath, path.hasPrefix(prefix) else { return nil }
-        var rest = path.dropFirst(prefix.count)
-        if rest.hasSuffix(suffix) {
-            rest = rest.dropLast(suffix.count)
-        } else if suffix.hasSuffix("/"), rest.hasSuffix(suffix.dropLast()) {
-            rest = rest.dropLast(suffix.count - 1)
-        } else {
-            return nil
+        for pattern in sitePosts {
+            if let slug = pattern.match(path)?["slug"], !slug.isEmpty { return slug }
         }
-        return rest.isEmpty || rest.utf8.contains(UInt8(ascii: "/")) ? nil : String(rest)
+        return nil
     }
 
     // MARK: - Assets

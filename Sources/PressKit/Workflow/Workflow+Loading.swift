@@ -150,17 +150,33 @@ extension Workflow {
         }
         self.fields = fields
 
-        postPathPattern = nil
+        sitePosts = []
+        sitePages = []
         if let siteNode = top["site"] {
-            let site = try reader.mapping(siteNode, key: "site", allowed: ["posts"])
-            if let pattern = site["posts"] {
-                let text = try reader.string(pattern, key: "site.posts")
-                guard text.contains("{slug}") else {
-                    throw WorkflowError.wrongType(
-                        reader.location(pattern), key: "site.posts", expected: "a path with {slug}, e.g. /posts/{slug}/"
-                    )
+            let site = try reader.mapping(siteNode, key: "site", allowed: ["posts", "pages"])
+            if let node = site["posts"] {
+                let texts = try reader.strings(node, key: "site.posts")
+                for (text, item) in zip(texts, node.sequence.map(Array.init) ?? [node]) {
+                    guard text.contains("{slug}"), let pattern = SitePattern(text) else {
+                        throw WorkflowError.wrongType(
+                            reader.location(item), key: "site.posts",
+                            expected:
+                                "a path with {slug}, and {category}, {year}, {month}, {day} if it likes (/posts/{slug}/, /{year}/{month}/{day}/{slug}.html)"
+                        )
+                    }
+                    sitePosts.append(pattern)
                 }
-                postPathPattern = text
+            }
+            if let node = site["pages"] {
+                let texts = try reader.strings(node, key: "site.pages")
+                for (text, item) in zip(texts, node.sequence.map(Array.init) ?? [node]) {
+                    guard text.hasPrefix("/"), let pattern = SitePattern(text) else {
+                        throw WorkflowError.wrongType(
+                            reader.location(item), key: "site.pages",
+                            expected: "site paths starting with '/' (/about/, /docs/**)")
+                    }
+                    sitePages.append(pattern)
+                }
             }
         }
 

@@ -43,7 +43,11 @@ public struct Workflow: Sendable {
     /// Rules for front matter keys: press's defaults with the workflow's `fields:` on top.
     public var fields: [String: FieldRule]
     /// The site path of a post, with `{slug}` (e.g. `/posts/{slug}/`), from `site: {posts: …}`.
-    public var postPathPattern: String?
+    public var postPathPattern: String? { sitePosts.first?.text }
+    /// Where posts are on the site (`site: {posts: …}`, one pattern or several).
+    public var sitePosts: [SitePattern]
+    /// Site paths outside the posts that links may name (`site: {pages: […]}`).
+    public var sitePages: [SitePattern]
     public var links: LinkPolicy
     /// What the scheduler does with a post whose time passed while it was not running.
     public var missed: MissedPolicy
