@@ -10,6 +10,11 @@ import Testing
         ("  Straße -- Ærø  ", "strasse-aero"),
         ("2026: A Year in Review!", "2026-a-year-in-review"),
         ("Łódź & Kraków", "lodz-krakow"),
+        ("Новости дня", "novosti-dnya"),
+        ("Ελληνικά νέα", "ellenika-nea"),
+        ("Съешь ещё этих булок", "syesh-yeshche-etikh-bulok"),
+        ("Україна сьогодні", "ukraina-sogodni"),
+        ("中文 News", "zhong-wen-news"),
     ])
     func titlesBecomeSlugs(title: String, slug: String) {
         #expect(Slug(title: title)?.value == slug)

@@ -23,7 +23,7 @@ public struct Slug: Hashable, Sendable, CustomStringConvertible {
     public init?(title: String) {
         var out = ""
         var pendingHyphen = false
-        for scalar in title.unicodeScalars {
+        for scalar in Slug.latin(title).unicodeScalars {
             if Slug.apostrophes.contains(scalar) { continue }
             for folded in Slug.fold(scalar) {
                 if folded.isASCII, folded.properties.isAlphabetic || ("0"..."9").contains(folded) {
@@ -72,8 +72,21 @@ public struct Slug: Hashable, Sendable, CustomStringConvertible {
     }
 
     private static let apostrophes: Set<Unicode.Scalar> = [
-        "'", "\u{2019}", "\u{2018}", "\u{02BC}", "\u{0060}", "\u{00B4}",
+        "'", "\u{2019}", "\u{2018}", "\u{02BC}", "\u{0060}", "\u{00B4}", "\u{02B9}", "\u{02BA}",
     ]
+
+    /// A title in another script, in Latin letters (ICU's transliterations: Russian by the
+    /// BGN/PCGN system, "Новости дня" → "Novosti dnya"; the rest by ICU's general one); a title
+    /// that is Latin already is left as it is.
+    static func latin(_ title: String) -> String {
+        let foreign = title.unicodeScalars.contains { scalar in
+            scalar.properties.isAlphabetic && !scalar.isASCII
+                && !fold(scalar).allSatisfy { $0.isASCII || !$0.properties.isAlphabetic }
+        }
+        guard foreign else { return title }
+        let russian = title.applyingTransform(StringTransform("Russian-Latin/BGN"), reverse: false) ?? title
+        return russian.applyingTransform(.toLatin, reverse: false) ?? russian
+    }
 
     /// Letters that do not decompose into a base letter and an accent.
     private static let special: [Unicode.Scalar: String] = [
