@@ -31,7 +31,9 @@ deb-test: deps
 demo: build
 	@bash scripts/demo.sh
 
+# The tests also cross-check SSH commit signatures with OpenSSH's ssh-keygen.
 test: deps
+	@command -v ssh-keygen >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-client; }
 	$(SWIFT) build
 	$(SWIFT) test
 
