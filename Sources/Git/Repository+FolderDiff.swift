@@ -18,14 +18,7 @@ public struct FolderDiff {
 
     public init(_ repository: Repository) throws {
         self.repository = repository
-        var odb: OpaquePointer?
-        // The object database is safe to use from any thread (libgit2 locks its caches): it is
-        // taken under the handle's lock and read outside it.
-        try repository.exclusive { pointer in try check("git_repository_odb", git_repository_odb(&odb, pointer)) }
-        guard let odb else {
-            throw GitError.libgit2(function: "git_repository_odb", code: -1, message: "no object database")
-        }
-        self.odb = odb
+        odb = try repository.objectDatabase()
     }
 
     public func close() { git_odb_free(odb) }

@@ -222,9 +222,7 @@ extension Repository {
         from tip: ObjectID, mentioning needles: [String]? = nil, _ body: (CommitInfo) throws -> Bool
     ) throws {
         let patterns = needles?.map { Array($0.utf8) }
-        var odb: OpaquePointer?
-        try exclusive { pointer in try check("git_repository_odb", git_repository_odb(&odb, pointer)) }
-        guard let odb else { return }
+        let odb = try objectDatabase()
         defer { git_odb_free(odb) }
         var queue = [tip]
         var seen: Set<ObjectID> = [tip]
@@ -278,9 +276,8 @@ struct RawCommit {
 
 extension Repository {
     func rawCommit(_ id: ObjectID) throws -> RawCommit {
-        try exclusive { pointer in
-            var odb: OpaquePointer?
-            try check("git_repository_odb", git_repository_odb(&odb, pointer))
+        try exclusive { _ in
+            let odb = try objectDatabase()
             defer { git_odb_free(odb) }
             var object: OpaquePointer?
             var oid = id.raw

@@ -31,14 +31,7 @@ struct TreePaths {
 
     init(_ repository: Repository) throws {
         self.repository = repository
-        var odb: OpaquePointer?
-        // The object database is safe to use from any thread (libgit2 locks its caches): it is
-        // taken under the handle's lock and read outside it.
-        try repository.exclusive { pointer in try check("git_repository_odb", git_repository_odb(&odb, pointer)) }
-        guard let odb else {
-            throw GitError.libgit2(function: "git_repository_odb", code: -1, message: "no object database")
-        }
-        self.odb = odb
+        odb = try repository.objectDatabase()
     }
 
     func close() { git_odb_free(odb) }
@@ -158,3 +151,17 @@ extension Repository {
 func cMemmem(
     _ haystack: UnsafeRawPointer?, _ haystackLength: Int, _ needle: UnsafeRawPointer?, _ needleLength: Int
 ) -> UnsafeMutableRawPointer?
+
+extension Repository {
+    /// The repository's object database, for reading raw objects; the caller frees it
+    /// (`git_odb_free`). It is safe to use from any thread (libgit2 locks its caches): it is
+    /// taken under the handle's lock and read outside it.
+    func objectDatabase() throws -> OpaquePointer {
+        var odb: OpaquePointer?
+        try exclusive { pointer in try check("git_repository_odb", git_repository_odb(&odb, pointer)) }
+        guard let odb else {
+            throw GitError.libgit2(function: "git_repository_odb", code: -1, message: "no object database")
+        }
+        return odb
+    }
+}

@@ -22,11 +22,7 @@ extension ContentRepository {
     public func installPreCommitHook(fallback: String, replacing: Bool) throws -> String {
         let hooks = git.gitDirectory + "/hooks"
         let path = hooks + "/pre-commit"
-        if let existing = FileManager.default.contents(atPath: path),
-            !String(decoding: existing, as: UTF8.self).contains(ContentRepository.preCommitMarker), !replacing
-        {
-            throw PreCommitHookTaken(path: path)
-        }
+        try checkOwnership(of: path, marker: ContentRepository.preCommitMarker, replacing: replacing)
         let quoted = "'" + fallback.replacingOccurrences(of: "'", with: "'\\''") + "'"
         let script = """
             #!/bin/sh
@@ -53,11 +49,7 @@ extension ContentRepository {
     @discardableResult
     public func installServerHook(fallback: String, replacing: Bool) throws -> String {
         let path = git.gitDirectory + "/hooks/pre-receive"
-        if let existing = FileManager.default.contents(atPath: path),
-            !String(decoding: existing, as: UTF8.self).contains(ContentRepository.serverMarker), !replacing
-        {
-            throw PreCommitHookTaken(path: path)
-        }
+        try checkOwnership(of: path, marker: ContentRepository.serverMarker, replacing: replacing)
         let quoted = "'" + fallback.replacingOccurrences(of: "'", with: "'\\''") + "'"
         let script = """
             #!/bin/sh
@@ -81,6 +73,12 @@ extension ContentRepository {
 
             """
         return try writeHook(script, at: path)
+    }
+
+    /// Refuses to overwrite a hook press did not write (its marker line absent) unless told to.
+    private func checkOwnership(of path: String, marker: String, replacing: Bool) throws {
+        guard let existing = FileManager.default.contents(atPath: path), !replacing else { return }
+        if !String(decoding: existing, as: UTF8.self).contains(marker) { throw PreCommitHookTaken(path: path) }
     }
 
     private func writeHook(_ script: String, at path: String) throws -> String {
