@@ -23,19 +23,50 @@ import Testing
         #expect(try await repository.press(["verify"]).status == 0)
     }
 
+    @Test func aMarkdownPostIsReadMovedWithItsExtensionAndLinkedTo() async throws {
+        let repository = try await CLIRepository(withPost: false)
+        try repository.directory.write(
+            "drafts/old-post.markdown",
+            "---\ntitle: Old\nslug: old-post\nauthor: Ada <ada@example.com>\nstatus: draft\nsummary: Kept.\n---\n# Part\n"
+        )
+        try repository.directory.write(
+            "drafts/links.md",
+            "---\ntitle: Links\nslug: links\nauthor: Ada <ada@example.com>\nstatus: draft\nsummary: To it.\n---\n"
+                + "[old](old-post.markdown#part) and [wrong](old-post.md)\n")
+        try await repository.commitAll("posts", as: People.eddie)
+        let validate = try await repository.press(["validate"])
+        #expect(validate.status == 1, "\(validate)")
+        #expect(
+            validate.stdout.contains(
+                "drafts/links.md:8:35: error: no post at drafts/old-post.md: 'old-post' is in drafts/old-post.markdown (state draft) [link-post]"
+            ), "\(validate)")
+        #expect(!validate.stdout.contains("old-post.markdown#part"), "\(validate)")
+        #expect(try await repository.press(["status"]).stdout.contains("old-post"))
+        #expect(try await repository.press(["show", "drafts/old-post.markdown"]).status == 0)
+        for (step, who) in [("submit", People.ada), ("approve", People.rita), ("publish", People.eddie)] {
+            let moved = try await repository.press([step, "old-post"], as: who)
+            #expect(moved.status == 0, "\(step): \(moved)")
+        }
+        #expect(repository.directory.exists("published/old-post.markdown"))
+        #expect(!repository.directory.exists("published/old-post.md"))
+        let log = try await repository.press(["log", "old-post"])
+        #expect(log.stdout.contains("publish") && log.stdout.contains("submit"), "\(log)")
+        #expect(try await repository.press(["verify"]).status == 0)
+    }
+
     @Test func markdownFilesPressDoesNotReadAreNamedNotSkippedSilently() async throws {
         let repository = try await CLIRepository()
-        try repository.directory.write("drafts/old-post.markdown", "---\ntitle: Old\n---\nText\n")
+        try repository.directory.write("drafts/old-post.mkd", "---\ntitle: Old\n---\nText\n")
         try repository.directory.write("published/notes.mdx", "---\ntitle: Notes\n---\nText\n")
         let validate = try await repository.press(["validate"])
         #expect(validate.status == 0, "\(validate)")
         #expect(
             validate.stdout.contains(
-                "drafts/old-post.markdown:1:1: warning: not read: press reads posts from .md files; rename it to drafts/old-post.md [post-skipped]"
+                "drafts/old-post.mkd:1:1: warning: not read: press reads posts from .md and .markdown files; rename it to drafts/old-post.md [post-skipped]"
             ), "\(validate)")
         #expect(validate.stdout.contains("published/notes.mdx:1:1: warning: not read"))
         let status = try await repository.press(["status"])
-        #expect(status.stderr.contains("drafts/old-post.markdown: warning: not read"), "\(status)")
+        #expect(status.stderr.contains("drafts/old-post.mkd: warning: not read"), "\(status)")
     }
 
     static let byName = """
@@ -79,6 +110,45 @@ import Testing
         let parker = ["GIT_AUTHOR_NAME": "Parker Moore", "GIT_AUTHOR_EMAIL": "parker@example.com"]
         let submit = try await repository.press(["submit", "jekyll-3-3-is-here"], as: parker)
         #expect(submit.status == 0, "\(submit)")
+        #expect(try await repository.press(["verify"]).status == 0)
+    }
+
+    @Test func aPostWithSeveralAuthorsCountsEachAsItsAuthor() async throws {
+        let repository = try await CLIRepository(
+            workflow: testWorkflow + "authors:\n  parkr: Parker Moore <parker@example.com>\n", withPost: false)
+        try repository.directory.write(
+            "drafts/together.md",
+            """
+            ---
+            title: Written together
+            slug: together
+            authors: [parkr, Rita Reviewer <reviewer@example.com>, ghost]
+            status: draft
+            summary: Two of us.
+            ---
+            Text.
+
+            """)
+        try await repository.commitAll("import", as: People.eddie)
+        let validate = try await repository.press(["validate"])
+        #expect(validate.status == 1)
+        // `authors` stands for the required `author`; the one name nobody lists is the finding.
+        let errors = validate.stdout.split(separator: "\n").filter { $0.contains(": error: ") }
+        #expect(
+            errors == [
+                "drafts/together.md:4:1: error: 'authors' 'ghost' has no email: write \"Name <email>\", or list 'ghost' under 'authors:' in workflows/default.yml [author-email]"
+            ], "\(validate)")
+        try repository.directory.write(
+            "drafts/together.md",
+            (repository.directory.read("drafts/together.md") ?? "").replacingOccurrences(of: ", ghost]", with: "]"))
+        try await repository.commitAll("fix", as: People.eddie)
+        #expect(try await repository.press(["validate"]).status == 0)
+        #expect(try await repository.press(["status"]).stdout.contains("Parker Moore, Rita Reviewer"))
+        // Both are its authors: the first may submit it, and the second, a reviewer, may not approve it.
+        let parker = ["GIT_AUTHOR_NAME": "Parker Moore", "GIT_AUTHOR_EMAIL": "parker@example.com"]
+        #expect(try await repository.press(["submit", "together"], as: parker).status == 0)
+        let approve = try await repository.press(["approve", "together"], as: People.rita)
+        #expect(approve.status == 1 && approve.stderr.contains("author"), "\(approve)")
         #expect(try await repository.press(["verify"]).status == 0)
     }
 

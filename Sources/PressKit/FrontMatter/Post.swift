@@ -27,7 +27,7 @@ public struct Post: Sendable {
         let slash = path.lastIndex(of: "/")
         folder = slash.map { String(path[..<$0]) } ?? ""
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        fileSlug = name.hasSuffix(".md") ? String(name.dropLast(3)) : name
+        fileSlug = PostFile.slug(ofName: name) ?? name
     }
 
     // MARK: - Keys press owns
@@ -84,7 +84,7 @@ public struct Post: Sendable {
             switch entry.key {
             case "title", "slug", "status", "summary", "publish_at", "published_at", "created", "workflow":
                 expected = !entry.value.isScalar ? "a single value" : nil
-            case "categories", "tags":
+            case "categories", "tags", "authors":
                 expected = entry.value.pairs != nil ? "a list of strings" : nil
             case "author":
                 // A name alone (or a mapping without an email) loads: the workflow's authors:
@@ -102,7 +102,7 @@ public struct Post: Sendable {
         }
     }
 
-    private static func person(_ node: YAMLNode) -> Person? {
+    static func person(_ node: YAMLNode) -> Person? {
         if node.pairs != nil {
             guard let email = node["email"]?.string, !email.isEmpty else { return nil }
             return Person(name: node["name"]?.string ?? "", email: email)

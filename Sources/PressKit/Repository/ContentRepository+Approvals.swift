@@ -97,7 +97,7 @@ extension ContentRepository {
             if entry.transition == "new" { return approvers }
             guard let rule = workflow.transition(named: entry.transition) else { continue }
             if rule.recordsApproval {
-                let roles = workflow.roles(of: entry.author, author: workflow.author(of: post))
+                let roles = workflow.roles(of: entry.author, authors: workflow.authors(of: post))
                 let allowed = !roles.isDisjoint(with: rule.by) && !(rule.notAuthor && roles.contains("author"))
                 if allowed { approvers.insert(entry.author.email.lowercased()) }
             }
@@ -106,8 +106,7 @@ extension ContentRepository {
         // Back at the baseline: what the post carried when press's history began. A file that
         // has not changed since carries the same approvals now; only a changed one is read back.
         guard history.baseline != nil else { return approvers }
-        for folder in ContentRepository.postFolders {
-            let path = "\(folder)/\(slug).md"
+        for path in PostFile.paths(of: slug) {
             guard let blob = history.baselineFiles[path] else { continue }
             let then: Post?
             if path == post.path, (try? git.blobID(of: post.frontMatter.bytes)) == blob {
@@ -127,7 +126,7 @@ extension ContentRepository {
         guard let last = history.entries[post.fileSlug]?.first, last.skippedExternal,
             let rule = workflow.transition(named: last.transition), rule.to == post.status
         else { return false }
-        let roles = workflow.roles(of: last.author, author: workflow.author(of: post))
+        let roles = workflow.roles(of: last.author, authors: workflow.authors(of: post))
         return !roles.isDisjoint(with: rule.by) && !(rule.notAuthor && roles.contains("author"))
     }
 

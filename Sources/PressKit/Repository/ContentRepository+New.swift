@@ -59,7 +59,7 @@ extension ContentRepository {
         let bytes = Array((lines.joined(separator: "\n") + "\n").utf8)
 
         let post = try Post(path: path, bytes: bytes)
-        let missing = workflow.requiredKeys(in: state).filter { post.frontMatter.entry($0) == nil }
+        let missing = workflow.missingKeys(in: state, of: post.frontMatter)
         guard missing.isEmpty else {
             throw TransitionError.missingKeys(SourceLocation(path: path), state: state, keys: missing)
         }
@@ -84,7 +84,7 @@ extension ContentRepository {
 
     private func freeSlug(for request: NewPostRequest) throws -> String {
         if let slug = request.slug {
-            if let taken = ContentRepository.postFolders.map({ "\($0)/\(slug).md" }).first(where: {
+            if let taken = PostFile.paths(of: slug).first(where: {
                 FileManager.default.fileExists(atPath: git.absolutePath($0))
             }) {
                 throw RepositoryError.slugTaken(slug, path: taken)

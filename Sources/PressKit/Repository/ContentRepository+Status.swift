@@ -46,8 +46,9 @@ public struct PostSummary: Codable, Equatable, Sendable {
         title = post.title ?? ""
         state = post.status ?? ""
         path = post.path
-        let person = workflow?.author(of: post) ?? post.author
-        author = person?.name ?? post.string("author") ?? ""
+        let people = workflow?.authors(of: post) ?? post.author.map { [$0] } ?? []
+        let person = people.first
+        author = people.isEmpty ? post.string("author") ?? "" : people.map(\.name).joined(separator: ", ")
         authorEmail = person?.email ?? ""
         publishAt = post.publishAt
         publishedAt = post.publishedAt
@@ -94,7 +95,7 @@ extension ContentRepository {
     /// The history of the post `slug`, newest first: every commit that changed its file in
     /// drafts/ or published/.
     public func log(_ slug: String) throws -> [LogEntry] {
-        let paths = ContentRepository.postFolders.map { "\($0)/\(slug).md" }
+        let paths = PostFile.paths(of: slug)
         let zone = try workflow().timeZone
         let commits = try git.history(touching: paths)
         guard !commits.isEmpty || exists(slug) else {

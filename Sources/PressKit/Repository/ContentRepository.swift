@@ -120,21 +120,20 @@ public final class ContentRepository: Sendable {
     // MARK: - Posts
 
     /// The slug a command line names: a slug as it is, or the post's file as a path
-    /// (`drafts/x.md`, `./published/x.md`, an absolute path): its name without `.md`.
+    /// (`drafts/x.md`, `./published/x.markdown`, an absolute path): its name without the extension.
     public static func slug(fromArgument typed: String) -> String {
-        guard typed.hasSuffix(".md") else { return typed }
         let parts = typed.split(separator: "/", omittingEmptySubsequences: true)
-        guard let name = parts.last, parts.count == 1 || postFolders.contains(String(parts[parts.count - 2])) else {
-            return typed
-        }
-        return String(name.dropLast(3))
+        guard let name = parts.last, let slug = PostFile.slug(ofName: name),
+            parts.count == 1 || postFolders.contains(String(parts[parts.count - 2]))
+        else { return typed }
+        return slug
     }
 
     /// The post with `slug`, read from drafts/ or published/.
     /// - Throws: `RepositoryError.unknownSlug` (with the closest slug), `.duplicateSlug` when it is
     ///   in both folders, or `FrontMatterError` when its file cannot be read.
     public func post(_ slug: String) throws -> Post {
-        let paths = ContentRepository.postFolders.map { "\($0)/\(slug).md" }.filter(isFile)
+        let paths = PostFile.paths(of: slug).filter(isFile)
         guard Slug(slug) != nil, let path = paths.first else {
             throw RepositoryError.unknownSlug(slug, suggestion: closestSlug(to: slug))
         }
@@ -168,11 +167,11 @@ public final class ContentRepository: Sendable {
         return post
     }
 
-    /// Extensions of Markdown files that press does not read as posts (it reads `.md`).
-    static let skippedMarkdown = ["markdown", "mdown", "mkd", "mkdn", "mdx"]
+    /// Extensions of Markdown files that press does not read as posts (it reads `.md` and `.markdown`).
+    static let skippedMarkdown = ["mdown", "mkd", "mkdn", "mdx", "markdn", "mdtxt", "mdtext"]
 
-    /// A warning for each Markdown file in a post folder that press does not read (`.markdown`,
-    /// `.mdx`, …): a post is never skipped without a word.
+    /// A warning for each Markdown file in a post folder that press does not read (`.mdx`,
+    /// `.mkd`, …): a post is never skipped without a word.
     public func skippedPostFiles() -> [Diagnostic] {
         ContentRepository.postFolders.flatMap { folder -> [Diagnostic] in
             let names = (try? FileManager.default.contentsOfDirectory(atPath: git.absolutePath(folder))) ?? []
@@ -183,16 +182,17 @@ public final class ContentRepository: Sendable {
                 let path = "\(folder)/\(name)"
                 return Diagnostic(
                     SourceLocation(path: path), .warning, "post-skipped",
-                    "not read: press reads posts from .md files; rename it to \(folder)/\(name[..<dot]).md")
+                    "not read: press reads posts from .md and .markdown files; rename it to \(folder)/\(name[..<dot]).md"
+                )
             }
         }
     }
 
-    /// The paths of every post file, `drafts/*.md` then `published/*.md`, sorted.
+    /// The paths of every post file, `drafts/*.{md,markdown}` then `published/*…`, sorted.
     public func postPaths() -> [String] {
         ContentRepository.postFolders.flatMap { folder -> [String] in
             let names = (try? FileManager.default.contentsOfDirectory(atPath: git.absolutePath(folder))) ?? []
-            return names.filter { $0.hasSuffix(".md") && !$0.hasPrefix(".") }.sorted().map { "\(folder)/\($0)" }
+            return names.filter { PostFile.slug(ofName: $0) != nil }.sorted().map { "\(folder)/\($0)" }
         }
     }
 
@@ -208,7 +208,7 @@ public final class ContentRepository: Sendable {
 
     /// Whether a post with `slug` exists in either folder.
     public func exists(_ slug: String) -> Bool {
-        ContentRepository.postFolders.contains { isFile("\($0)/\(slug).md") }
+        PostFile.paths(of: slug).contains(where: isFile)
     }
 
     /// Whether something (a file, or a symbolic link even to nowhere) is at `path` in the working tree.
@@ -219,7 +219,7 @@ public final class ContentRepository: Sendable {
 
     /// The existing slug nearest to `slug` by edit distance, when it is near enough to be a typo.
     public func closestSlug(to slug: String) -> String? {
-        let slugs = postPaths().map { (($0 as NSString).lastPathComponent as NSString).deletingPathExtension }
+        let slugs = postPaths().compactMap { PostFile.slug(ofPath: $0) }
         // A typo anywhere, or a slug typed only in part (its beginning, with a typo).
         let scored = slugs.map { candidate in
             (

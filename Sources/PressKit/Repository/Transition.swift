@@ -92,8 +92,8 @@ extension ContentRepository {
         }
 
         let fm = try edit(post, rule: rule, workflow: workflow, request: request, publishAt: publishAt)
-        let newPath = "\(workflow.folder(of: rule.to))/\(request.slug).md"
-        let missing = workflow.requiredKeys(in: rule.to).filter { fm.entry($0) == nil }
+        let newPath = "\(workflow.folder(of: rule.to))/\(request.slug).\(PostFile.fileExtension(of: post.path))"
+        let missing = workflow.missingKeys(in: rule.to, of: fm)
         guard missing.isEmpty else {
             throw TransitionError.missingKeys(SourceLocation(path: post.path), state: rule.to, keys: missing)
         }
@@ -129,12 +129,12 @@ extension ContentRepository {
             throw TransitionError.wrongState(
                 post.location(of: "status"), transition: rule.name, state: state, allowed: rule.from)
         }
-        let roles = workflow.roles(of: request.actor, author: workflow.author(of: post))
+        let roles = workflow.roles(of: request.actor, authors: workflow.authors(of: post))
         guard request.asSystem || !roles.isDisjoint(with: rule.by) else {
             throw TransitionError.notPermitted(transition: rule.name, person: request.actor.description, roles: rule.by)
         }
-        if rule.notAuthor, !request.asSystem, let author = workflow.author(of: post),
-            author.isSamePerson(as: request.actor)
+        if rule.notAuthor, !request.asSystem,
+            workflow.authors(of: post).contains(where: { $0.isSamePerson(as: request.actor) })
         {
             throw TransitionError.authorMayNot(transition: rule.name)
         }

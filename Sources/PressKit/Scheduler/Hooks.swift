@@ -82,7 +82,7 @@ public struct HookRunner: Sendable {
         let facts: [String: String] = [
             "slug": result.slug, "path": result.path, "state": result.to, "from": from, "transition": result.transition,
             "commit": result.commit.description, "title": post?.title ?? "",
-            "author": post.flatMap(workflow.author(of:))?.description ?? "",
+            "author": (post.map(workflow.authors(of:)) ?? []).map(\.description).joined(separator: ", "),
             "actor": actor, "comment": comment, "site_path": sitePath, "text": text,
         ]
         return Plan(hooks: hooks, refusal: trust.refusal, facts: facts, workflow: workflow, directory: repository.root)

@@ -61,10 +61,7 @@ extension ContentRepository {
             }
         }
         return staged.filter { path, blob in
-            guard path.hasSuffix(".md"), let slash = path.firstIndex(of: "/"),
-                ContentRepository.postFolders.contains(String(path[..<slash])),
-                !path[path.index(after: slash)...].contains("/")
-            else { return false }
+            guard PostFile.slug(ofPath: path) != nil else { return false }
             return committed[path] != blob
         }.keys.sorted()
     }

@@ -97,13 +97,10 @@ struct LinkCheck {
         guard let relative = LinkCheck.normalise(base.isEmpty ? String(path.dropFirst()) : "\(base)/\(path)") else {
             return .finding(.error, "link-outside", "'\(destination)' points outside the repository")
         }
-        if relative.hasSuffix(".md"), let slash = relative.firstIndex(of: "/"),
-            ContentRepository.postFolders.contains(String(relative[..<slash])),
-            !relative[relative.index(after: slash)...].utf8.contains(UInt8(ascii: "/"))
-        {
+        if let slug = PostFile.slug(ofPath: relative) {
             // A post beside this one is where this one goes once it is out too: the order decides.
             if folder != post.folder, !path.hasPrefix("/"), let here = LinkCheck.normalise("\(post.folder)/\(path)"),
-                here != relative, !posts(LinkCheck.slug(ofPostPath: relative)).contains(where: { $0.path == relative })
+                here != relative, !posts(slug).contains(where: { $0.path == relative })
             {
                 return checkPost(path: here, fragment: fragment, from: post, written: destination)
             }
@@ -133,16 +130,8 @@ struct LinkCheck {
 
     // MARK: - Posts
 
-    /// `x` for `folder/x.md`.
-    static func slug(ofPostPath path: String) -> String {
-        let name =
-            path.utf8.lastIndex(of: UInt8(ascii: "/")).map { path.utf8[path.utf8.index(after: $0)...] }
-            ?? path.utf8[...]
-        return String(decoding: name.dropLast(3), as: UTF8.self)
-    }
-
     private mutating func checkPost(path: String, fragment: String?, from post: Post, written: String) -> Outcome {
-        let slug = LinkCheck.slug(ofPostPath: path)
+        let slug = PostFile.slug(ofPath: path) ?? path
         let candidates = posts(slug)
         guard let target = candidates.first(where: { $0.path == path }) else {
             if let elsewhere = candidates.first {
@@ -200,8 +189,8 @@ struct LinkCheck {
     mutating func posts(_ slug: String) -> [PostRecord] {
         if let known = records[slug] { return known }
         guard loadsMissing else { return [] }
-        let found = ContentRepository.postFolders.compactMap { folder -> PostRecord? in
-            guard let post = try? content.readPost(at: "\(folder)/\(slug).md") else { return nil }
+        let found = PostFile.paths(of: slug).compactMap { path -> PostRecord? in
+            guard content.isFile(path), let post = try? content.readPost(at: path) else { return nil }
             return PostRecord(post: post, workflow: workflow)
         }
         records[slug] = found

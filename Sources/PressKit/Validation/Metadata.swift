@@ -28,12 +28,7 @@ struct MetadataCheck {
                 continue
             }
             // An author by name alone is the workflow's authors:' to name (checked below).
-            if entry.key == "author", post.author == nil,
-                entry.value.isScalar || entry.value["name"]?.string != nil,
-                entry.value["email"] == nil
-            {
-                continue
-            }
+            if entry.key == "author", MetadataCheck.namedAlone(entry.value) { continue }
             if let (name, problem) = MetadataCheck.problem(entry.value, rule) {
                 // Say where a vocabulary is set, so the fix (the post, or the list) is one step away.
                 let source =
@@ -43,12 +38,15 @@ struct MetadataCheck {
         }
 
         // An author named without an email must be one the workflow's authors: knows.
-        if let entry = fm.entry("author"), post.author == nil, workflow.author(of: post) == nil {
-            let name = entry.value.string ?? entry.value["name"]?.string ?? ""
-            report(
-                "author", .error, "author-email",
-                "'author' \(name.isEmpty ? "has" : "'\(name)' has") no email: write \"Name <email>\", or list \(name.isEmpty ? "the name" : "'\(name)'") under 'authors:' in \(workflow.path)"
-            )
+        for key in ["author", "authors"] {
+            guard let value = fm.entry(key)?.value else { continue }
+            for node in value.items ?? [value] where workflow.person(node) == nil && MetadataCheck.namedAlone(node) {
+                let name = node.string ?? node["name"]?.string ?? ""
+                report(
+                    key, .error, "author-email",
+                    "'\(key)' \(name.isEmpty ? "has" : "'\(name)' has") no email: write \"Name <email>\", or list \(name.isEmpty ? "the name" : "'\(name)'") under 'authors:' in \(workflow.path)"
+                )
+            }
         }
 
         // Status: a state of the workflow, in the folder that state lives in.
@@ -65,7 +63,7 @@ struct MetadataCheck {
                     "a post in '\(state)' belongs in \(workflow.folder(of: state))/, but this one is in \(post.folder)/"
                 )
             }
-            let missing = workflow.requiredKeys(in: state).filter { fm.entry($0).map { $0.value.isNull } ?? true }
+            let missing = workflow.missingKeys(in: state, of: fm)
             for key in missing {
                 report(nil, .error, "required", "a post in '\(state)' needs '\(key)'")
             }
@@ -94,11 +92,20 @@ struct MetadataCheck {
                 report("slug", .error, "slug-format", "'\(slug)': \(problem)")
             } else if slug != post.fileSlug {
                 report(
-                    "slug", .error, "slug-filename", "the slug '\(slug)' is not the file's name ('\(post.fileSlug).md')"
+                    "slug", .error, "slug-filename",
+                    "the slug '\(slug)' is not the file's name ('\(post.path.split(separator: "/").last ?? "")')"
                 )
             }
         }
         return found
+    }
+
+    /// Whether a person is named without an email (a name, or a mapping with only a name),
+    /// which only the workflow's `authors:` can resolve.
+    static func namedAlone(_ node: YAMLNode) -> Bool {
+        if node.pairs != nil { return node["email"] == nil && node["name"]?.string != nil }
+        guard let text = node.string else { return false }
+        return Person(parsing: text) == nil && !text.contains("@")
     }
 
     /// The rule a value breaks (`type`, `values` or `max-length`) and why, or nil.
@@ -149,6 +156,19 @@ struct MetadataCheck {
             }
             guard let text = value.string, let person = Person(parsing: text), isEmail(person.email) else {
                 return ("type", "must be a mapping with 'name' and 'email', or \"Name <email>\"")
+            }
+            return nil
+        case .people:
+            let items = value.items ?? (value.isScalar ? [value] : nil)
+            guard let items else { return ("type", "must be a list of people") }
+            // A name alone is for the workflow's authors: to resolve (checked with the workflow).
+            for item in items where !namedAlone(item) {
+                if let problem = problem(item, FieldRule(kind: .person)) {
+                    return (
+                        problem.0,
+                        "has an item that \(problem.1.hasPrefix("must") ? problem.1 : "is wrong: it " + problem.1)"
+                    )
+                }
             }
             return nil
         case .approvals:

@@ -142,7 +142,7 @@ public struct Validator {
                 anchors: anchors)
             if let pending {
                 links.moving = pending.folder.map {
-                    (ContentRepository.postFolders.map { "\($0)/\(pending.slug).md" }, $0)
+                    (PostFile.paths(of: pending.slug), $0)
                 }
                 links.committed = committed
             }
@@ -154,7 +154,7 @@ public struct Validator {
             let slug = post.slug ?? post.fileSlug
             let same =
                 partial
-                ? ContentRepository.postFolders.map { "\($0)/\(slug).md" }.filter { source.isFile($0) }
+                ? PostFile.paths(of: slug).filter { source.isFile($0) }
                 : (records[slug] ?? []).map(\.path)
             if same.count > 1 {
                 let others = same.filter { $0 != post.path }

@@ -179,7 +179,7 @@ extension ContentRepository {
 
         var changes: [String: PostChange] = [:]
         for difference in differences {
-            guard let slug = ContentRepository.postSlug(of: difference.path) else { continue }
+            guard let slug = PostFile.slug(ofPath: difference.path) else { continue }
             var change = changes[slug] ?? PostChange(slug: slug)
             if let old = difference.old {
                 change.oldPath = difference.path
@@ -294,7 +294,7 @@ extension ContentRepository {
             for key in ContentRepository.transitionKeys where key != "status" && new.frontMatter.entry(key) != nil {
                 report(new.path, "create-keys", "a new post may not carry '\(key)': only transitions set it")
             }
-            if !rules.mayEdit(author, author: rules.author(of: new), in: initial) {
+            if !rules.mayEdit(author, authors: rules.authors(of: new), in: initial) {
                 report(
                     new.path, "edit-by",
                     "\(author) may not create a post by \(rules.author(of: new)?.description ?? "nobody") (\(initial): \(rules.editRoles(in: initial).joined(separator: ", ")))"
@@ -302,7 +302,7 @@ extension ContentRepository {
             }
         case (let old?, nil):
             let state = old.status ?? rules.initialState
-            if !rules.mayEdit(author, author: rules.author(of: old), in: state) {
+            if !rules.mayEdit(author, authors: rules.authors(of: old), in: state) {
                 report(
                     old.path, "delete-by",
                     "\(author) may not delete a post in '\(state)' (\(rules.editRoles(in: state).joined(separator: ", ")) may)"
@@ -323,7 +323,7 @@ extension ContentRepository {
                     "'\(key)' changed without a transition (\(describe(old, key)) → \(describe(new, key))); only transitions change it"
                 )
             }
-            if !rules.mayEdit(author, author: rules.author(of: old), in: state) {
+            if !rules.mayEdit(author, authors: rules.authors(of: old), in: state) {
                 report(
                     new.path, "edit-by",
                     "\(author) may not edit a post in '\(state)' (\(rules.editRoles(in: state).joined(separator: ", ")) may)"
@@ -369,7 +369,7 @@ extension ContentRepository {
         }
         // The scheduler holds a post it cannot publish with whatever transition takes it back.
         let held = commit.trailer("Press-Held") != nil && rules.scheduler.isSamePerson(as: author)
-        let roles = rules.roles(of: author, author: rules.author(of: old))
+        let roles = rules.roles(of: author, authors: rules.authors(of: old))
         if !held {
             if roles.isDisjoint(with: rule.by) {
                 report(
@@ -438,7 +438,7 @@ extension ContentRepository {
         let otherKeys = Set(old.frontMatter.entries.map(\.key)).union(new.frontMatter.entries.map(\.key))
             .subtracting(ContentRepository.transitionKeys)
             .filter { old.frontMatter.entry($0)?.value != new.frontMatter.entry($0)?.value }
-        if (body || !otherKeys.isEmpty) && !rules.mayEdit(author, author: rules.author(of: old), in: state) {
+        if (body || !otherKeys.isEmpty) && !rules.mayEdit(author, authors: rules.authors(of: old), in: state) {
             report(
                 path, "edit-by",
                 "'\(name)' carries edits (\(body ? "the text" : otherKeys.sorted().joined(separator: ", "))) that \(author) may not make in '\(state)'"
@@ -462,17 +462,6 @@ extension ContentRepository {
         return (id, parent)
     }
 
-    /// The slug of a post file (`drafts/x.md`, `published/x.md`); nil for anything else.
-    static func postSlug(of path: String) -> String? {
-        for folder in postFolders {
-            let prefix = folder + "/"
-            guard path.hasPrefix(prefix), path.hasSuffix(".md") else { continue }
-            let name = path.dropFirst(prefix.count).dropLast(3)
-            guard !name.contains("/"), !name.isEmpty else { return nil }
-            return String(name)
-        }
-        return nil
-    }
 }
 
 extension Workflow {

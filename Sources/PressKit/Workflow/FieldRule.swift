@@ -3,7 +3,7 @@ import Foundation
 /// What a front matter key must look like, from the workflow's `fields:` section or press's defaults.
 public struct FieldRule: Equatable, Sendable {
     public enum Kind: String, Sendable, CaseIterable {
-        case string, list, datetime, email, url, person, approvals
+        case string, list, datetime, email, url, person, people, approvals
     }
 
     public var kind: Kind
@@ -25,6 +25,7 @@ public struct FieldRule: Equatable, Sendable {
         "status": FieldRule(kind: .string),
         "summary": FieldRule(kind: .string, maxLength: 300),
         "author": FieldRule(kind: .person),
+        "authors": FieldRule(kind: .people),
         "created": FieldRule(kind: .datetime),
         "publish_at": FieldRule(kind: .datetime),
         "published_at": FieldRule(kind: .datetime),

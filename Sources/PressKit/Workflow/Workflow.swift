@@ -105,10 +105,10 @@ public struct Workflow: Sendable {
         folders[state] ?? Workflow.draftsFolder
     }
 
-    /// The roles `person` holds for a post written by `author`.
-    public func roles(of person: Person, author: Person?) -> Set<String> {
+    /// The roles `person` holds for a post written by `authors` (any of them holds `author`).
+    public func roles(of person: Person, authors: [Person]) -> Set<String> {
         var result = Set(roles.filter { $0.value.contains { $0.lowercased() == person.email.lowercased() } }.keys)
-        if let author, author.isSamePerson(as: person) { result.insert("author") }
+        if authors.contains(where: { $0.isSamePerson(as: person) }) { result.insert("author") }
         if scheduler.isSamePerson(as: person) { result.insert("scheduler") }
         return result
     }
@@ -116,10 +116,36 @@ public struct Workflow: Sendable {
     /// A post's author: as the post gives it (`Name <email>`, or `name` and `email`), else the
     /// person `authors:` lists under the name the post gives.
     public func author(of post: Post) -> Person? {
-        if let person = post.author { return person }
-        guard let node = post.frontMatter.entry("author")?.value else { return nil }
+        guard let node = post.frontMatter.entry("author")?.value else { return authors(of: post).first }
+        return person(node)
+    }
+
+    /// Every author of a post: `author`, then each of `authors: [...]` (people as `author` takes
+    /// them), those that cannot be resolved left out.
+    public func authors(of post: Post) -> [Person] {
+        let listed = post.frontMatter.entry("authors")?.value
+        let nodes = listed.map { $0.items ?? [$0] } ?? []
+        let first = post.frontMatter.entry("author").flatMap { person($0.value) }
+        var found: [Person] = first.map { [$0] } ?? []
+        for person in nodes.compactMap(person) where !found.contains(where: { $0.isSamePerson(as: person) }) {
+            found.append(person)
+        }
+        return found
+    }
+
+    /// A person as a post names one: `Name <email>`, a mapping with `email`, or a name the
+    /// workflow's `authors:` lists.
+    func person(_ node: YAMLNode) -> Person? {
+        if let person = Post.person(node) { return person }
         guard let name = node.string ?? node["name"]?.string else { return nil }
         return authors[name] ?? authors[name.lowercased()]
+    }
+
+    /// The keys `state` requires that `frontMatter` lacks (or leaves empty); `authors` stands
+    /// for `author`.
+    public func missingKeys(in state: String, of frontMatter: FrontMatter) -> [String] {
+        func has(_ key: String) -> Bool { frontMatter.entry(key).map { !$0.value.isNull } ?? false }
+        return requiredKeys(in: state).filter { !has($0) && !($0 == "author" && has("authors")) }
     }
 
     /// The keys a post in `state` must have.
@@ -137,8 +163,8 @@ public struct Workflow: Sendable {
     }
 
     /// Whether `person` may edit a post by `author` in `state`.
-    public func mayEdit(_ person: Person, author: Person?, in state: String) -> Bool {
-        !roles(of: person, author: author).isDisjoint(with: editRoles(in: state))
+    public func mayEdit(_ person: Person, authors: [Person], in state: String) -> Bool {
+        !roles(of: person, authors: authors).isDisjoint(with: editRoles(in: state))
     }
 }
 

@@ -28,7 +28,7 @@ extension Press {
         static func summary(of paths: [String]) -> String {
             guard paths.count > 12 else { return paths.joined(separator: ", ") }
             let posts = paths.filter { path in
-                ContentRepository.postFolders.contains { path.hasPrefix("\($0)/") } && path.hasSuffix(".md")
+                PostFile.slug(ofPath: path) != nil
             }
             let others = paths.filter { !posts.contains($0) }
             let counted = ContentRepository.postFolders.compactMap { folder -> String? in
