@@ -18,11 +18,15 @@ public struct Person: Equatable, Hashable, Sendable, CustomStringConvertible {
         guard !email.isEmpty else { return nil }
     }
 
+    /// Whether the two are one person, by email; a person known by name alone (no email) is
+    /// nobody else.
     public func isSamePerson(as other: Person) -> Bool {
-        email.lowercased() == other.email.lowercased()
+        !email.isEmpty && email.lowercased() == other.email.lowercased()
     }
 
-    public var description: String { name.isEmpty ? "<\(email)>" : "\(name) <\(email)>" }
+    public var description: String {
+        email.isEmpty ? name : name.isEmpty ? "<\(email)>" : "\(name) <\(email)>"
+    }
 
     var yaml: YAMLValue { .map([("name", .string(name)), ("email", .string(email))]) }
 }

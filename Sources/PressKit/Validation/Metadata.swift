@@ -158,6 +158,8 @@ struct MetadataCheck {
                 return ("type", "must be a mapping with 'name' and 'email', or \"Name <email>\"")
             }
             return nil
+        case .any:
+            return nil
         case .people:
             let items = value.items ?? (value.isScalar ? [value] : nil)
             guard let items else { return ("type", "must be a list of people") }

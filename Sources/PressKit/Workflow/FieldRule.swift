@@ -3,7 +3,7 @@ import Foundation
 /// What a front matter key must look like, from the workflow's `fields:` section or press's defaults.
 public struct FieldRule: Equatable, Sendable {
     public enum Kind: String, Sendable, CaseIterable {
-        case string, list, datetime, email, url, person, people, approvals
+        case string, list, datetime, email, url, person, people, approvals, any
     }
 
     public var kind: Kind
@@ -29,6 +29,7 @@ public struct FieldRule: Equatable, Sendable {
         "created": FieldRule(kind: .datetime),
         "publish_at": FieldRule(kind: .datetime),
         "published_at": FieldRule(kind: .datetime),
+        "expire_at": FieldRule(kind: .datetime),
         "categories": FieldRule(kind: .list),
         "tags": FieldRule(kind: .list),
         "approvals": FieldRule(kind: .approvals),

@@ -318,12 +318,17 @@ extension Workflow {
         if let authorsNode = top["authors"] {
             for (name, value) in try reader.pairs(authorsNode, key: "authors") {
                 let text = try reader.string(value, key: "authors.\(name)")
+                // A name alone: someone whose email nobody knows (an imported blog's past
+                // writers). Their posts show the name; no one acts as their author.
                 let person =
                     Person(parsing: text)
                     ?? (text.contains("@") && !text.contains(" ") ? Person(name: name, email: text) : nil)
+                    ?? (!text.contains("@") && !text.contains("<") && !text.contains(">")
+                        ? Person(name: text, email: "") : nil)
                 guard let person else {
                     throw WorkflowError.wrongType(
-                        reader.location(value), key: "authors.\(name)", expected: "\"Name <email>\" or an email")
+                        reader.location(value), key: "authors.\(name)",
+                        expected: "\"Name <email>\", an email, or a name alone")
                 }
                 authors[name] = person
             }
