@@ -277,7 +277,7 @@ import Testing
         let site = TemporaryDirectory("press-jekyll")
         try site.write(
             "_config.yml",
-            "title: A Jekyll site\ntimezone: Europe/Berlin\npermalink: /blog/:year/:month/:day/:title/\nauthor:\n  name: Site Owner\n  email: owner@example.com\n"
+            "title: A Jekyll site\nrepository: https://github.com/example/site\ntimezone: Europe/Berlin\npermalink: /blog/:year/:month/:day/:title/\nauthor:\n  name: Site Owner\n  email: owner@example.com\n"
         )
         try site.write("_data/authors.yml", "parkr:\n  name: Parker Moore\n  email: parker@example.com\n")
         try site.write(
@@ -297,6 +297,13 @@ import Testing
             {% highlight ruby %}
             puts "hi"
             {% endhighlight %}
+
+            Fixed: [#1][], [#2][].
+            {% assign issues = "1|2" | split: "|" %}
+            {% for issue in issues %}
+            [#{{ issue }}]: {{ site.repository }}/issues/{{ issue }}
+            {% endfor %}
+            {% include note.html %}
 
             """)
         try site.write(
@@ -328,6 +335,14 @@ import Testing
         #expect(hello.contains("[the next one](v1.2.0.md)"), "\(hello)")
         #expect(hello.contains("![logo](/img/logo.png)"), "\(hello)")
         #expect(hello.contains("```ruby\nputs \"hi\"\n```"), "\(hello)")
+        #expect(
+            hello.contains(
+                "Fixed: [#1][], [#2][].\n[#1]: https://github.com/example/site/issues/1\n[#2]: https://github.com/example/site/issues/2\n{% include note.html %}"
+            ), "\(hello)")
+        #expect(
+            imported.stdout.contains(
+                "_posts/2013-05-06-hello-world.markdown:21:1: the Liquid tag '{% include %}' is kept as text; press does not run Liquid"
+            ), "\(imported)")
         #expect(repository.directory.bytes("img/logo.png") == [0x89, 0x50, 0x4E, 0x47])
         #expect(repository.directory.read("drafts/second.md")?.contains("status: draft\n") == true)
         #expect(repository.directory.read("drafts/an-idea.md")?.contains("status: draft\n") == true)

@@ -126,7 +126,8 @@ public enum JekyllSource {
     }
 
     /// A body with `{% post_url %}`, `{% link %}`, `{{ site.baseurl }}` and `{% highlight %}`
-    /// made plain Markdown; other Liquid tags kept, each a note at its line.
+    /// made plain Markdown, loops over literal lists written out (`LiquidLines`); other Liquid tags
+    /// kept, each a note at its line.
     static func body(
         _ body: String, in file: SourceFile, root: String, urls: [String: String], config: JekyllConfig
     ) -> (
@@ -135,14 +136,11 @@ public enum JekyllSource {
         var out: [String] = []
         var notes: [ImportNote] = []
         var inRaw = false
-        for (offset, line) in body.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            var text = String(line)
-            for variable in [
-                "{{ site.baseurl }}", "{{site.baseurl}}", "{{ site.url }}", "{{site.url}}",
-                "{{ site.url }}{{ site.baseurl }}",
-            ] {
-                text = text.replacingOccurrences(of: variable, with: "")
-            }
+        let lines = body.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map {
+            (String($1), $0)
+        }
+        for (line, offset) in LiquidLines(site: config.values, page: file.keys).expand(lines) {
+            let text = line
             var rebuilt = ""
             var rest = Substring(text)
             while let open = rest.range(of: "{%") {
@@ -242,6 +240,8 @@ public enum JekyllSource {
 struct JekyllConfig {
     var postPermalink: String?
     var timeZone: TimeZone?
+    /// The configuration's single values (`site.repository`), for `{{ site.KEY }}`.
+    var values: [String: String] = [:]
     var author: Person?
     var people: [String: Person] = [:]
     var pages: [String] = []
@@ -263,6 +263,10 @@ struct JekyllConfig {
         default: break
         }
         postPermalink = permalink
+        for (key, value) in config?.mapping ?? [:] {
+            guard let name = key.string, let text = value.scalar?.string else { continue }
+            values[name] = text
+        }
         timeZone = config?["timezone"]?.string.flatMap(TimeZone.init(identifier:))
         if let author = config?["author"] {
             let name = author.string ?? author["name"]?.string
@@ -367,5 +371,176 @@ struct JekyllConfig {
             .replacingOccurrences(of: "/:categories", with: "")
         guard !press.contains(":"), SitePattern(press) != nil else { return nil }
         return press
+    }
+}
+
+/// The little of Liquid that posts use to write text: `{% assign x = EXPR %}`, `{% for i in EXPR %}`
+/// … `{% endfor %}` (each on a line of its own) and `{{ EXPR }}`, where EXPR is a quoted text, a
+/// variable, `site.KEY` or `page.KEY`, through the filters `split`, `slugify`, `prepend`,
+/// `append`, `downcase`, `upcase`, `relative_url` and `absolute_url` (both as site paths). Each
+/// line keeps the number of the line it came from; anything else is left as it is.
+struct LiquidLines {
+    enum Value {
+        case text(String)
+        case list([String])
+    }
+
+    let site: [String: String]
+    let page: [String: Value]
+
+    init(site: [String: String], page: [(String, YAMLValue)]) {
+        self.site = site
+        var values: [String: Value] = [:]
+        for (key, value) in page {
+            switch value {
+            case .string(let text): values[key] = .text(text)
+            case .list(let items):
+                values[key] = .list(items.compactMap { if case .string(let s) = $0 { s } else { nil } })
+            case .map: break
+            }
+        }
+        self.page = values
+    }
+
+    func expand(_ lines: [(String, Int)], scope: [String: Value] = [:]) -> [(String, Int)] {
+        var out: [(String, Int)] = []
+        var scope = scope
+        var index = 0
+        while index < lines.count {
+            let (line, number) = lines[index]
+            let words = LiquidLines.tag(line)
+            if words.first == "assign", words.count >= 4, words[2] == "=",
+                let value = evaluate(words[3...].joined(separator: " "), scope: scope)
+            {
+                scope[words[1]] = value
+                index += 1
+                continue
+            }
+            if words.first == "for", words.count >= 4, words[2] == "in",
+                case .list(let items) = evaluate(words[3...].joined(separator: " "), scope: scope),
+                let end = LiquidLines.matchingEnd(lines, from: index)
+            {
+                let inner = Array(lines[(index + 1)..<end])
+                for item in items {
+                    var bound = scope
+                    bound[words[1]] = .text(item)
+                    out += expand(inner, scope: bound)
+                }
+                index = end + 1
+                continue
+            }
+            out.append((substitute(line, scope: scope), number))
+            index += 1
+        }
+        return out
+    }
+
+    /// Each `{{ EXPR }}` whose value is known, written out; the others kept.
+    func substitute(_ line: String, scope: [String: Value]) -> String {
+        guard line.contains("{{") else { return line }
+        var out = ""
+        var rest = Substring(line)
+        while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {
+            out += rest[..<open.lowerBound]
+            if case .text(let text) = evaluate(String(rest[open.upperBound..<close.lowerBound]), scope: scope) {
+                out += text
+            } else {
+                out += rest[open.lowerBound..<close.upperBound]
+            }
+            rest = rest[close.upperBound...]
+        }
+        return out + rest
+    }
+
+    /// An expression's value, or nil when any part of it is not one this knows.
+    func evaluate(_ expression: String, scope: [String: Value]) -> Value? {
+        let parts = LiquidLines.split(expression, on: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard let first = parts.first else { return nil }
+        var value: Value
+        if let literal = LiquidLines.unquoted(first) {
+            value = .text(literal)
+        } else if first == "site.baseurl" || first == "site.url" {
+            value = .text("")
+        } else if first.hasPrefix("site.") {
+            guard let text = site[String(first.dropFirst(5))] else { return nil }
+            value = .text(text)
+        } else if first.hasPrefix("page.") {
+            guard let known = page[String(first.dropFirst(5))] else { return nil }
+            value = known
+        } else {
+            guard let known = scope[first] else { return nil }
+            value = known
+        }
+        for filter in parts.dropFirst() {
+            let pieces = LiquidLines.split(filter, on: ":")
+            let name = pieces[0].trimmingCharacters(in: .whitespaces)
+            let argument =
+                pieces.count > 1
+                ? LiquidLines.unquoted(pieces[1...].joined(separator: ":").trimmingCharacters(in: .whitespaces)) : nil
+            guard case .text(let text) = value else { return nil }
+            switch (name, argument) {
+            case ("split", let separator?) where !separator.isEmpty:
+                value = .list(text.components(separatedBy: separator))
+            case ("slugify", nil): value = .text(Slug(title: text)?.value ?? text.lowercased())
+            case ("prepend", let prefix?): value = .text(prefix + text)
+            case ("append", let suffix?): value = .text(text + suffix)
+            case ("downcase", nil): value = .text(text.lowercased())
+            case ("upcase", nil): value = .text(text.uppercased())
+            case ("relative_url", nil), ("absolute_url", nil): value = .text(text)
+            default: return nil
+            }
+        }
+        return value
+    }
+
+    /// `text` split at `separator` outside quotes.
+    static func split(_ text: String, on separator: Character) -> [String] {
+        var parts: [String] = []
+        var current = ""
+        var quote: Character?
+        for character in text {
+            if let open = quote {
+                if character == open { quote = nil }
+            } else if character == "\"" || character == "'" {
+                quote = character
+            } else if character == separator {
+                parts.append(current)
+                current = ""
+                continue
+            }
+            current.append(character)
+        }
+        parts.append(current)
+        return parts
+    }
+
+    static func unquoted(_ word: String) -> String? {
+        guard word.count >= 2, let first = word.first, first == "\"" || first == "'", word.last == first else {
+            return nil
+        }
+        return String(word.dropFirst().dropLast())
+    }
+
+    /// The words of a line that is one tag and nothing else.
+    static func tag(_ line: String) -> [String] {
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        guard trimmed.hasPrefix("{%"), trimmed.hasSuffix("%}"), trimmed.count > 4 else { return [] }
+        let inner = trimmed.dropFirst(2).dropLast(2).trimmingCharacters(in: CharacterSet(charactersIn: "- "))
+        return split(inner, on: " ").filter { !$0.isEmpty }
+    }
+
+    /// The line of the `endfor` that closes the `for` at `start`.
+    static func matchingEnd(_ lines: [(String, Int)], from start: Int) -> Int? {
+        var depth = 0
+        for index in start..<lines.count {
+            switch tag(lines[index].0).first {
+            case "for": depth += 1
+            case "endfor":
+                depth -= 1
+                if depth == 0 { return index }
+            default: break
+            }
+        }
+        return nil
     }
 }

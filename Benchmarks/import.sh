@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Benchmark of issue 10: `press import` on three public blogs, as a new user would bring them in,
+# and on each grown to about 1,000 posts (its own posts copied under new names, so the content
+# stays real). For each real blog: posts imported, what the report says needs a person, and the
+# errors `press validate` finds afterwards (each then read by hand: a fault in the blog, or not).
+# Side by side with `hugo import jekyll` (Hugo's own Jekyll importer) on the same Jekyll site.
+#
+# The blogs are public repositories, brought here with the tool library's fetch (never
+# committed): jekyll/jekyll (docs/_posts), coderzh/coderzh-hugo-blog, WordPress/theme-test-data.
+# usage: Benchmarks/import.sh    (MIRRORS, BENCH_DIR, RUNS override; installs hyperfine and hugo)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+runs=${RUNS:-7}
+work=${BENCH_DIR:-/tmp/press-bench}/import
+mirrors=${MIRRORS:-/work/.mirror}
+press=$root/.build/release/press
+command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine; }
+command -v hugo >/dev/null || { apt-get update -qq && apt-get install -y -qq hugo; }
+(cd "$root" && swift build -c release --static-swift-stdlib >/dev/null)
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -r); $(hugo version | cut -d' ' -f1-2)"
+rm -rf "$work" && mkdir -p "$work"
+export GIT_AUTHOR_NAME="Eddie Editor" GIT_AUTHOR_EMAIL=editor@example.com
+
+# The sources, as their repositories hold them.
+mkdir -p "$work/jekyll" "$work/hugo" "$work/wordpress"
+git -C "$mirrors/jekyll+jekyll/repo" archive HEAD docs | tar -x -C "$work/jekyll"
+git -C "$mirrors/coderzh+coderzh-hugo-blog/repo" archive HEAD | tar -x -C "$work/hugo"
+git -C "$mirrors/WordPress+theme-test-data/repo" archive HEAD themeunittestdata.wordpress.xml | tar -x -C "$work/wordpress"
+jekyll=$work/jekyll/docs
+hugo_site=$work/hugo
+wxr=$work/wordpress/themeunittestdata.wordpress.xml
+
+# Each grown to about 1,000 posts: copies of its posts under new names.
+python3 - "$work" "$jekyll" "$hugo_site" "$wxr" <<'EOF'
+import os, re, shutil, sys
+work, jekyll, hugo, wxr = sys.argv[1:]
+for kind, site, posts, copies in [("jekyll", jekyll, "_posts", 10), ("hugo", hugo, "content/post", 3)]:
+    big = os.path.join(work, f"{kind}-1000")
+    shutil.copytree(site, big)
+    folder = os.path.join(big, posts)
+    originals = [os.path.join(d, f) for d, _, fs in os.walk(folder) for f in fs if f.endswith((".md", ".markdown"))]
+    for n in range(2, copies + 1):
+        for path in originals:
+            stem, ext = os.path.splitext(path)
+            text = open(path, encoding="utf-8").read()
+            text = re.sub(r'^(url|slug|permalink): *"?([^"\n]*?)/?"?$', lambda m: f'{m.group(1)}: "{m.group(2)}-{n}/"', text, flags=re.M)
+            open(f"{stem}-copy{n}{ext}", "w", encoding="utf-8").write(text)
+doc = open(wxr, encoding="utf-8").read()
+head, *items = doc.split("<item>")
+tail = items[-1][items[-1].index("</item>") + len("</item>"):]
+items[-1] = items[-1][: items[-1].index("</item>") + len("</item>")]
+posts = [i for i in items if "<wp:post_type><![CDATA[post]]>" in i]
+grown = list(items)
+n = 2
+while sum(1 for i in grown if "<wp:post_type><![CDATA[post]]>" in i) < 1000:
+    for item in posts:
+        copy = re.sub(r"(<wp:post_name><!\[CDATA\[)([^\]]*)", lambda m: f"{m.group(1)}{m.group(2)}-{n}", item)
+        copy = re.sub(r"(<link>[^<]*?)/(</link>)", lambda m: f"{m.group(1)}-{n}/{m.group(2)}", copy)
+        copy = re.sub(r"(<wp:post_id>)(\d+)", lambda m: f"{m.group(1)}{int(m.group(2)) + 100000 * n}", copy)
+        grown.append(copy)
+    n += 1
+open(os.path.join(work, "wordpress-1000.xml"), "w", encoding="utf-8").write(head + "".join("<item>" + i for i in grown) + tail)
+EOF
+
+# The real blogs, imported as they are: the report, then press validate.
+for case in "jekyll $jekyll" "hugo $hugo_site" "wordpress $wxr"; do
+  kind=${case%% *}
+  repo=$work/repo-$kind
+  "$press" init "$repo" >/dev/null
+  "$press" import $case --repo "$repo" > "$work/report-$kind.txt"
+  "$press" validate --repo "$repo" > "$work/validate-$kind.txt" || true
+  echo "== $kind: $(head -1 "$work/report-$kind.txt")"
+  echo "   $(grep -E '^needs a person' "$work/report-$kind.txt")"
+  echo "   validate: $(tail -1 "$work/validate-$kind.txt")"
+  grep -oE '\[[a-z-]+\]$' "$work/validate-$kind.txt" | sort | uniq -c | sed 's/^/     /' || true
+  "$press" verify --repo "$repo" | sed 's/^/   verify: /'
+done
+
+# The time: a fresh repository for every run, the import alone timed.
+for case in "jekyll $work/jekyll-1000/docs" "hugo $work/hugo-1000" "wordpress $work/wordpress-1000.xml" \
+  "jekyll $jekyll" "hugo $hugo_site" "wordpress $wxr"; do
+  kind=${case%% *}
+  src=${case#* }
+  repo=$work/timed
+  "$press" init "$repo" >/dev/null 2>&1 || true
+  count=$("$press" import $case --repo "$repo" --dry-run | head -1 | grep -oE '[0-9,]+ posts')
+  hyperfine --runs "$runs" --warmup 1 -N \
+    --prepare "rm -rf $repo && $press init $repo" \
+    -n "press import $kind ($count)" "$press import $case --repo $repo" \
+    --export-json "$work/import-$kind-$(basename "$src").json" | grep -E "Benchmark|Time|±"
+done
+
+# Side by side: Hugo's own importer on the same Jekyll sites.
+for site in "$jekyll" "$work/jekyll-1000/docs"; do
+  hyperfine --runs "$runs" --warmup 1 -N \
+    --prepare "rm -rf $work/timed $work/hugo-out && $press init $work/timed" \
+    -n "press import jekyll $(basename "$(dirname "$site")")" "$press import jekyll $site --repo $work/timed" \
+    -n "hugo import jekyll $(basename "$(dirname "$site")")" "hugo import jekyll --force $site $work/hugo-out" \
+    --export-json "$work/import-vs-hugo-$(basename "$(dirname "$site")").json" | grep -E "Benchmark|Time|±|faster"
+done
