@@ -256,7 +256,11 @@ struct ImportPlan {
             if let expire = post.expireAt { lines.append("expire_at: \(PressTime.format(expire, zone: zone))") }
             for (key, value) in post.extra { lines += value.lines(key: key) }
             lines += ["---", ""]
-            let text = lines.joined(separator: "\n") + "\n" + body.trimmingCharacters(in: .newlines) + "\n"
+            // The body without the blank lines around it (Swift's own scan: Foundation's would
+            // copy every body to UTF-16 first).
+            let start = body.firstIndex { $0 != "\n" } ?? body.endIndex
+            let end = body.lastIndex { $0 != "\n" }.map(body.index(after:)) ?? start
+            let text = lines.joined(separator: "\n") + "\n" + body[start..<max(start, end)] + "\n"
             let bytes = Array(text.utf8)
 
             // What the state needs that the source did not give: a person's to add.
@@ -422,26 +426,23 @@ struct ImportPlan {
 
     /// A site path from a press pattern for one post.
     static func sitePath(_ pattern: String, slug: String, post: ImportedPost, zone: TimeZone) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let parts = post.urlDay ?? post.date.map { calendar.dateComponents([.year, .month, .day], from: $0) }
-        func two(_ value: Int?) -> String { value.map { String(format: "%02d", $0) } ?? "" }
-        let category = post.categories.first.flatMap { Slug(title: $0)?.value } ?? "uncategorized"
-        return
-            pattern
-            .replacingOccurrences(of: "{slug}", with: slug)
-            .replacingOccurrences(of: "{category}", with: category)
-            .replacingOccurrences(of: "{year}", with: parts?.year.map(String.init) ?? "")
-            .replacingOccurrences(of: "{month}", with: two(parts?.month))
-            .replacingOccurrences(of: "{day}", with: two(parts?.day))
+        var values = URLPattern.day(post.date, known: post.urlDay, zone: zone)
+        values["slug"] = { slug }
+        values["category"] = { post.categories.first.flatMap { Slug(title: $0)?.value } ?? "uncategorized" }
+        return URLPattern.fill(pattern, style: .braces, values)
     }
 
     /// The first paragraph of a Markdown body as plain text, or nil when it has none.
     static func firstParagraph(of body: String) -> String? {
         var paragraph: [Substring] = []
         var fence = false
-        for line in body.split(separator: "\n", omittingEmptySubsequences: false) {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
+        // Line by line from the top, stopping at the paragraph's end (bodies can be long).
+        var rest = body[...]
+        while !rest.isEmpty {
+            let end = rest.firstIndex(of: "\n") ?? rest.endIndex
+            let line = rest[..<end]
+            rest = end < rest.endIndex ? rest[rest.index(after: end)...] : rest[end...]
+            let trimmed = line.drop { $0 == " " || $0 == "\t" }
             if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") {
                 fence.toggle()
                 continue
@@ -453,7 +454,7 @@ struct ImportPlan {
             }
             if paragraph.isEmpty,
                 trimmed.hasPrefix("#") || trimmed.hasPrefix("<") || trimmed.hasPrefix("!") || trimmed.hasPrefix("{")
-                    || trimmed.hasPrefix("|") || trimmed.hasPrefix(">") || trimmed.hasPrefix("    ")
+                    || trimmed.hasPrefix("|") || trimmed.hasPrefix(">") || line.hasPrefix("    ")
             {
                 continue
             }
@@ -527,30 +528,14 @@ struct LinkRewriter {
     /// Rewrites Markdown link destinations and `href`/`src` values naming an imported post.
     func rewrite(_ body: String, from folder: String) -> (String, Int) {
         guard !byURL.isEmpty else { return (body, 0) }
-        var out = ""
-        out.reserveCapacity(body.utf8.count)
         var count = 0
-        var rest = Substring(body)
-        let openers = ["](", "href=\"", "href='"]
-        while let (range, opener) = openers.compactMap({ opener in rest.range(of: opener).map { ($0, opener) } })
-            .min(by: { $0.0.lowerBound < $1.0.lowerBound })
-        {
-            out += rest[..<range.upperBound]
-            rest = rest[range.upperBound...]
-            let closer: Set<Character> = opener == "](" ? [")", " "] : Set(opener.suffix(1))
-            let end = rest.firstIndex(where: { closer.contains($0) || $0 == "\n" }) ?? rest.endIndex
-            let destination = String(rest[..<end])
-            if let target = byURL[LinkRewriter.key(destination)] {
-                let fragment = destination.firstIndex(of: "#").map { String(destination[$0...]) } ?? ""
-                out += LinkRewriter.relative(target, from: folder) + fragment
-                count += 1
-            } else {
-                out += destination
-            }
-            rest = rest[end...]
+        let text = LinkDestinations.rewrite(body) { destination in
+            guard let target = byURL[LinkRewriter.key(destination)] else { return nil }
+            count += 1
+            let fragment = destination.firstIndex(of: "#").map { String(destination[$0...]) } ?? ""
+            return LinkRewriter.relative(target, from: folder) + fragment
         }
-        out += rest
-        return (out, count)
+        return (text, count)
     }
 }
 

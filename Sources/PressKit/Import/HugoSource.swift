@@ -147,7 +147,7 @@ public enum HugoSource {
                 post.body, staticFolder: "\(root)/static",
                 sourceFolder: ((base + "/" + item.relativePath) as NSString).deletingLastPathComponent,
                 canonify: config.canonifyURLs)
-            post.assets += JekyllSource.rootAssets(in: post.body, root: root, pagesBelow: root, staticFolder: "static")
+            post.assets += JekyllSource.rootAssets(in: post.body, root: root, staticFolder: "static")
             posts.append(post)
         }
 
@@ -174,33 +174,18 @@ public enum HugoSource {
     /// canonifyURLs, `images/x.png` (the site root's); always, `../../../static/images/x.png`
     /// (the file beside the post in the source folder, as an editor previews it).
     static func rootRelative(_ body: String, staticFolder: String, sourceFolder: String, canonify: Bool) -> String {
-        var out = ""
-        var rest = Substring(body)
-        let openers = ["](", "src=\"", "href=\""]
-        while let (range, _) = openers.compactMap({ opener in rest.range(of: opener).map { ($0, opener) } })
-            .min(by: { $0.0.lowerBound < $1.0.lowerBound })
-        {
-            out += rest[..<range.upperBound]
-            rest = rest[range.upperBound...]
-            let end = rest.firstIndex(where: { ")\" \n#?".contains($0) }) ?? rest.endIndex
-            let path = String(rest[..<end])
+        LinkDestinations.rewrite(body) { path in
+            guard !path.isEmpty, !path.hasPrefix("/"), !path.hasPrefix("#"), !path.contains(":") else { return nil }
+            let plain = String(path.prefix { $0 != "#" && $0 != "?" })
+            let decoded = plain.removingPercentEncoding ?? plain
             var info = stat()
-            let decoded = path.removingPercentEncoding ?? path
             let local = URL(fileURLWithPath: "\(sourceFolder)/\(decoded)").standardizedFileURL.path
-            if !path.isEmpty, !path.hasPrefix("/"), !path.contains(":"), local.hasPrefix(staticFolder + "/"),
-                lstat(local, &info) == 0
-            {
-                out += String(local.dropFirst(staticFolder.count))
-            } else if canonify, !path.isEmpty, !path.hasPrefix("/"), !path.contains(":"), !path.hasPrefix("."),
-                lstat("\(staticFolder)/\(decoded)", &info) == 0
-            {
-                out += "/" + path
-            } else {
-                out += path
+            if local.hasPrefix(staticFolder + "/"), lstat(local, &info) == 0 {
+                return String(local.dropFirst(staticFolder.count)) + path.dropFirst(plain.count)
             }
-            rest = rest[end...]
+            if canonify, !path.hasPrefix("."), lstat("\(staticFolder)/\(decoded)", &info) == 0 { return "/" + path }
+            return nil
         }
-        return out + rest
     }
 
     /// `{{< ref "x" >}}` and `{{< relref "x" >}}` (and the `%` forms) to the post's old URL.
@@ -306,34 +291,22 @@ struct HugoConfig {
     static func url(_ pattern: String, slug: String, title: String, section: String, date: Date?, zone: TimeZone)
         -> String
     {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let parts = date.map { calendar.dateComponents([.year, .month, .day], from: $0) }
-        func two(_ value: Int?) -> String { value.map { String(format: "%02d", $0) } ?? "" }
-        var url =
-            pattern
-            .replacingOccurrences(of: ":year", with: parts?.year.map(String.init) ?? "")
-            .replacingOccurrences(of: ":month", with: two(parts?.month))
-            .replacingOccurrences(of: ":day", with: two(parts?.day))
-            .replacingOccurrences(of: ":slug", with: slug)
-            .replacingOccurrences(of: ":filename", with: slug)
-            .replacingOccurrences(of: ":title", with: Slug(title: title)?.value ?? slug)
-            .replacingOccurrences(of: ":section", with: section)
-        if !url.hasPrefix("/") { url = "/" + url }
-        return url
+        var values = URLPattern.day(date, zone: zone)
+        values["slug"] = { slug }
+        values["filename"] = { slug }
+        values["title"] = { Slug(title: title)?.value ?? slug }
+        values["section"] = { section }
+        let url = URLPattern.fill(pattern, style: .colon, values)
+        return url.hasPrefix("/") ? url : "/" + url
     }
 
     static func pressPattern(_ pattern: String, section: String) -> String? {
-        var press =
-            pattern
-            .replacingOccurrences(of: ":year", with: "{year}")
-            .replacingOccurrences(of: ":month", with: "{month}")
-            .replacingOccurrences(of: ":day", with: "{day}")
-            .replacingOccurrences(of: ":slug", with: "{slug}")
-            .replacingOccurrences(of: ":filename", with: "{slug}")
-            .replacingOccurrences(of: ":section", with: section)
-        if !press.hasPrefix("/") { press = "/" + press }
-        guard !press.contains(":"), SitePattern(press) != nil else { return nil }
-        return press
+        let values: [String: () -> String] = [
+            "year": { "{year}" }, "month": { "{month}" }, "day": { "{day}" }, "slug": { "{slug}" },
+            "filename": { "{slug}" }, "section": { section },
+        ]
+        let press = URLPattern.fill(pattern, style: .colon, values)
+        guard !press.contains(":"), SitePattern(press.hasPrefix("/") ? press : "/" + press) != nil else { return nil }
+        return press.hasPrefix("/") ? press : "/" + press
     }
 }

@@ -202,35 +202,29 @@ public enum JekyllSource {
             out.append(rebuilt)
         }
         let text = out.joined(separator: "\n")
-        return (text, notes, rootAssets(in: text, root: root, pagesBelow: root))
+        return (text, notes, rootAssets(in: text, root: root))
     }
 
     /// Files a body names by site paths (`/img/logo.png`) that are files in the site folder
     /// (not pages): copied to the same path in the repository, where press resolves such links.
-    static func rootAssets(in body: String, root: String, pagesBelow: String, staticFolder: String = "")
+    static func rootAssets(in body: String, root: String, staticFolder: String = "")
         -> [ImportedAsset]
     {
         var assets: [ImportedAsset] = []
-        for opener in ["](/", "src=\"/", "href=\"/", "src='/", "href='/"] {
-            var rest = Substring(body)
-            while let range = rest.range(of: opener) {
-                rest = rest[range.upperBound...]
-                let end = rest.firstIndex(where: { ")\"' \n?#".contains($0) }) ?? rest.endIndex
-                let path = String(rest[..<end])
-                rest = rest[end...]
-                let ext = (path as NSString).pathExtension.lowercased()
-                guard !path.isEmpty, !path.hasPrefix("/"), !path.contains(".."), !ext.isEmpty,
-                    !["html", "htm", "md", "markdown", "xml"].contains(ext)
-                else { continue }
-                let decoded = path.removingPercentEncoding ?? path
-                let source = "\(root)/\(staticFolder.isEmpty ? "" : staticFolder + "/")\(decoded)"
-                var info = stat()
-                guard lstat(source, &info) == 0, info.st_mode & S_IFMT == S_IFREG,
-                    !assets.contains(where: { $0.to == decoded })
-                else { continue }
-                // The link stays as it is: `/img/x.png` is the root's `img/x.png` to press too.
-                assets.append(ImportedAsset(from: source, to: decoded))
-            }
+        for destination in LinkDestinations.all(in: body) where destination.hasPrefix("/") {
+            let path = String(destination.dropFirst().prefix { $0 != "?" && $0 != "#" })
+            let ext = (path as NSString).pathExtension.lowercased()
+            guard !path.isEmpty, !path.hasPrefix("/"), !path.contains(".."), !ext.isEmpty,
+                !["html", "htm", "md", "markdown", "xml"].contains(ext)
+            else { continue }
+            let decoded = path.removingPercentEncoding ?? path
+            let source = "\(root)/\(staticFolder.isEmpty ? "" : staticFolder + "/")\(decoded)"
+            var info = stat()
+            guard !assets.contains(where: { $0.to == decoded }), lstat(source, &info) == 0,
+                info.st_mode & S_IFMT == S_IFREG
+            else { continue }
+            // The link stays as it is: `/img/x.png` is the root's `img/x.png` to press too.
+            assets.append(ImportedAsset(from: source, to: decoded))
         }
         return assets
     }
@@ -317,8 +311,21 @@ struct JekyllConfig {
         return ["/\(stem).html"] + redirects
     }
 
+    /// The URLs `{% link %}` has asked for, each file read once however many posts name it.
+    private final class Links {
+        var known: [String: String?] = [:]
+    }
+    private let links = Links()
+
     /// The URL of a page or collection document `{% link %}` names (a path in the site folder).
     func url(ofFile path: String) -> String? {
+        if let known = links.known[path] { return known }
+        let url = readURL(ofFile: path)
+        links.known[path] = url
+        return url
+    }
+
+    private func readURL(ofFile path: String) -> String? {
         guard FileManager.default.fileExists(atPath: "\(root)/\(path)") else { return nil }
         if let file = try? SourceFile(path: "\(root)/\(path)", shown: path), let permalink = file.string("permalink") {
             return permalink
@@ -339,36 +346,25 @@ struct JekyllConfig {
 
     /// A post's URL by Jekyll's permalink placeholders.
     static func url(_ pattern: String, slug: String, categories: [String], date: Date?, zone: TimeZone) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let parts = date.map { calendar.dateComponents([.year, .month, .day], from: $0) }
-        func two(_ value: Int?) -> String { value.map { String(format: "%02d", $0) } ?? "" }
-        let categoryPath = categories.map { $0.lowercased().replacingOccurrences(of: " ", with: "-") }.joined(
-            separator: "/")
-        var url =
-            pattern
-            .replacingOccurrences(of: ":categories", with: categoryPath)
-            .replacingOccurrences(of: ":year", with: parts?.year.map(String.init) ?? "")
-            .replacingOccurrences(of: ":month", with: two(parts?.month))
-            .replacingOccurrences(of: ":day", with: two(parts?.day))
-            .replacingOccurrences(of: ":title", with: slug)
-            .replacingOccurrences(of: ":slug", with: slug)
-            .replacingOccurrences(of: ":output_ext", with: ".html")
+        var values = URLPattern.day(date, zone: zone)
+        values["categories"] = {
+            categories.map { $0.lowercased().replacingOccurrences(of: " ", with: "-") }.joined(separator: "/")
+        }
+        values["title"] = { slug }
+        values["slug"] = { slug }
+        values["output_ext"] = { ".html" }
+        var url = URLPattern.fill(pattern, style: .colon, values)
         while url.contains("//") { url = url.replacingOccurrences(of: "//", with: "/") }
         return url
     }
 
     /// Jekyll's permalink as a press site pattern, when press can say it (one category at most).
     static func pressPattern(_ pattern: String) -> String? {
-        let press =
-            pattern
-            .replacingOccurrences(of: ":year", with: "{year}")
-            .replacingOccurrences(of: ":month", with: "{month}")
-            .replacingOccurrences(of: ":day", with: "{day}")
-            .replacingOccurrences(of: ":title", with: "{slug}")
-            .replacingOccurrences(of: ":slug", with: "{slug}")
-            .replacingOccurrences(of: ":output_ext", with: ".html")
-            .replacingOccurrences(of: "/:categories", with: "")
+        let values: [String: () -> String] = [
+            "year": { "{year}" }, "month": { "{month}" }, "day": { "{day}" }, "title": { "{slug}" },
+            "slug": { "{slug}" }, "output_ext": { ".html" },
+        ]
+        let press = URLPattern.fill(pattern.replacingOccurrences(of: "/:categories", with: ""), style: .colon, values)
         guard !press.contains(":"), SitePattern(press) != nil else { return nil }
         return press
     }

@@ -25,7 +25,17 @@ struct SourceFile {
     init(text: String, shown: String) throws {
         var text = text
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        text = text.replacingOccurrences(of: "\r\n", with: "\n")
+        if text.utf8.contains(UInt8(ascii: "\r")) {
+            // CRLF line ends as LF, on the bytes (a CR elsewhere stays).
+            let bytes = Array(text.utf8)
+            var kept: [UInt8] = []
+            kept.reserveCapacity(bytes.count)
+            for (index, byte) in bytes.enumerated()
+            where !(byte == UInt8(ascii: "\r") && index + 1 < bytes.count && bytes[index + 1] == UInt8(ascii: "\n")) {
+                kept.append(byte)
+            }
+            text = String(decoding: kept, as: UTF8.self)
+        }
         self.path = shown
         keys = []
         body = text
