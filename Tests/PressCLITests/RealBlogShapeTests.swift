@@ -96,6 +96,26 @@ import Testing
         #expect(validate.stdout.contains("[link-post]"), "\(validate)")
     }
 
+    @Test func aKeyInTheWrongShapeIsAFindingAndTheBodyIsStillChecked() async throws {
+        let repository = try await CLIRepository(withPost: false)
+        try repository.directory.write(
+            "drafts/odd.md",
+            "---\ntitle: [One, Two]\nslug: odd\nauthor: Ada Author <ada@example.com>\nstatus: draft\n---\n[gone](gone.md)\n"
+        )
+        let validate = try await repository.press(["validate"])
+        #expect(validate.status == 1)
+        let errors = validate.stdout.split(separator: "\n").filter { $0.contains(": error: ") }
+        #expect(errors.count == 2, "\(validate)")
+        #expect(
+            errors.first?.hasPrefix("drafts/odd.md:2:1: error: 'title' must be a single value") == true, "\(validate)")
+        #expect(
+            errors.last?.hasPrefix("drafts/odd.md:7:1: error:") == true
+                && errors.last?.hasSuffix("[link-post]") == true, "\(validate)")
+        // A transition still refuses it: a command acts only on posts it can read whole.
+        let submit = try await repository.press(["submit", "odd"], as: People.ada)
+        #expect(submit.status != 0 && submit.stderr.contains("title"), "\(submit)")
+    }
+
     @Test func theWorkflowsAuthorsNameThePeoplePostsNameByNameAlone() async throws {
         let repository = try await CLIRepository(
             workflow: testWorkflow + "authors:\n  parkr: Parker Moore <parker@example.com>\n", withPost: false)

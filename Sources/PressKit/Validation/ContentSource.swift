@@ -21,14 +21,14 @@ struct ContentSource: Sendable {
     }
 
     /// The post at `path` as the source holds it.
-    func readPost(at path: String) throws -> Post {
-        guard let staged else { return try repository.readPost(at: path) }
+    func readPost(at path: String, checkingShape: Bool = true) throws -> Post {
+        guard let staged else { return try repository.readPost(at: path, checkingShape: checkingShape) }
         guard let blob = staged[path] else {
             throw FrontMatterError.unreadable(SourceLocation(path: path), reason: "not in the index (not staged)")
         }
         let bytes = try repository.git.blob(blob)
         let post = try Post(path: path, bytes: bytes)
-        try post.checkShape()
+        if checkingShape { try post.checkShape() }
         return post
     }
 
@@ -38,11 +38,15 @@ struct ContentSource: Sendable {
         return staged[path] != nil
     }
 
-    /// Reads the posts at `paths` on both cores (from the working tree or the index).
+    /// Reads the posts at `paths` on both cores (from the working tree or the index). A key in
+    /// the wrong shape does not stop a post being read: the metadata check reports it at the
+    /// key, and the post's body and links are checked all the same.
     func readAll<T: Sendable>(paths: [String], _ transform: @escaping @Sendable (Post) -> T) -> [(
         path: String, post: Result<T, Error>
     )] {
-        let results = paths.parallelMap { path in Result { transform(try self.readPost(at: path)) } }
+        let results = paths.parallelMap { path in
+            Result { transform(try self.readPost(at: path, checkingShape: false)) }
+        }
         return Array(zip(paths, results))
     }
 }
