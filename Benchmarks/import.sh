@@ -114,3 +114,12 @@ for site in "$jekyll" "$work/jekyll-1000"; do
   hugo import jekyll --force "$site" "$work/hugo-check" >/dev/null 2>"$work/hugo-check.err" || true
   echo "hugo import jekyll $site: $(find "$work/hugo-check/content" -name '*.md' | wc -l) posts written; $(grep -m1 -E '^panic' "$work/hugo-check.err" || echo 'no panic')"
 done
+
+# Medians (and the spread) of every timed case, from hyperfine's JSON.
+python3 - "$work" <<'PY'
+import glob, json, os, statistics, sys
+for path in sorted(glob.glob(os.path.join(sys.argv[1], "import-*.json"))):
+    for result in json.load(open(path))["results"]:
+        times = result["times"]
+        print(f"{result['command']:<75} median {statistics.median(times)*1000:8.1f} ms  (min {min(times)*1000:.1f}, max {max(times)*1000:.1f}, {len(times)} runs)")
+PY

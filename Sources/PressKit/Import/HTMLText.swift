@@ -13,7 +13,7 @@ enum HTMLText {
     /// `text` with `&amp;`, `&#8217;`, `&#x2019;` and the named references above decoded; an
     /// unknown or unterminated one is left as written.
     static func decodeEntities(_ text: String) -> String {
-        guard text.contains("&") else { return text }
+        guard text.utf8.contains(UInt8(ascii: "&")) else { return text }
         var out = ""
         var rest = Substring(text)
         while let amp = rest.firstIndex(of: "&") {
@@ -43,5 +43,24 @@ enum HTMLText {
         }
         out += rest
         return out
+    }
+}
+
+extension StringProtocol {
+    /// Without whitespace (spaces, tabs, newlines) at either end: Swift's own scan of the ends
+    /// (Foundation's `trimmingCharacters` copies the whole text to UTF-16 first, which long
+    /// posts pay for on every paragraph).
+    var trimmedWhitespace: String {
+        guard let first = firstIndex(where: { !$0.isWhitespace }), let last = lastIndex(where: { !$0.isWhitespace })
+        else { return "" }
+        return String(self[first...last])
+    }
+
+    /// Without spaces and tabs at either end (newlines kept).
+    var trimmedSpaces: String {
+        guard let first = firstIndex(where: { $0 != " " && $0 != "\t" }),
+            let last = lastIndex(where: { $0 != " " && $0 != "\t" })
+        else { return "" }
+        return String(self[first...last])
     }
 }

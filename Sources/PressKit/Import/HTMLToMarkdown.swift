@@ -36,11 +36,11 @@ struct HTMLToMarkdown {
                 // Blank lines part paragraphs: split the run's text at them.
                 var paragraph: [HTMLNode] = []
                 for node in run {
-                    guard case .text(let text) = node, text.contains("\n\n") else {
+                    guard case .text(let text) = node, text.firstRange(of: "\n\n") != nil else {
                         paragraph.append(node)
                         continue
                     }
-                    let pieces = text.components(separatedBy: "\n\n")
+                    let pieces = text.split(separator: "\n\n", omittingEmptySubsequences: false).map(String.init)
                     for (index, piece) in pieces.enumerated() {
                         if index > 0 {
                             out += paragraphBlock(paragraph)
@@ -64,7 +64,7 @@ struct HTMLToMarkdown {
             }
         }
         flush()
-        return out.filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+        return out.filter { !$0.trimmedWhitespace.isEmpty }
     }
 
     private func paragraphBlock(_ nodes: [HTMLNode]) -> [String] {
@@ -76,7 +76,7 @@ struct HTMLToMarkdown {
     static func trimmingBreaks(_ inline: String) -> String {
         var text = inline
         while true {
-            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed = text.trimmedWhitespace
             if trimmed.hasPrefix("\\\n") || trimmed == "\\" {
                 text = String(trimmed.dropFirst(trimmed == "\\" ? 1 : 2))
             } else if trimmed.hasSuffix("\\") && !trimmed.hasSuffix("\\\\") {
@@ -118,7 +118,7 @@ struct HTMLToMarkdown {
         case "h1", "h2", "h3", "h4", "h5", "h6":
             let level = Int(element.name.dropFirst()) ?? 1
             let text = inline(element.children).replacingOccurrences(of: "\\\n", with: " ")
-                .trimmingCharacters(in: .whitespacesAndNewlines)
+                .trimmedWhitespace
             return text.isEmpty ? [] : [String(repeating: "#", count: level) + " " + text]
         case "ul", "ol":
             return [list(element)]
@@ -174,7 +174,7 @@ struct HTMLToMarkdown {
                     lines.append(line.isEmpty ? "" : indent + line)
                 }
             }
-            if itemLines.isEmpty { lines.append(marker.trimmingCharacters(in: .whitespaces)) }
+            if itemLines.isEmpty { lines.append(marker.trimmedSpaces) }
         }
         return lines.joined(separator: "\n")
     }
@@ -223,7 +223,7 @@ struct HTMLToMarkdown {
                     inline(cell.children).replacingOccurrences(of: "\\\n", with: " ").replacingOccurrences(
                         of: "\n", with: " "
                     )
-                    .replacingOccurrences(of: "|", with: "\\|").trimmingCharacters(in: .whitespaces))
+                    .replacingOccurrences(of: "|", with: "\\|").trimmedSpaces)
             }
             cells.append(line)
         }
@@ -254,20 +254,26 @@ struct HTMLToMarkdown {
     private func inlineText(_ raw: String) -> String {
         let text = HTMLText.decodeEntities(raw)
         // Classic content's single newlines are line breaks; elsewhere whitespace is a space.
-        let lines = classic ? text.components(separatedBy: "\n") : [text]
+        let lines = classic ? text.split(separator: "\n", omittingEmptySubsequences: false) : [text[...]]
         return lines.map { line in
-            var out = ""
+            // Runs of whitespace (not a no-break space) as one space, scalar by scalar.
+            var out = String.UnicodeScalarView()
             var lastSpace = false
-            for character in line {
-                if character.isWhitespace && character != "\u{00A0}" {
-                    if !lastSpace { out += " " }
+            for scalar in line.unicodeScalars {
+                let space =
+                    scalar.isASCII
+                    ? scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r" || scalar.value == 0x0B
+                        || scalar.value == 0x0C
+                    : scalar.value != 0xA0 && scalar.properties.isWhitespace
+                if space {
+                    if !lastSpace { out.append(" ") }
                     lastSpace = true
                 } else {
                     lastSpace = false
-                    out.append(character)
+                    out.append(scalar)
                 }
             }
-            return HTMLToMarkdown.escape(out)
+            return HTMLToMarkdown.escape(String(out))
         }.joined(separator: "\\\n")
     }
 
@@ -285,7 +291,7 @@ struct HTMLToMarkdown {
             return text.isEmpty ? "" : fence + pad + text + pad + fence
         case "br": return "\\\n"
         case "a":
-            let text = inner().trimmingCharacters(in: .whitespaces)
+            let text = inner().trimmedSpaces
             guard let href = element.attributes["href"], !href.isEmpty else { return text }
             let title =
                 element.attributes["title"].map { " \"\($0.replacingOccurrences(of: "\"", with: "\\\""))\"" } ?? ""
@@ -309,7 +315,7 @@ struct HTMLToMarkdown {
     }
 
     private func wrap(_ text: String, _ mark: String) -> String {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmedSpaces
         guard !trimmed.isEmpty else { return text }
         let leading = text.prefix { $0 == " " }
         let trailing = String(text.reversed().prefix { $0 == " " })
@@ -318,7 +324,7 @@ struct HTMLToMarkdown {
 
     /// A link destination as Markdown takes it: in angle brackets when it has spaces or parentheses.
     static func destination(_ url: String) -> String {
-        let decoded = HTMLText.decodeEntities(url).trimmingCharacters(in: .whitespaces)
+        let decoded = HTMLText.decodeEntities(url).trimmedSpaces
         if decoded.contains(" ") || decoded.contains("(") || decoded.contains(")") {
             return "<\(decoded.replacingOccurrences(of: ">", with: "%3E"))>"
         }
@@ -334,10 +340,12 @@ struct HTMLToMarkdown {
                 out += word
                 continue
             }
-            for character in word {
-                switch character {
-                case "\\", "*", "_", "`", "[", "]", "<": out += "\\" + String(character)
-                default: out.append(character)
+            for scalar in word.unicodeScalars {
+                switch scalar {
+                case "\\", "*", "_", "`", "[", "]", "<":
+                    out.unicodeScalars.append("\\")
+                    out.unicodeScalars.append(scalar)
+                default: out.unicodeScalars.append(scalar)
                 }
             }
         }
@@ -432,7 +440,7 @@ struct HTMLParser {
             guard after < html.endIndex else { break }
             if html[after...].hasPrefix("!--") {
                 flushText(upTo: open)
-                let end = html[after...].range(of: "-->")?.upperBound ?? html.endIndex
+                let end = html[after...].firstRange(of: "-->")?.upperBound ?? html.endIndex
                 stack[stack.count - 1].element.children.append(.comment(String(html[open..<end])))
                 index = end
                 textStart = end
@@ -478,7 +486,7 @@ struct HTMLParser {
                 index = tagEnd
                 textStart = tagEnd
             } else if ["script", "style", "textarea"].contains(name) {
-                let closeTag = html[tagEnd...].range(of: "</\(name)", options: .caseInsensitive)
+                let closeTag = HTMLParser.closingTag(of: name, in: html[tagEnd...])
                 let bodyEnd = closeTag?.lowerBound ?? html.endIndex
                 let finish =
                     closeTag.flatMap { html[$0.upperBound...].firstIndex(of: ">") }.map { html.index(after: $0) }
@@ -497,6 +505,19 @@ struct HTMLParser {
         flushText(upTo: html.endIndex)
         close(1, at: html.endIndex)
         return root.children
+    }
+
+    /// Where `</name` is in `text`, in any case.
+    static func closingTag(of name: String, in text: Substring) -> Range<String.Index>? {
+        var rest = text
+        while let open = rest.firstRange(of: "</") {
+            let after = rest[open.upperBound...]
+            if after.prefix(name.count).lowercased() == name {
+                return open.lowerBound..<after.index(after.startIndex, offsetBy: name.count)
+            }
+            rest = after
+        }
+        return nil
     }
 
     /// The index of the '>' that ends the tag whose name starts at `from` (quotes respected).

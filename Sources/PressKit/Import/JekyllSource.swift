@@ -433,7 +433,7 @@ struct LiquidLines {
 
     /// Each `{{ EXPR }}` whose value is known, written out; the others kept.
     func substitute(_ line: String, scope: [String: Value]) -> String {
-        guard line.contains("{{") else { return line }
+        guard line.firstRange(of: "{{") != nil else { return line }
         var out = ""
         var rest = Substring(line)
         while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {

@@ -31,8 +31,15 @@ public enum WordPressSource {
             blog.people[name] = Person(name: name, email: author.value("wp:author_email") ?? "")
         }
 
-        // Attachments by id (a post's featured image names one).
-        var attachments: [String: String] = [:]
+        // Attachments by id (a post's featured image and a gallery name them), first: an export
+        // may list them after the posts that use them.
+        var attachments = Attachments()
+        for item in channel.all("item") where item.value("wp:post_type") == "attachment" {
+            guard let id = item.value("wp:post_id"), let url = item.value("wp:attachment_url") else { continue }
+            attachments.byID[id] = url
+            attachments.byParent[item.value("wp:post_parent") ?? "", default: []].append(
+                (Int(item.value("wp:menu_order") ?? "") ?? 0, Int(id) ?? 0, url))
+        }
         var skippedTypes: [String: Int] = [:]
         var comments = 0
         var posts: [ImportedPost] = []
@@ -41,10 +48,7 @@ public enum WordPressSource {
             let type = item.value("wp:post_type") ?? "post"
             let id = item.value("wp:post_id") ?? ""
             let location = SourceLocation(path: shown, line: item.line)
-            if type == "attachment" {
-                if let url = item.value("wp:attachment_url") { attachments[id] = url }
-                continue
-            }
+            if type == "attachment" { continue }
             if type == "page" {
                 if let link = item.value("link"), item.value("wp:status") == "publish" {
                     blog.pages.append(WordPressSource.sitePath(link))
@@ -103,7 +107,7 @@ public enum WordPressSource {
                 }
             }
             for category in item.all("category") {
-                let name = HTMLText.decodeEntities(category.text.trimmingCharacters(in: .whitespaces))
+                let name = HTMLText.decodeEntities(category.text.trimmedSpaces)
                 guard !name.isEmpty else { continue }
                 switch category.attributes["domain"] {
                 case "category": if !post.categories.contains(name) { post.categories.append(name) }
@@ -113,7 +117,7 @@ public enum WordPressSource {
             }
             if post.categories == ["Uncategorized"] { post.categories = [] }
             if let excerpt = item.value("excerpt:encoded"),
-                !excerpt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+                !excerpt.trimmedWhitespace.isEmpty
             {
                 post.summary = ImportPlan.plainText(excerpt)
             }
@@ -126,12 +130,13 @@ public enum WordPressSource {
             }
             // The body.
             let (html, notes) = WordPressSource.shortcodes(
-                content, line: item["content:encoded"]?.line ?? item.line, path: shown)
+                content, line: item["content:encoded"]?.line ?? item.line, path: shown, post: id,
+                attachments: attachments)
             post.notes += notes
-            let classic = !content.contains("<!-- wp:")
+            let classic = content.firstRange(of: "<!-- wp:") == nil
             var body = HTMLToMarkdown(classic: classic).convert(html)
             if let thumbnail = item.all("wp:postmeta").first(where: { $0.value("wp:meta_key") == "_thumbnail_id" })?
-                .value("wp:meta_value"), let url = attachments[thumbnail]
+                .value("wp:meta_value"), let url = attachments.byID[thumbnail]
             {
                 post.extra.append(("image", .string(url)))
             }
@@ -174,9 +179,25 @@ public enum WordPressSource {
         return path
     }
 
+    /// The export's attachments: by id, and by the post they were uploaded to.
+    struct Attachments {
+        var byID: [String: String] = [:]
+        /// Post id → (menu order, id, URL) of each file uploaded to it.
+        var byParent: [String: [(Int, Int, String)]] = [:]
+
+        /// The files of a gallery: those `ids` names, else those uploaded to the post.
+        func gallery(ids: String?, post: String) -> [String] {
+            if let ids { return ids.split(separator: ",").compactMap { byID[$0.trimmedSpaces] } }
+            return (byParent[post] ?? []).sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.2)
+        }
+    }
+
     /// Shortcodes made HTML the converter understands: `[caption]` a figure, `[embed]` a link,
-    /// `[code]`/`[sourcecode]` a code block; any other kept as text, each a note at its line.
-    static func shortcodes(_ content: String, line: Int, path: String) -> (String, [ImportNote]) {
+    /// `[code]`/`[sourcecode]` a code block, `[gallery]` its images, `[audio]` and `[video]` the
+    /// HTML elements; any other kept as text, each a note at its line.
+    static func shortcodes(
+        _ content: String, line: Int, path: String, post: String = "", attachments: Attachments = Attachments()
+    ) -> (String, [ImportNote]) {
         var out = ""
         var notes: [ImportNote] = []
         var rest = Substring(content)
@@ -195,7 +216,7 @@ public enum WordPressSource {
             }
             let attributes = HTMLParser.attributes(after[after.index(after.startIndex, offsetBy: name.count)..<close])
             let body = after[after.index(after: close)...]
-            let end = body.range(of: "[/\(name)]")
+            let end = body.firstRange(of: "[/\(name)]")
             let inner = end.map { String(body[..<$0.lowerBound]) }
             let next = end.map { body[$0.upperBound...] } ?? body
             let here = line + content[..<open].filter { $0 == "\n" }.count
@@ -204,15 +225,16 @@ public enum WordPressSource {
                 guard let inner else { fallthrough }
                 // The image (or the link around it), then the caption's words.
                 let split =
-                    inner.range(of: "</a>")?.upperBound ?? inner.range(of: "/>")?.upperBound ?? inner.range(of: ">")?
+                    inner.firstRange(of: "</a>")?.upperBound ?? inner.firstRange(of: "/>")?.upperBound
+                    ?? inner.firstRange(of: ">")?
                     .upperBound ?? inner.startIndex
-                let caption = inner[split...].trimmingCharacters(in: .whitespacesAndNewlines)
+                let caption = inner[split...].trimmedWhitespace
                 out +=
                     "<figure>\(inner[..<split])<figcaption>\(caption.isEmpty ? attributes["caption"] ?? "" : caption)</figcaption></figure>"
                 rest = next
             case "embed":
                 guard let inner else { fallthrough }
-                let url = inner.trimmingCharacters(in: .whitespacesAndNewlines)
+                let url = inner.trimmedWhitespace
                 out += "<p><a href=\"\(url)\">\(url)</a></p>"
                 rest = next
             case "code", "sourcecode":
@@ -222,6 +244,21 @@ public enum WordPressSource {
                     .replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
                 out += "<pre><code class=\"language-\(language)\">\(escaped)</code></pre>"
                 rest = next
+            case "gallery"
+            where !attachments.gallery(ids: attributes["ids"] ?? attributes["include"], post: post).isEmpty:
+                let images = attachments.gallery(ids: attributes["ids"] ?? attributes["include"], post: post)
+                out += "<p>" + images.map { "<img src=\"\($0)\" alt=\"\" />" }.joined(separator: "\n") + "</p>"
+                rest = after[after.index(after: close)...]
+            case "audio", "video":
+                // `src="…"`, a format's own attribute (`mp3="…"`), or WordPress.com's bare URL.
+                let bare = after[after.index(after.startIndex, offsetBy: name.count)..<close].trimmedSpaces
+                let formats = ["mp3", "m4a", "ogg", "wav", "mp4", "m4v", "webm", "ogv"]
+                let source =
+                    attributes["src"] ?? formats.lazy.compactMap { attributes[$0] }.first
+                    ?? (bare.hasPrefix("http") && !bare.contains("=") && !bare.contains(" ") ? bare : nil)
+                guard let source else { fallthrough }
+                out += "<\(name) controls src=\"\(source)\"></\(name)>"
+                rest = inner != nil ? next : after[after.index(after: close)...]
             default:
                 notes.append(
                     ImportNote(
@@ -242,7 +279,7 @@ public enum WordPressSource {
         var unresolved = 0
         var rest = Substring(body)
         let marker = "/wp-content/uploads/"
-        while let found = rest.range(of: marker) {
+        while let found = rest.firstRange(of: marker) {
             // The whole URL the marker is in.
             let start =
                 rest[..<found.lowerBound].lastIndex(where: { "(<\"' \n".contains($0) }).map { rest.index(after: $0) }
