@@ -370,6 +370,31 @@ import Testing
         #expect(try await repository.press(["verify"]).status == 0)
     }
 
+    @Test func intoASiteWithItsOwnRulesTheReportSaysWhatTheBlogBreaks() async throws {
+        let rules = """
+            fields:
+              categories: { type: list, values: [news, sport] }
+            site:
+              posts: /posts/{slug}/
+
+            """
+        let repository = try await CLIRepository(
+            workflow: testWorkflow.replacingOccurrences(of: "required:", with: rules + "required:"))
+        let site = try jekyll()
+        let imported = try await repository.press(["import", "jekyll", site.path])
+        #expect(imported.status == 0, "\(imported)")
+        #expect(
+            imported.stdout.contains(
+                "workflows/default.yml:1:1: 1 categories are not in 'fields: categories: values': release (1); add them there, or rename them in the posts"
+            ), "\(imported)")
+        #expect(imported.stdout.contains("links to them are errors until they are under 'site: pages:'"), "\(imported)")
+        #expect(imported.stdout.contains("/blog/2013/05/06/hello-world/ → /posts/hello-world/"), "\(imported)")
+        // The workflow's time zone stays: the repository had posts before.
+        #expect(imported.stdout.contains("the blog's dates are in Europe/Berlin, this workflow's in Europe/London"))
+        let validate = try await repository.press(["validate"])
+        #expect(validate.stdout.contains("'categories' has 'release'"), "\(validate)")
+    }
+
     // MARK: - Hugo
 
     func hugo() throws -> TemporaryDirectory {

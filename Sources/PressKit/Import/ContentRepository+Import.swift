@@ -333,6 +333,37 @@ struct ImportPlan {
             result.mapped.append("links: \(linksRewritten) links to other imported posts now name their files")
         }
 
+        // What the workflow's own rules say against the blog, for a person to settle: values
+        // outside a vocabulary, and the blog's pages when the workflow names its own site.
+        for key in ["categories", "tags"] {
+            guard let allowed = workflow.fields[key]?.values, !allowed.isEmpty else { continue }
+            var outside: [String: Int] = [:]
+            for post in blog.posts {
+                for value in key == "tags" ? post.tags : post.categories where !allowed.contains(value) {
+                    outside[value, default: 0] += 1
+                }
+            }
+            guard !outside.isEmpty else { continue }
+            let listed = outside.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(12).map {
+                "\($0.key) (\($0.value))"
+            }
+            result.needsPerson.append(
+                ImportNote(
+                    SourceLocation(path: workflow.path),
+                    "\(outside.count) \(key) are not in 'fields: \(key): values': \(listed.joined(separator: ", "))\(outside.count > 12 ? ", …" : ""); add them there, or rename them in the posts"
+                ))
+        }
+        if !workflow.sitePosts.isEmpty {
+            let undeclared = blog.pages.filter { page in !workflow.sitePages.contains { $0.text == page } }
+            if !undeclared.isEmpty {
+                result.needsPerson.append(
+                    ImportNote(
+                        SourceLocation(path: workflow.path),
+                        "the blog's other pages are not this site's; links to them are errors until they are under 'site: pages:' (if they stay online): \(undeclared.prefix(12).joined(separator: ", "))\(undeclared.count > 12 ? ", …" : "")"
+                    ))
+            }
+        }
+
         // The workflow, when the posts need more of it.
         result.workflowAdditions = additions.lines
         result.needsPerson += additions.byHand
