@@ -240,8 +240,13 @@ import Testing
         #expect(dry.stdout.contains("would import 6 posts from wordpress"), "\(dry)")
         #expect(
             dry.stdout.contains(
-                "links into https://blog.example.com/wp-content/uploads stay on the old site; give --uploads DIR"),
-            "\(dry)")
+                "2 files in https://blog.example.com/wp-content/uploads stay on the old site (listed below); give --uploads DIR"
+            ), "\(dry)")
+        // The resized image the caption shows, and the full one the gallery does.
+        #expect(
+            dry.stdout.contains(
+                "on the old site: 2 files posts link to\n  https://blog.example.com/wp-content/uploads/2020/03/photo-300x200.jpg\n  https://blog.example.com/wp-content/uploads/2020/03/photo.jpg\n"
+            ), "\(dry)")
         #expect(try await Snapshot(repository) == untouched)
         #expect(!repository.directory.exists("_redirects"))
 

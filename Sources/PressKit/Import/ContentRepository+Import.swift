@@ -44,6 +44,8 @@ public struct ImportResult: Sendable {
     /// What the import adds to the workflow (authors, fields, site paths), as YAML lines.
     public var workflowAdditions: [String] = []
     public var assets = 0
+    /// Files posts link to that stay on the old site.
+    public var externalFiles: [String] = []
     public var counts: [String: Int] = [:]
     public var commit: ObjectID?
 
@@ -112,6 +114,7 @@ struct ImportPlan {
         self.request = request
         result = ImportResult(source: blog.source)
         result.skipped = blog.skipped
+        result.externalFiles = blog.externalFiles
         result.counts = blog.counts
     }
 

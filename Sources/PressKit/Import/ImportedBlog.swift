@@ -16,6 +16,8 @@ public struct ImportedBlog: Sendable {
     public var skipped: [ImportNote] = []
     /// Counts the report gives that are not posts (`comments`: 12).
     public var counts: [String: Int] = [:]
+    /// Files posts link to that stay on the old site (WordPress uploads without `--uploads`).
+    public var externalFiles: [String] = []
     /// The time zone the blog's dates and URLs are in, when it names one.
     public var timeZone: TimeZone?
 

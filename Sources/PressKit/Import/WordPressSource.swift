@@ -43,7 +43,7 @@ public enum WordPressSource {
         var skippedTypes: [String: Int] = [:]
         var comments = 0
         var posts: [ImportedPost] = []
-        var unresolvedUploads = 0
+        var external: [String] = []
         for item in channel.all("item") {
             let type = item.value("wp:post_type") ?? "post"
             let id = item.value("wp:post_id") ?? ""
@@ -144,12 +144,12 @@ public enum WordPressSource {
             let (rewritten, assets, unresolved) = WordPressSource.uploads(in: body, folder: uploads)
             body = rewritten
             post.assets = assets
-            unresolvedUploads += unresolved
-            if unresolved > 0, uploads != nil {
+            for url in unresolved where !external.contains(url) { external.append(url) }
+            if !unresolved.isEmpty, uploads != nil {
                 post.notes.append(
                     ImportNote(
                         location,
-                        "\(unresolved) links into wp-content/uploads name files the uploads folder does not have"))
+                        "\(unresolved.count) links into wp-content/uploads name files the uploads folder does not have"))
             }
             post.body = body
             posts.append(post)
@@ -157,11 +157,12 @@ public enum WordPressSource {
         blog.posts = posts
         blog.counts = skippedTypes
         if comments > 0 { blog.counts["comments"] = comments }
-        if uploads == nil, unresolvedUploads > 0 {
+        blog.externalFiles = external
+        if uploads == nil, !external.isEmpty {
             blog.skipped.append(
                 ImportNote(
                     SourceLocation(path: shown),
-                    "\(unresolvedUploads) links into \(site.isEmpty ? "" : site)/wp-content/uploads stay on the old site; give --uploads DIR to bring the files"
+                    "\(external.count) files in \(site.isEmpty ? "" : site)/wp-content/uploads stay on the old site (listed below); give --uploads DIR to bring them"
                 ))
         }
         return blog
@@ -273,10 +274,10 @@ public enum WordPressSource {
 
     /// Links into `wp-content/uploads/` made links to `../assets/uploads/…` when the file is in
     /// `folder` (the full-size file when the link names a resized one, `-300x200`).
-    static func uploads(in body: String, folder: String?) -> (String, [ImportedAsset], Int) {
+    static func uploads(in body: String, folder: String?) -> (String, [ImportedAsset], [String]) {
         var out = ""
         var assets: [ImportedAsset] = []
-        var unresolved = 0
+        var unresolved: [String] = []
         var rest = Substring(body)
         let marker = "/wp-content/uploads/"
         while let found = rest.firstRange(of: marker) {
@@ -291,7 +292,7 @@ public enum WordPressSource {
                 String(rest[found.upperBound..<end]).removingPercentEncoding ?? String(rest[found.upperBound..<end])
             rest = rest[end...]
             guard let folder, !relative.contains("..") else {
-                unresolved += 1
+                unresolved.append(url)
                 out += url
                 continue
             }
@@ -308,7 +309,7 @@ public enum WordPressSource {
                     return lstat("\(folder)/\(candidate)", &info) == 0 && info.st_mode & S_IFMT == S_IFREG
                 })
             else {
-                unresolved += 1
+                unresolved.append(url)
                 out += url
                 continue
             }

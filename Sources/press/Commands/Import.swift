@@ -123,6 +123,11 @@ struct ImportReport {
             }
             if !verbose, result.redirects.count > 5 { line("  … (--verbose lists them all)") }
         }
+        if !result.externalFiles.isEmpty {
+            line("on the old site: \(result.externalFiles.count.formatted()) files posts link to")
+            for url in verbose ? result.externalFiles : Array(result.externalFiles.prefix(5)) { line("  \(url)") }
+            if !verbose, result.externalFiles.count > 5 { line("  … (--verbose lists them all)") }
+        }
         if !result.skipped.isEmpty {
             line("skipped: \(result.skipped.count.formatted())")
             for note in result.skipped { line("  \(note)") }
