@@ -149,7 +149,8 @@ public enum WordPressSource {
                 post.notes.append(
                     ImportNote(
                         location,
-                        "\(unresolved.count) links into wp-content/uploads name files the uploads folder does not have"))
+                        "\(unresolved.count) links into wp-content/uploads name files the uploads folder does not have")
+                )
             }
             post.body = body
             posts.append(post)
