@@ -10,9 +10,12 @@ enum HTMLText {
         "deg": "°", "prime": "′", "Prime": "″",
     ]
 
-    /// `text` with `&amp;`, `&#8217;`, `&#x2019;` and the named references above decoded; an
+    /// XML's own five.
+    static let xml: [String: String] = ["amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'"]
+
+    /// `text` with `&amp;`, `&#8217;`, `&#x2019;` and the references `named` knows decoded; an
     /// unknown or unterminated one is left as written.
-    static func decodeEntities(_ text: String) -> String {
+    static func decodeEntities(_ text: String, named: [String: String] = HTMLText.named) -> String {
         guard text.utf8.contains(UInt8(ascii: "&")) else { return text }
         var out = ""
         var rest = Substring(text)

@@ -153,6 +153,12 @@ public enum JekyllSource {
                     in: CharacterSet(charactersIn: "- ").union(.whitespaces))
                 let words = tag.split(separator: " ", omittingEmptySubsequences: true)
                 let name = words.first.map(String.init) ?? ""
+                // The tag as written, and a note at its line when it says why.
+                func keep(_ why: String?) {
+                    rebuilt += rest[open.lowerBound..<close.upperBound]
+                    guard let why else { return }
+                    notes.append(ImportNote(SourceLocation(path: file.path, line: file.bodyLine + offset), why))
+                }
                 switch name {
                 case "raw":
                     inRaw = true
@@ -163,11 +169,7 @@ public enum JekyllSource {
                     if let url = urls[target] {
                         rebuilt += url
                     } else {
-                        rebuilt += rest[open.lowerBound..<close.upperBound]
-                        notes.append(
-                            ImportNote(
-                                SourceLocation(path: file.path, line: file.bodyLine + offset),
-                                "post_url names '\(target)', which is not among the posts"))
+                        keep("post_url names '\(target)', which is not among the posts")
                     }
                 case "link" where words.count > 1:
                     let target = String(words[1])
@@ -177,24 +179,14 @@ public enum JekyllSource {
                     } else if let url = config.url(ofFile: target) {
                         rebuilt += url
                     } else {
-                        rebuilt += rest[open.lowerBound..<close.upperBound]
-                        notes.append(
-                            ImportNote(
-                                SourceLocation(path: file.path, line: file.bodyLine + offset),
-                                "link names '\(target)', which press cannot find"))
+                        keep("link names '\(target)', which press cannot find")
                     }
-                case "highlight" where words.count > 1:
-                    rebuilt += "```" + words[1]
+                case "highlight":
+                    rebuilt += "```" + (words.count > 1 ? words[1] : "")
                 case "endhighlight":
                     rebuilt += "```"
                 default:
-                    rebuilt += rest[open.lowerBound..<close.upperBound]
-                    if !inRaw {
-                        notes.append(
-                            ImportNote(
-                                SourceLocation(path: file.path, line: file.bodyLine + offset),
-                                "the Liquid tag '{% \(name) %}' is kept as text; press does not run Liquid"))
-                    }
+                    keep(inRaw ? nil : "the Liquid tag '{% \(name) %}' is kept as text; press does not run Liquid")
                 }
                 rest = rest[close.upperBound...]
             }

@@ -26,7 +26,7 @@ public enum WordPressSource {
         var logins: [String: String] = [:]
         for author in channel.all("wp:author") {
             guard let login = author.value("wp:author_login") else { continue }
-            let name = author.value("wp:author_display_name").map(HTMLText.decodeEntities) ?? login
+            let name = author.value("wp:author_display_name").map { HTMLText.decodeEntities($0) } ?? login
             logins[login] = name
             blog.people[name] = Person(name: name, email: author.value("wp:author_email") ?? "")
         }
