@@ -294,8 +294,9 @@ struct ImportPlan {
                 for asset in post.assets
                 where (!repository.isFile(asset.to) || request.update) && !copied.contains(asset.to) {
                     copied.insert(asset.to)
-                    guard let contents = readFile(asset.from) else {
-                        result.needsPerson.append(ImportNote(post.origin, "cannot read \(asset.from)"))
+                    guard let contents = readFile(asset.from, followingLinks: false) else {
+                        let reason = errno == ELOOP ? "a symbolic link, not followed" : String(cString: strerror(errno))
+                        result.needsPerson.append(ImportNote(post.origin, "cannot read \(asset.from): \(reason)"))
                         continue
                     }
                     changes.append(.write(path: asset.to, contents: contents))

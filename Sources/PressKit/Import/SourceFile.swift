@@ -15,8 +15,11 @@ struct SourceFile {
     /// Reads the file at `path`; `shown` is how the report names it.
     /// - Throws: `ImportError` at the line of a front matter that cannot be read.
     init(path: String, shown: String) throws {
-        guard let bytes = readFile(path) else {
-            throw ImportError(SourceLocation(path: shown), "cannot read the file: \(String(cString: strerror(errno)))")
+        // A source is another tool's folder: a symbolic link in it is not followed (it could
+        // name any file on this machine, which the import would then commit).
+        guard let bytes = readFile(path, followingLinks: false) else {
+            let reason = errno == ELOOP ? "a symbolic link; not followed" : String(cString: strerror(errno))
+            throw ImportError(SourceLocation(path: shown), "cannot read the file: \(reason)")
         }
         try self.init(text: String(decoding: bytes, as: UTF8.self), shown: shown)
     }

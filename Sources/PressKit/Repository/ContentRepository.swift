@@ -252,9 +252,10 @@ public func editDistance(_ a: String, _ b: String) -> Int {
 }
 
 /// A whole file's bytes, read with one open, fstat and read; nil (with errno set) on failure.
-func readFile(_ path: String) -> [UInt8]? {
+/// Without `followingLinks`, a symbolic link is refused (`ELOOP`), never read through.
+func readFile(_ path: String, followingLinks: Bool = true) -> [UInt8]? {
     // Non-blocking and checked after opening: a FIFO swapped in after a check never blocks a read.
-    let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | (followingLinks ? 0 : O_NOFOLLOW))
     guard descriptor >= 0 else { return nil }
     defer { close(descriptor) }
     var info = stat()
