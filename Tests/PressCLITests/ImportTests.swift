@@ -279,6 +279,41 @@ import Testing
         #expect(old.stdout == new.stdout.replacingOccurrences(of: "export.xml", with: "export-1.1.xml"))
     }
 
+    @Test func aSlugAnotherPostHasIsNotTakenOverAndUpdateMovesAPostWhoseStateChanged() async throws {
+        // The repository's own `hello` is another post: the import's `hello` becomes `hello-2`.
+        let repository = try await CLIRepository()
+        let site = TemporaryDirectory("press-jekyll")
+        try site.write("_posts/2020-01-01-hello.md", "---\ntitle: A different hello\n---\nHi.\n")
+        let imported = try await repository.press(["import", "jekyll", site.path])
+        #expect(
+            imported.stdout.contains("the slug 'hello' is taken (drafts/hello.md); this post is 'hello-2'"),
+            "\(imported)")
+        #expect(repository.directory.read("published/hello-2.md")?.contains("title: A different hello\n") == true)
+        #expect(repository.directory.read("drafts/hello.md")?.contains("title: A different hello") == false)
+        // Run again: the same post, by slug and title, is kept.
+        let again = try await repository.press(["import", "jekyll", site.path])
+        #expect(again.stdout.contains("imported 0 posts from jekyll, 1 already here"), "\(again)")
+
+        // A draft in WordPress, published there since: --update moves it to published/.
+        let source = try wordpress()
+        #expect(try await repository.press(["import", "wordpress", source.file("export.xml")]).status == 0)
+        #expect(repository.directory.exists("drafts/waiting.md"))
+        try source.write(
+            "export.xml",
+            ImportTests.export.replacingOccurrences(
+                of:
+                    "<wp:post_date_gmt><![CDATA[0000-00-00 00:00:00]]></wp:post_date_gmt>\n\t\t<wp:post_modified_gmt><![CDATA[2020-04-01 12:00:00]]></wp:post_modified_gmt>\n\t\t<wp:post_name><![CDATA[waiting]]></wp:post_name>\n\t\t<wp:status><![CDATA[pending]]></wp:status>",
+                with:
+                    "<wp:post_date_gmt><![CDATA[2020-04-02 12:00:00]]></wp:post_date_gmt>\n\t\t<wp:post_modified_gmt><![CDATA[2020-04-01 12:00:00]]></wp:post_modified_gmt>\n\t\t<wp:post_name><![CDATA[waiting]]></wp:post_name>\n\t\t<wp:status><![CDATA[publish]]></wp:status>"
+            ))
+        let update = try await repository.press(["import", "wordpress", source.file("export.xml"), "--update"])
+        #expect(update.stdout.contains("updated 1"), "\(update)")
+        #expect(!repository.directory.exists("drafts/waiting.md"))
+        #expect(repository.directory.read("published/waiting.md")?.contains("status: published\n") == true)
+        #expect(try await repository.press(["validate"]).status == 0)
+        #expect(try await repository.status() == "")
+    }
+
     @Test func onlyAnAdminImportsAndARefusalChangesNothing() async throws {
         let repository = try await CLIRepository(withPost: false)
         let source = try wordpress()

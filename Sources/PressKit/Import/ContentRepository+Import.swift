@@ -153,30 +153,43 @@ struct ImportPlan {
             }
         }
 
-        // Slugs: the source's, made valid, unique among the posts imported.
+        // Slugs: the source's, made valid, unique among the posts imported and against the
+        // repository's other posts. A post already here with the same slug and title is this one
+        // (imported before): kept, or rewritten with --update.
         var slugs: [String] = []
-        var taken: [String: SourceLocation] = [:]
+        var existing: [String?] = []
+        var taken: [String: String] = [:]
         for post in blog.posts {
-            var slug = ImportPlan.slug(post.slug, title: post.title)
-            if let other = taken[slug] {
-                var number = 2
-                while taken["\(slug)-\(number)"] != nil { number += 1 }
-                result.needsPerson.append(
-                    ImportNote(
-                        post.origin, "the slug '\(slug)' is also \(other)'s; this post is '\(slug)-\(number)'"))
-                slug = "\(slug)-\(number)"
+            let wanted = ImportPlan.slug(post.slug, title: post.title)
+            var slug = wanted
+            var number = 1
+            var here: String?
+            while true {
+                here = PostFile.paths(of: slug).first(where: repository.isFile)
+                let other = here.flatMap { try? repository.readPost(at: $0, checkingShape: false) }
+                if taken[slug] == nil, here == nil || other?.title == post.title { break }
+                number += 1
+                slug = "\(wanted)-\(number)"
             }
-            taken[slug] = post.origin
+            if slug != wanted {
+                let holder = taken[wanted] ?? PostFile.paths(of: wanted).first(where: repository.isFile) ?? wanted
+                result.needsPerson.append(
+                    ImportNote(post.origin, "the slug '\(wanted)' is taken (\(holder)); this post is '\(slug)'"))
+            }
+            taken[slug] = post.origin.description
             slugs.append(slug)
+            existing.append(here)
         }
 
-        // Where each post goes, and the old URLs that lead to it.
+        // Where each post goes (with --update, to the folder of its state now), and the old URLs
+        // that lead to it.
         var paths: [String] = []
         var byURL: [String: String] = [:]
         for (index, post) in blog.posts.enumerated() {
             let state = states[post.state] ?? workflow.initialState
-            let existing = PostFile.paths(of: slugs[index]).first(where: repository.isFile)
-            let path = existing ?? "\(workflow.folder(of: state))/\(slugs[index]).md"
+            let target =
+                "\(workflow.folder(of: state))/\(slugs[index]).\(existing[index].map { PostFile.fileExtension(of: $0) } ?? "md")"
+            let path = request.update ? target : existing[index] ?? target
             paths.append(path)
             for url in post.oldURLs { byURL[LinkRewriter.key(url)] = path }
         }
@@ -276,12 +289,13 @@ struct ImportPlan {
             result.needsPerson += post.notes
 
             let action: ImportResult.Action
-            if repository.isFile(path) {
-                let current = readFile(repository.git.absolutePath(path))
-                if current == bytes {
+            if let current = existing[index] {
+                if current == path, readFile(repository.git.absolutePath(path)) == bytes {
                     action = .unchanged
                 } else if request.update {
                     action = .updated
+                    // A post whose state moved it to the other folder leaves the old file.
+                    if current != path { changes.append(.delete(path: current)) }
                     changes.append(.write(path: path, contents: bytes))
                 } else {
                     action = .kept
