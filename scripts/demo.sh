@@ -68,3 +68,9 @@ step "git log --oneline (the shared remote's history)"
 git --no-pager -C "$shared/newsroom.git" log --oneline -5
 step "press verify --repo newsroom.git    # every commit on the shared remote, against the workflow of its day"
 press verify --repo "$shared/newsroom.git" || echo "(exit $?)"
+
+# The site, where it stays after the demo (the scratch copy goes).
+site_dir=$(mktemp -d "${TMPDIR:-/tmp}/press-demo-site.XXXXXX")
+step "press build --out $site_dir    # the site readers get: a page per post, the front page, the feed, the sitemap"
+press build --out "$site_dir"
+echo "open it: python3 -m http.server --directory $site_dir 8000, then http://127.0.0.1:8000/"

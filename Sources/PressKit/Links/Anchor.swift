@@ -116,3 +116,16 @@ enum HTMLAttributes {
         return result
     }
 }
+
+/// The ids a page's headings get, in order: GitHub's rule, with `-1`, `-2`, … for a repeat.
+/// The validator checks anchors against these, and `press build` writes them.
+struct HeadingIDs {
+    private var counts: [String: Int] = [:]
+
+    mutating func next(_ heading: String) -> String {
+        let base = Anchor.githubID(heading)
+        let count = counts[base, default: 0]
+        counts[base] = count + 1
+        return count == 0 ? base : "\(base)-\(count)"
+    }
+}

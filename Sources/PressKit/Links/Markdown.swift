@@ -62,6 +62,10 @@ public enum Markdown {
     }
 
     /// The version of cmark-gfm press parses with, such as `0.29.0.gfm.6`.
+    /// The words of a node and everything under it (text and code spans), as heading ids are
+    /// made of them.
+    static func plainText(of node: OpaquePointer) -> String { Walker.text(of: node) }
+
     public static var cmarkVersion: String { String(cString: cmark_version_string()) }
 
     /// Scans `body`, whose first line is line `firstLine` of the file.
@@ -95,7 +99,7 @@ public enum Markdown {
         let lineStarts: [Int]
         let firstLine: Int
         var scan = MarkdownScan()
-        var headingCounts: [String: Int] = [:]
+        var headingIDs = HeadingIDs()
         /// Where the next search in the current block starts: (line index, byte offset).
         var cursor = (line: 0, offset: 0)
         var currentBlock: OpaquePointer?
@@ -164,10 +168,7 @@ public enum Markdown {
         }
 
         mutating func addHeading(_ text: String) {
-            let base = Anchor.githubID(text)
-            let count = headingCounts[base, default: 0]
-            headingCounts[base] = count + 1
-            scan.anchors.insert(count == 0 ? base : "\(base)-\(count)")
+            scan.anchors.insert(headingIDs.next(text))
         }
 
         /// `href` and `src` as links, `id` and `name` as anchors, from raw HTML.

@@ -39,8 +39,8 @@ extension ContentRepository {
     }
 
     /// Lays out a content repository at `path` (a new folder, or an existing git repository):
-    /// `drafts/`, `published/`, `workflows/default.yml` naming `actor` as editor, and `.press/` in
-    /// `.gitignore`; then commits the layout and any posts already in those folders, as one commit.
+    /// `drafts/`, `published/`, `workflows/default.yml` naming `actor` as editor, and `.press/` and
+    /// `site/` in `.gitignore`; then commits the layout and any posts already in those folders, as one commit.
     ///
     /// - Returns: the repository and the paths the commit recorded (empty when all was in place).
     public static func initialize(at path: String, actor: Person, now: Date) throws -> (ContentRepository, [String]) {
@@ -68,11 +68,12 @@ extension ContentRepository {
         if files["workflows/default.yml"] == nil {
             files["workflows/default.yml"] = Array(defaultWorkflow(editor: actor).utf8)
         }
+        // press's own state, and the site `press build` writes, stay out of history.
         var ignore = existing(".gitignore") ?? []
-        let ignoreText = String(decoding: ignore, as: UTF8.self)
-        if !ignoreText.split(whereSeparator: \.isNewline).contains(where: { $0 == ".press/" }) {
+        let ignored = String(decoding: ignore, as: UTF8.self).split(whereSeparator: \.isNewline)
+        for line in [".press/", "site/"] where !ignored.contains(where: { $0 == line }) {
             if let last = ignore.last, last != 0x0A { ignore.append(0x0A) }
-            ignore += Array(".press/\n".utf8)
+            ignore += Array("\(line)\n".utf8)
         }
         files[".gitignore"] = ignore
 

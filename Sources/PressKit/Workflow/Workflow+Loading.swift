@@ -152,8 +152,20 @@ extension Workflow {
 
         sitePosts = []
         sitePages = []
+        siteSettings = SiteSettings()
         if let siteNode = top["site"] {
-            let site = try reader.mapping(siteNode, key: "site", allowed: ["posts", "pages"])
+            let site = try reader.mapping(
+                siteNode, key: "site",
+                allowed: ["posts", "pages", "title", "base_url", "language", "description", "per_page", "feed_length"])
+            for key in ["title", "base_url", "language", "description"] {
+                if let node = site[key] { siteSettings.texts[key] = try reader.string(node, key: "site.\(key)") }
+            }
+            if let node = site["per_page"] {
+                siteSettings.perPage = max(1, try reader.count(node, key: "site.per_page"))
+            }
+            if let node = site["feed_length"] {
+                siteSettings.feedLength = max(1, try reader.count(node, key: "site.feed_length"))
+            }
             if let node = site["posts"] {
                 let texts = try reader.strings(node, key: "site.posts")
                 for (text, item) in zip(texts, node.sequence.map(Array.init) ?? [node]) {

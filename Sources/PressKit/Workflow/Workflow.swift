@@ -48,6 +48,8 @@ public struct Workflow: Sendable {
     public var sitePosts: [SitePattern]
     /// Site paths outside the posts that links may name (`site: {pages: […]}`).
     public var sitePages: [SitePattern]
+    /// What `press build` puts on every page (`site: {title:, base_url:, …}`).
+    public var siteSettings: SiteSettings
     public var links: LinkPolicy
     /// What the scheduler does with a post whose time passed while it was not running.
     public var missed: MissedPolicy
@@ -180,4 +182,22 @@ public enum Hook: Equatable, Sendable {
     case run(String)
     /// A URL that gets a JSON POST with the same facts, the title and the author.
     case webhook(String)
+}
+
+/// The site's own settings, from the workflow's `site:` section.
+public struct SiteSettings: Equatable, Sendable {
+    /// `title`, `base_url`, `language`, `description`, as written.
+    public var texts: [String: String] = [:]
+    public var perPage = 10
+    public var feedLength = 20
+
+    public var title: String { texts["title"] ?? "press" }
+    /// The address the site is served at, without the trailing slash (empty: paths from `/`).
+    public var baseURL: String {
+        var url = texts["base_url"] ?? ""
+        while url.hasSuffix("/") { url.removeLast() }
+        return url
+    }
+    public var language: String { texts["language"] ?? "en" }
+    public var description: String { texts["description"] ?? "" }
 }

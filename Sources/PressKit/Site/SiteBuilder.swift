@@ -1,0 +1,301 @@
+import Foundation
+import Git
+import Mustache
+
+/// What `press build` is asked for.
+public struct BuildRequest: Sendable {
+    /// The folder the site is written to (replaced whole, never left half-written).
+    public var output: String
+    /// The site as it will be at this time (posts scheduled by then are in it); nil: now, as published.
+    public var at: Date?
+    /// Drafts and posts in review too (a preview; never for readers).
+    public var drafts: Bool
+    public var now: Date
+
+    public init(output: String, at: Date? = nil, drafts: Bool = false, now: Date) {
+        self.output = output
+        self.at = at
+        self.drafts = drafts
+        self.now = now
+    }
+}
+
+/// What a build wrote.
+public struct BuildResult: Sendable {
+    public var posts = 0
+    public var pages = 0
+    public var files = 0
+    public var output: String
+}
+
+/// Why a build wrote nothing: a template that cannot be read (exit 2).
+public struct BuildError: PressError {
+    public var location: SourceLocation?
+    public var message: String
+    public var isConfigurationError: Bool { true }
+    public var description: String { message }
+}
+
+extension ContentRepository {
+    /// Renders the site: a page per post at the workflow's `site.posts` path, the front page
+    /// (newest first, `site.per_page` to a page), an Atom feed, `sitemap.xml` and `404.html`,
+    /// with the default theme or the repository's `templates/`. Files the posts link to are
+    /// copied to the same paths. The output folder is built beside the old one and put in its
+    /// place by renames: a web server serving it never sees a half-written site.
+    public func buildSite(_ request: BuildRequest) throws -> BuildResult {
+        let workflow = try workflow()
+        let library = try themeLibrary()
+        let settings = workflow.siteSettings
+        let moment = request.at ?? request.now
+        let zone = workflow.timeZone
+
+        // The posts that are out at `moment` (or every one, for a preview with drafts).
+        struct Page {
+            var post: Post
+            var date: Date?
+            var path: String
+        }
+        var pages: [Page] = []
+        for (_, result) in readAll({ $0 }) {
+            guard case .success(let post) = result, let state = post.status else { continue }
+            let published = workflow.folder(of: state) == Workflow.publishedFolder
+            let publishedAt = post.publishedAt.flatMap { try? PressTime.parse($0, zone: zone) }
+            let publishAt = post.publishAt.flatMap { try? PressTime.parse($0, zone: zone) }
+            if let expire = post.string("expire_at").flatMap({ try? PressTime.parse($0, zone: zone) }), expire <= moment
+            {
+                continue
+            }
+            let date: Date?
+            if published, (publishedAt ?? .distantPast) <= moment {
+                date = publishedAt
+            } else if let publishAt, request.at != nil, publishAt <= moment {
+                date = publishAt
+            } else if request.drafts {
+                date = publishedAt ?? publishAt
+            } else {
+                continue
+            }
+            let slug = post.slug ?? post.fileSlug
+            pages.append(
+                Page(post: post, date: date, path: sitePath(of: post, slug: slug, date: date, workflow: workflow)))
+        }
+        pages.sort { ($0.date ?? .distantPast, $1.path) > ($1.date ?? .distantPast, $0.path) }
+        let pathBySlug = Dictionary(pages.map { ($0.post.fileSlug, $0.path) }, uniquingKeysWith: { a, _ in a })
+
+        var files: [String: [UInt8]] = [:]
+        var assets: Set<String> = []
+        let root = "/"
+        // (An empty text is true to Mustache: a key with no value is left out.)
+        var site: [String: Any] = ["title": settings.title, "language": settings.language, "root": root]
+        if !settings.description.isEmpty { site["description"] = settings.description }
+        let dayFormat = Date.FormatStyle(date: .long, time: .omitted, timeZone: zone)
+        func summary(_ page: Page) -> [String: Any] {
+            let authors = workflow.authors(of: page.post)
+            var item: [String: Any] = [
+                "title": page.post.title ?? page.post.fileSlug, "path": page.path,
+                "authors": authors.enumerated().map { ["name": $1.name, "last": $0 == authors.count - 1] },
+                "categories": page.post.categories,
+            ]
+            if let summary = page.post.summary, !summary.isEmpty { item["summary"] = summary }
+            if let date = page.date {
+                item["date"] = date.formatted(dayFormat)
+                item["datetime"] = PressTime.format(date, zone: zone)
+            }
+            return item
+        }
+
+        // A page per post.
+        for page in pages {
+            let html = PostHTML.render(page.post.frontMatter.bodySlice) { destination in
+                resolve(destination, from: page.post, pathBySlug: pathBySlug, assets: &assets)
+            }
+            var post = summary(page)
+            post["html"] = html
+            var context: [String: Any] = [
+                "site": site, "post": post,
+                "page_title": "\(page.post.title ?? page.post.fileSlug) — \(settings.title)",
+            ]
+            if let summary = page.post.summary, !summary.isEmpty { context["description"] = summary }
+            files[ContentRepository.file(for: page.path)] = Array(
+                (library.render(context, withTemplate: "post") ?? "").utf8)
+        }
+
+        // The front page and the ones after it.
+        let chunks = stride(from: 0, to: max(pages.count, 1), by: settings.perPage).map {
+            Array(pages[$0..<min($0 + settings.perPage, pages.count)])
+        }
+        func listPath(_ number: Int) -> String { number == 1 ? "/" : "/page/\(number)/" }
+        for (index, chunk) in chunks.enumerated() {
+            let number = index + 1
+            var context: [String: Any] = ["site": site, "posts": chunk.map(summary), "page_title": settings.title]
+            if !settings.description.isEmpty { context["description"] = settings.description }
+            if number > 1 { context["newer"] = listPath(number - 1) }
+            if number < chunks.count { context["older"] = listPath(number + 1) }
+            files[ContentRepository.file(for: listPath(number))] = Array(
+                (library.render(context, withTemplate: "list") ?? "").utf8)
+        }
+        files["404.html"] = Array(
+            (library.render(["site": site, "page_title": "Not found — \(settings.title)"], withTemplate: "notfound")
+                ?? "")
+                .utf8)
+
+        // The feed and the sitemap.
+        let updated = pages.compactMap(\.date).max() ?? Date(timeIntervalSince1970: 0)
+        // Atom ids are absolute: the page's address, or without `site.base_url` a URN of its path.
+        func id(_ path: String) -> String {
+            HTMLEscape.attribute(settings.baseURL.isEmpty ? "urn:press:site:\(path)" : settings.baseURL + path)
+        }
+        var feed = [
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>", "<feed xmlns=\"http://www.w3.org/2005/Atom\">",
+            "<title>\(HTMLEscape.attribute(settings.title))</title>",
+            "<id>\(id("/"))</id>",
+            "<link href=\"\(HTMLEscape.attribute(settings.baseURL + "/"))\"/>",
+            "<link rel=\"self\" href=\"\(HTMLEscape.attribute(settings.baseURL + "/feed.xml"))\"/>",
+            "<updated>\(PressTime.format(updated, zone: zone))</updated>",
+        ]
+        for page in pages.prefix(settings.feedLength) {
+            let url = HTMLEscape.attribute(settings.baseURL + page.path)
+            let date = PressTime.format(page.date ?? updated, zone: zone)
+            feed += ["<entry>", "<title>\(HTMLEscape.attribute(page.post.title ?? page.post.fileSlug))</title>"]
+            feed += [
+                "<id>\(id(page.path))</id>", "<link href=\"\(url)\"/>", "<published>\(date)</published>",
+                "<updated>\(date)</updated>",
+            ]
+            let authors = workflow.authors(of: page.post)
+            feed += (authors.isEmpty ? [Person(name: settings.title, email: "")] : authors).map {
+                "<author><name>\(HTMLEscape.attribute($0.name.isEmpty ? $0.email : $0.name))</name></author>"
+            }
+            if let summary = page.post.summary { feed.append("<summary>\(HTMLEscape.attribute(summary))</summary>") }
+            feed += ["</entry>"]
+        }
+        feed.append("</feed>")
+        files["feed.xml"] = Array((feed.joined(separator: "\n") + "\n").utf8)
+        var sitemap = [
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>",
+            "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">",
+        ]
+        for path in (0..<chunks.count).map({ listPath($0 + 1) }) + pages.map(\.path) {
+            sitemap.append("<url><loc>\(HTMLEscape.attribute(settings.baseURL + path))</loc></url>")
+        }
+        sitemap.append("</urlset>")
+        files["sitemap.xml"] = Array((sitemap.joined(separator: "\n") + "\n").utf8)
+        for asset in assets {
+            if let bytes = readFile(git.absolutePath(asset), followingLinks: false) { files[asset] = bytes }
+        }
+
+        try ContentRepository.replaceFolder(request.output, with: files)
+        return BuildResult(
+            posts: pages.count, pages: files.count - assets.count, files: files.count, output: request.output)
+    }
+
+    /// The theme: press's templates, each replaced by `templates/NAME.mustache` when the
+    /// repository has one.
+    /// - Throws: `BuildError` naming the template file, line and column of a template error.
+    func themeLibrary() throws -> MustacheLibrary {
+        var library = MustacheLibrary()
+        for name in Theme.names {
+            let path = "templates/\(name).mustache"
+            let own = readFile(git.absolutePath(path)).map { String(decoding: $0, as: UTF8.self) }
+            do {
+                library.register(try MustacheTemplate(string: own ?? Theme.defaults[name] ?? ""), named: name)
+            } catch let error as MustacheTemplate.ParserError {
+                throw BuildError(
+                    location: SourceLocation(
+                        path: own == nil ? "(press's \(name) template)" : path, line: error.context.lineNumber,
+                        column: error.context.columnNumber + 1),
+                    message: "the template cannot be read: \(ContentRepository.words(for: error.error))")
+            }
+        }
+        return library
+    }
+
+    /// A Mustache parse error in words.
+    static func words(for error: Error) -> String {
+        switch error as? MustacheTemplate.Error {
+        case .sectionCloseNameIncorrect?:
+            return "a section is closed ({{/…}}) with a name other than the one it opened with"
+        case .unfinishedName?: return "a tag is not closed with }}"
+        case .expectedSectionEnd?: return "a section ({{#…}} or {{^…}}) is not closed"
+        case .invalidSetDelimiter?: return "a delimiter change ({{=… …=}}) cannot be read"
+        default: return "\(error)"
+        }
+    }
+
+    /// The site path of a post, by the workflow's first `site.posts` pattern (`/posts/{slug}/`
+    /// when it has none).
+    func sitePath(of post: Post, slug: String, date: Date?, workflow: Workflow) -> String {
+        var values = URLPattern.day(date, zone: workflow.timeZone)
+        values["slug"] = { slug }
+        values["category"] = { post.categories.first.flatMap { Slug(title: $0)?.value } ?? "uncategorized" }
+        return URLPattern.fill(workflow.postPathPattern ?? "/posts/{slug}/", style: .braces, values)
+    }
+
+    /// A link as the site has it: a post's file → its page, a file in the repository → the same
+    /// path on the site (copied there), anything else as written.
+    private func resolve(
+        _ destination: String, from post: Post, pathBySlug: [String: String], assets: inout Set<String>
+    )
+        -> String?
+    {
+        guard !destination.isEmpty, !destination.hasPrefix("#"), !destination.hasPrefix("//"),
+            destination.firstIndex(of: ":").map({ colon in destination[..<colon].contains("/") }) ?? true
+        else { return nil }
+        let cut = destination.firstIndex { $0 == "#" || $0 == "?" } ?? destination.endIndex
+        let path = String(destination[..<cut]).removingPercentEncoding ?? String(destination[..<cut])
+        let suffix = String(destination[cut...])
+        let joined = path.hasPrefix("/") ? String(path.dropFirst()) : "\(post.folder)/\(path)"
+        guard let relative = LinkCheck.normalise(joined), !relative.isEmpty else { return nil }
+        if let slug = PostFile.slug(ofPath: relative) {
+            return pathBySlug[slug].map { $0 + suffix }
+        }
+        var info = stat()
+        guard lstat(git.absolutePath(relative), &info) == 0, info.st_mode & S_IFMT == S_IFREG,
+            !relative.hasPrefix(".git/"), !relative.hasPrefix(".press/")
+        else { return nil }
+        assets.insert(relative)
+        return "/" + relative + suffix
+    }
+
+    /// The file a site path is served from: `/a/` → `a/index.html`, `/a.html` → `a.html`.
+    static func file(for path: String) -> String {
+        let trimmed = path.drop { $0 == "/" }
+        return trimmed.isEmpty || trimmed.hasSuffix("/") ? trimmed + "index.html" : String(trimmed)
+    }
+
+    /// Writes `files` into a new folder beside `folder`, then puts it in `folder`'s place.
+    static func replaceFolder(_ folder: String, with files: [String: [UInt8]]) throws {
+        let manager = FileManager.default
+        let target = URL(fileURLWithPath: folder).standardizedFileURL.path
+        let parent = (target as NSString).deletingLastPathComponent
+        try manager.createDirectory(atPath: parent, withIntermediateDirectories: true)
+        let fresh = "\(target).press-new-\(getpid())"
+        let old = "\(target).press-old-\(getpid())"
+        try? manager.removeItem(atPath: fresh)
+        do {
+            for (path, bytes) in files.sorted(by: { $0.key < $1.key }) {
+                let file = "\(fresh)/\(path)"
+                try manager.createDirectory(
+                    atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                guard manager.createFile(atPath: file, contents: Data(bytes)) else {
+                    throw BuildError(
+                        location: nil, message: "cannot write \(file): \(String(cString: strerror(errno)))")
+                }
+            }
+            if manager.fileExists(atPath: target) {
+                guard rename(target, old) == 0 else {
+                    throw BuildError(
+                        location: nil, message: "cannot replace \(target): \(String(cString: strerror(errno)))")
+                }
+            }
+            guard rename(fresh, target) == 0 else {
+                let reason = String(cString: strerror(errno))
+                _ = rename(old, target)
+                throw BuildError(location: nil, message: "cannot put the site in \(target): \(reason)")
+            }
+        } catch {
+            try? manager.removeItem(atPath: fresh)
+            throw error
+        }
+        try? manager.removeItem(atPath: old)
+    }
+}

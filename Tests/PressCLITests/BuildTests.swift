@@ -1,0 +1,116 @@
+import Foundation
+import TestSupport
+import Testing
+
+@testable import PressKit
+
+/// `press build`: the site as readers get it, from the posts that are out.
+@Suite struct BuildTests {
+    static let site = """
+        site:
+          posts: /posts/{slug}/
+          title: The <Example> Times
+          base_url: https://news.example.com/
+          per_page: 1
+
+        """
+
+    func repository() async throws -> CLIRepository {
+        let repository = try await CLIRepository(
+            workflow: testWorkflow.replacingOccurrences(of: "required:", with: BuildTests.site + "required:"),
+            withPost: false)
+        let head = "author: Ada Author <ada@example.com>\nsummary: A summary.\n"
+        try repository.directory.write(
+            "published/first.md",
+            "---\ntitle: First <script>alert(1)</script>\nslug: first\n\(head)status: published\npublished_at: 2026-01-01T09:00:00+00:00\n---\n"
+                + "## Part one\n\n## Part one\n\nSee [the second](second.md#table) and ![a chart](../assets/chart.png).\n\n"
+                + "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~gone~~ and https://example.org/x\n")
+        try repository.directory.write(
+            "published/second.md",
+            "---\ntitle: Second\nslug: second\n\(head)status: published\npublished_at: 2026-02-01T09:00:00+00:00\n---\n"
+                + "## Table\n\nBack to [the first](first.md).\n")
+        try repository.directory.write(
+            "drafts/third.md", "---\ntitle: Third\nslug: third\n\(head)status: draft\n---\nNot out.\n")
+        try repository.directory.write("assets/chart.png", [0x89, 0x50, 0x4E, 0x47])
+        try await repository.commitAll("posts", as: People.eddie)
+        return repository
+    }
+
+    @Test func postsFrontPagesFeedAndSitemap() async throws {
+        let repository = try await repository()
+        let built = try await repository.press(["build"])
+        #expect(built.status == 0, "\(built)")
+        #expect(built.stdout.contains("built 2 posts"), "\(built)")
+
+        let first = repository.directory.read("site/posts/first/index.html") ?? ""
+        // Values are escaped: a title with a script tag is text.
+        #expect(first.contains("<h1>First &lt;script&gt;alert(1)&lt;/script&gt;</h1>"), "\(first)")
+        #expect(!first.contains("<script>"))
+        // Heading ids by the rule press validate checks anchors with (a repeat gets -1).
+        #expect(first.contains("<h2><a class=\"anchor\" id=\"part-one\" href=\"#part-one\""), "\(first)")
+        #expect(first.contains("id=\"part-one-1\""))
+        // Links to posts go to their pages; files are copied and named from the site's root.
+        #expect(first.contains("<a href=\"/posts/second/#table\">the second</a>"), "\(first)")
+        #expect(first.contains("<img src=\"/assets/chart.png\" alt=\"a chart\""), "\(first)")
+        #expect(repository.directory.bytes("site/assets/chart.png") == [0x89, 0x50, 0x4E, 0x47])
+        #expect(first.contains("<table>") && first.contains("<del>gone</del>"), "\(first)")
+        #expect(first.contains("<a href=\"https://example.org/x\">"), "\(first)")
+        #expect(
+            first.contains("<title>First &lt;script&gt;alert(1)&lt;/script&gt; — The &lt;Example&gt; Times</title>"))
+        // The second's anchor is where the first's link says it is.
+        #expect(repository.directory.read("site/posts/second/index.html")?.contains("id=\"table\"") == true)
+        #expect(!repository.directory.exists("site/posts/third"))
+
+        // One post a page, newest first.
+        let front = repository.directory.read("site/index.html") ?? ""
+        #expect(front.contains("href=\"/posts/second/\"") && !front.contains("href=\"/posts/first/\""), "\(front)")
+        #expect(front.contains("href=\"/page/2/\" rel=\"next\""), "\(front)")
+        #expect(repository.directory.read("site/page/2/index.html")?.contains("href=\"/posts/first/\"") == true)
+        #expect(repository.directory.exists("site/404.html"))
+
+        // The feed and the sitemap, read back by an XML reader.
+        let feed = try XMLElement.parse(repository.directory.bytes("site/feed.xml") ?? [], path: "feed.xml")
+        let entries = feed["feed"]?.all("entry") ?? []
+        #expect(entries.map { $0.value("title") } == ["Second", "First <script>alert(1)</script>"])
+        #expect(entries.first?["link"]?.attributes["href"] == "https://news.example.com/posts/second/")
+        #expect(entries.first?.value("published") == "2026-02-01T09:00:00+00:00")
+        #expect(feed["feed"]?.value("title") == "The <Example> Times")
+        let sitemap = try XMLElement.parse(repository.directory.bytes("site/sitemap.xml") ?? [], path: "sitemap.xml")
+        #expect(
+            sitemap["urlset"]?.all("url").compactMap { $0.value("loc") } == [
+                "https://news.example.com/", "https://news.example.com/page/2/",
+                "https://news.example.com/posts/second/",
+                "https://news.example.com/posts/first/",
+            ])
+    }
+
+    @Test func draftsAndTheFutureOnlyWhenAskedAndARebuildLeavesNothingBehind() async throws {
+        let repository = try await repository()
+        #expect(try await repository.press(["build", "--drafts"]).status == 0)
+        #expect(repository.directory.exists("site/posts/third/index.html"))
+        // The draft is gone from the next build: the folder is replaced, not added to.
+        #expect(try await repository.press(["build"]).status == 0)
+        #expect(!repository.directory.exists("site/posts/third"))
+        // As it was on 15 January: the second post is not out yet.
+        #expect(try await repository.press(["build", "--at", "2026-01-15T00:00:00Z", "--out", "then"]).status == 0)
+        #expect(repository.directory.exists("then/posts/first/index.html"))
+        #expect(!repository.directory.exists("then/posts/second"))
+        let names = try FileManager.default.contentsOfDirectory(atPath: repository.path)
+        #expect(!names.contains { $0.contains(".press-new-") || $0.contains(".press-old-") }, "\(names)")
+    }
+
+    @Test func aTemplateOfTheRepositoryIsUsedAndABrokenOneWritesNothing() async throws {
+        let repository = try await repository()
+        try repository.directory.write("templates/post.mustache", "<p class=\"mine\">{{post.title}}</p>{{{post.html}}}")
+        #expect(try await repository.press(["build"]).status == 0)
+        let first = repository.directory.read("site/posts/first/index.html") ?? ""
+        #expect(first.hasPrefix("<p class=\"mine\">First &lt;script&gt;"), "\(first)")
+        let before = repository.directory.read("site/index.html")
+
+        try repository.directory.write("templates/list.mustache", "<ol>\n{{#posts}}<li>{{title}}</li>\n{{/post}}</ol>")
+        let broken = try await repository.press(["build"])
+        #expect(broken.status == 2, "\(broken)")
+        #expect(broken.stderr.hasPrefix("templates/list.mustache:3:"), "\(broken)")
+        #expect(repository.directory.read("site/index.html") == before)
+    }
+}
