@@ -22,12 +22,12 @@ import Testing
         let head = "author: Ada Author <ada@example.com>\nsummary: A summary.\n"
         try repository.directory.write(
             "published/first.md",
-            "---\ntitle: First <script>alert(1)</script>\nslug: first\n\(head)status: published\npublished_at: 2026-01-01T09:00:00+00:00\n---\n"
+            "---\ntitle: First <script>alert(1)</script>\nslug: first\n\(head)categories: [News]\ntags: [Élections]\nstatus: published\npublished_at: 2026-01-01T09:00:00+00:00\n---\n"
                 + "## Part one\n\n## Part one\n\nSee [the second](second.md#table) and ![a chart](../assets/chart.png).\n\n"
                 + "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~gone~~ and https://example.org/x\n")
         try repository.directory.write(
             "published/second.md",
-            "---\ntitle: Second\nslug: second\n\(head)status: published\npublished_at: 2026-02-01T09:00:00+00:00\n---\n"
+            "---\ntitle: Second\nslug: second\n\(head)categories: [News, Sport]\nstatus: published\npublished_at: 2026-02-01T09:00:00+00:00\n---\n"
                 + "## Table\n\nBack to [the first](first.md).\n")
         try repository.directory.write(
             "drafts/third.md", "---\ntitle: Third\nslug: third\n\(head)status: draft\n---\nNot out.\n")
@@ -76,12 +76,28 @@ import Testing
         #expect(entries.first?.value("published") == "2026-02-01T09:00:00+00:00")
         #expect(feed["feed"]?.value("title") == "The <Example> Times")
         let sitemap = try XMLElement.parse(repository.directory.bytes("site/sitemap.xml") ?? [], path: "sitemap.xml")
+        let locations = sitemap["urlset"]?.all("url").compactMap { $0.value("loc") } ?? []
         #expect(
-            sitemap["urlset"]?.all("url").compactMap { $0.value("loc") } == [
+            locations == [
                 "https://news.example.com/", "https://news.example.com/page/2/",
-                "https://news.example.com/posts/second/",
-                "https://news.example.com/posts/first/",
-            ])
+                "https://news.example.com/categories/news/", "https://news.example.com/categories/news/page/2/",
+                "https://news.example.com/categories/sport/", "https://news.example.com/tags/elections/",
+                "https://news.example.com/authors/ada-author/", "https://news.example.com/authors/ada-author/page/2/",
+                "https://news.example.com/posts/second/", "https://news.example.com/posts/first/",
+            ], "\(locations)")
+
+        // A page and a feed for each category; a page for each tag and author.
+        let news = repository.directory.read("site/categories/news/index.html") ?? ""
+        #expect(news.contains("<h1>News</h1>") && news.contains("href=\"/posts/second/\""), "\(news)")
+        #expect(repository.directory.read("site/categories/news/page/2/index.html")?.contains("/posts/first/") == true)
+        #expect(repository.directory.read("site/tags/elections/index.html")?.contains("<h1>Élections</h1>") == true)
+        let newsFeed = try XMLElement.parse(
+            repository.directory.bytes("site/categories/news/feed.xml") ?? [], path: "feed.xml")
+        #expect(newsFeed["feed"]?.all("entry").count == 2)
+        #expect(newsFeed["feed"]?.value("title") == "News — The <Example> Times")
+        let sport = try XMLElement.parse(
+            repository.directory.bytes("site/categories/sport/feed.xml") ?? [], path: "feed.xml")
+        #expect(sport["feed"]?.all("entry").compactMap { $0.value("title") } == ["Second"])
     }
 
     @Test func draftsAndTheFutureOnlyWhenAskedAndARebuildLeavesNothingBehind() async throws {

@@ -37,8 +37,9 @@ public struct BuildError: PressError {
 }
 
 extension ContentRepository {
-    /// Renders the site: a page per post at the workflow's `site.posts` path, the front page
-    /// (newest first, `site.per_page` to a page), an Atom feed, `sitemap.xml` and `404.html`,
+    /// Renders the site: a page per post at the workflow's `site.posts` path, the front page and
+    /// a page for each category, tag and author (newest first, `site.per_page` to a page), an
+    /// Atom feed for the site and one per category, `sitemap.xml` and `404.html`,
     /// with the default theme or the repository's `templates/`. Files the posts link to are
     /// copied to the same paths. The output folder is built beside the old one and put in its
     /// place by renames: a web server serving it never sees a half-written site.
@@ -120,61 +121,96 @@ extension ContentRepository {
                 (library.render(context, withTemplate: "post") ?? "").utf8)
         }
 
-        // The front page and the ones after it.
-        let chunks = stride(from: 0, to: max(pages.count, 1), by: settings.perPage).map {
-            Array(pages[$0..<min($0 + settings.perPage, pages.count)])
+        // Lists of posts, newest first, `site.per_page` to a page: the front page, and one for
+        // each category, tag and author, each with its own pages after the first.
+        var listed: [String] = []
+        func writeList(_ chosen: [Page], at base: String, heading: String?) {
+            let chunks = stride(from: 0, to: max(chosen.count, 1), by: settings.perPage).map {
+                Array(chosen[$0..<min($0 + settings.perPage, chosen.count)])
+            }
+            func path(_ number: Int) -> String { number == 1 ? base : "\(base)page/\(number)/" }
+            for (index, chunk) in chunks.enumerated() {
+                let number = index + 1
+                var context: [String: Any] = [
+                    "site": site, "posts": chunk.map(summary),
+                    "page_title": heading.map { "\($0) — \(settings.title)" } ?? settings.title,
+                ]
+                if let heading { context["heading"] = heading }
+                if !settings.description.isEmpty, heading == nil { context["description"] = settings.description }
+                if number > 1 { context["newer"] = path(number - 1) }
+                if number < chunks.count { context["older"] = path(number + 1) }
+                files[ContentRepository.file(for: path(number))] = Array(
+                    (library.render(context, withTemplate: "list") ?? "").utf8)
+                listed.append(path(number))
+            }
         }
-        func listPath(_ number: Int) -> String { number == 1 ? "/" : "/page/\(number)/" }
-        for (index, chunk) in chunks.enumerated() {
-            let number = index + 1
-            var context: [String: Any] = ["site": site, "posts": chunk.map(summary), "page_title": settings.title]
-            if !settings.description.isEmpty { context["description"] = settings.description }
-            if number > 1 { context["newer"] = listPath(number - 1) }
-            if number < chunks.count { context["older"] = listPath(number + 1) }
-            files[ContentRepository.file(for: listPath(number))] = Array(
-                (library.render(context, withTemplate: "list") ?? "").utf8)
+        writeList(pages, at: "/", heading: nil)
+        func groups(_ names: (Page) -> [String]) -> [(name: String, slug: String, pages: [Page])] {
+            var found: [String: (String, [Page])] = [:]
+            for page in pages {
+                for name in names(page) {
+                    let slug = Slug(title: name)?.value ?? name.lowercased()
+                    found[slug, default: (name, [])].1.append(page)
+                }
+            }
+            return found.keys.sorted().compactMap { slug in found[slug].map { (name: $0.0, slug: slug, pages: $0.1) } }
+        }
+        let categories = groups { $0.post.categories }
+        for group in categories { writeList(group.pages, at: "/categories/\(group.slug)/", heading: group.name) }
+        for group in groups(\.post.tags) { writeList(group.pages, at: "/tags/\(group.slug)/", heading: group.name) }
+        for group in groups({ workflow.authors(of: $0.post).map(\.name).filter { !$0.isEmpty } }) {
+            writeList(group.pages, at: "/authors/\(group.slug)/", heading: group.name)
         }
         files["404.html"] = Array(
             (library.render(["site": site, "page_title": "Not found — \(settings.title)"], withTemplate: "notfound")
                 ?? "")
                 .utf8)
 
-        // The feed and the sitemap.
+        // The feeds: the site's, and one for each category.
         let updated = pages.compactMap(\.date).max() ?? Date(timeIntervalSince1970: 0)
         // Atom ids are absolute: the page's address, or without `site.base_url` a URN of its path.
         func id(_ path: String) -> String {
             HTMLEscape.attribute(settings.baseURL.isEmpty ? "urn:press:site:\(path)" : settings.baseURL + path)
         }
-        var feed = [
-            "<?xml version=\"1.0\" encoding=\"utf-8\"?>", "<feed xmlns=\"http://www.w3.org/2005/Atom\">",
-            "<title>\(HTMLEscape.attribute(settings.title))</title>",
-            "<id>\(id("/"))</id>",
-            "<link href=\"\(HTMLEscape.attribute(settings.baseURL + "/"))\"/>",
-            "<link rel=\"self\" href=\"\(HTMLEscape.attribute(settings.baseURL + "/feed.xml"))\"/>",
-            "<updated>\(PressTime.format(updated, zone: zone))</updated>",
-        ]
-        for page in pages.prefix(settings.feedLength) {
-            let url = HTMLEscape.attribute(settings.baseURL + page.path)
-            let date = PressTime.format(page.date ?? updated, zone: zone)
-            feed += ["<entry>", "<title>\(HTMLEscape.attribute(page.post.title ?? page.post.fileSlug))</title>"]
-            feed += [
-                "<id>\(id(page.path))</id>", "<link href=\"\(url)\"/>", "<published>\(date)</published>",
-                "<updated>\(date)</updated>",
+        func writeFeed(_ chosen: [Page], at base: String, title: String) {
+            let newest = chosen.compactMap(\.date).max() ?? updated
+            var feed = [
+                "<?xml version=\"1.0\" encoding=\"utf-8\"?>", "<feed xmlns=\"http://www.w3.org/2005/Atom\">",
+                "<title>\(HTMLEscape.attribute(title))</title>", "<id>\(id(base))</id>",
+                "<link href=\"\(HTMLEscape.attribute(settings.baseURL + base))\"/>",
+                "<link rel=\"self\" href=\"\(HTMLEscape.attribute(settings.baseURL + base + "feed.xml"))\"/>",
+                "<updated>\(PressTime.format(newest, zone: zone))</updated>",
             ]
-            let authors = workflow.authors(of: page.post)
-            feed += (authors.isEmpty ? [Person(name: settings.title, email: "")] : authors).map {
-                "<author><name>\(HTMLEscape.attribute($0.name.isEmpty ? $0.email : $0.name))</name></author>"
+            for page in chosen.prefix(settings.feedLength) {
+                let url = HTMLEscape.attribute(settings.baseURL + page.path)
+                let date = PressTime.format(page.date ?? newest, zone: zone)
+                feed += ["<entry>", "<title>\(HTMLEscape.attribute(page.post.title ?? page.post.fileSlug))</title>"]
+                feed += [
+                    "<id>\(id(page.path))</id>", "<link href=\"\(url)\"/>", "<published>\(date)</published>",
+                    "<updated>\(date)</updated>",
+                ]
+                let authors = workflow.authors(of: page.post)
+                feed += (authors.isEmpty ? [Person(name: settings.title, email: "")] : authors).map {
+                    "<author><name>\(HTMLEscape.attribute($0.name.isEmpty ? $0.email : $0.name))</name></author>"
+                }
+                if let summary = page.post.summary {
+                    feed.append("<summary>\(HTMLEscape.attribute(summary))</summary>")
+                }
+                feed += ["</entry>"]
             }
-            if let summary = page.post.summary { feed.append("<summary>\(HTMLEscape.attribute(summary))</summary>") }
-            feed += ["</entry>"]
+            feed.append("</feed>")
+            files[String(base.dropFirst()) + "feed.xml"] = Array((feed.joined(separator: "\n") + "\n").utf8)
         }
-        feed.append("</feed>")
-        files["feed.xml"] = Array((feed.joined(separator: "\n") + "\n").utf8)
+        writeFeed(pages, at: "/", title: settings.title)
+        for group in categories {
+            writeFeed(group.pages, at: "/categories/\(group.slug)/", title: "\(group.name) — \(settings.title)")
+        }
+
         var sitemap = [
             "<?xml version=\"1.0\" encoding=\"utf-8\"?>",
             "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">",
         ]
-        for path in (0..<chunks.count).map({ listPath($0 + 1) }) + pages.map(\.path) {
+        for path in listed + pages.map(\.path) {
             sitemap.append("<url><loc>\(HTMLEscape.attribute(settings.baseURL + path))</loc></url>")
         }
         sitemap.append("</urlset>")
