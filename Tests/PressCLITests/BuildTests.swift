@@ -32,6 +32,7 @@ import Testing
         try repository.directory.write(
             "drafts/third.md", "---\ntitle: Third\nslug: third\n\(head)status: draft\n---\nNot out.\n")
         try repository.directory.write("assets/chart.png", [0x89, 0x50, 0x4E, 0x47])
+        try repository.directory.write("_redirects", "/2026/01/first.html /posts/first/ 301\n")
         try await repository.commitAll("posts", as: People.eddie)
         return repository
     }
@@ -67,6 +68,7 @@ import Testing
         #expect(front.contains("href=\"/page/2/\" rel=\"next\""), "\(front)")
         #expect(repository.directory.read("site/page/2/index.html")?.contains("href=\"/posts/first/\"") == true)
         #expect(repository.directory.exists("site/404.html"))
+        #expect(repository.directory.read("site/_redirects") == "/2026/01/first.html /posts/first/ 301\n")
 
         // The feed and the sitemap, read back by an XML reader.
         let feed = try XMLElement.parse(repository.directory.bytes("site/feed.xml") ?? [], path: "feed.xml")

@@ -215,6 +215,10 @@ extension ContentRepository {
         }
         sitemap.append("</urlset>")
         files["sitemap.xml"] = Array((sitemap.joined(separator: "\n") + "\n").utf8)
+        // The redirects an import wrote (old URLs to new), where hosts that read them look.
+        if let redirects = readFile(git.absolutePath(ContentRepository.redirectsPath), followingLinks: false) {
+            files[ContentRepository.redirectsPath] = redirects
+        }
         for asset in assets {
             if let bytes = readFile(git.absolutePath(asset), followingLinks: false) { files[asset] = bytes }
         }
