@@ -105,11 +105,16 @@ extension ContentRepository {
             return item
         }
 
-        // A page per post.
-        for page in pages {
+        // A page per post: the Markdown rendered on both cores, the templates after.
+        let bodies = pages.parallelMap { page -> (html: String, assets: Set<String>) in
+            var found: Set<String> = []
             let html = PostHTML.render(page.post.frontMatter.bodySlice) { destination in
-                resolve(destination, from: page.post, pathBySlug: pathBySlug, assets: &assets)
+                self.resolve(destination, from: page.post, pathBySlug: pathBySlug, assets: &found)
             }
+            return (html, found)
+        }
+        for (page, (html, found)) in zip(pages, bodies) {
+            assets.formUnion(found)
             var post = summary(page)
             post["html"] = html
             var context: [String: Any] = [
@@ -302,6 +307,26 @@ extension ContentRepository {
         return trimmed.isEmpty || trimmed.hasSuffix("/") ? trimmed + "index.html" : String(trimmed)
     }
 
+    /// Creates `path` (which must not exist) holding `bytes`.
+    private static func writeNew(_ path: String, _ bytes: [UInt8]) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard descriptor >= 0 else {
+            throw BuildError(location: nil, message: "cannot write \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        var written = 0
+        while written < bytes.count {
+            let count = bytes.withUnsafeBytes { buffer in
+                write(descriptor, buffer.baseAddress.map { $0 + written }, buffer.count - written)
+            }
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else {
+                throw BuildError(location: nil, message: "cannot write \(path): \(String(cString: strerror(errno)))")
+            }
+            written += count
+        }
+    }
+
     /// Writes `files` into a new folder beside `folder`, then puts it in `folder`'s place.
     static func replaceFolder(_ folder: String, with files: [String: [UInt8]]) throws {
         let manager = FileManager.default
@@ -312,14 +337,16 @@ extension ContentRepository {
         let old = "\(target).press-old-\(getpid())"
         try? manager.removeItem(atPath: fresh)
         do {
+            // Each file written once, in place: the folder is new, and it is the folder's rename
+            // that readers see (a temporary file per file would double the work).
+            var folders: Set<String> = []
             for (path, bytes) in files.sorted(by: { $0.key < $1.key }) {
                 let file = "\(fresh)/\(path)"
-                try manager.createDirectory(
-                    atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-                guard manager.createFile(atPath: file, contents: Data(bytes)) else {
-                    throw BuildError(
-                        location: nil, message: "cannot write \(file): \(String(cString: strerror(errno)))")
+                let folder = (file as NSString).deletingLastPathComponent
+                if folders.insert(folder).inserted {
+                    try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
                 }
+                try writeNew(file, bytes)
             }
             if manager.fileExists(atPath: target) {
                 guard rename(target, old) == 0 else {
