@@ -4,15 +4,10 @@
 # equivalent templates: a page per post, the front page and category and tag pages paginated
 # ten to a page, an Atom/RSS feed and the sitemap. Wall time and peak memory, medians.
 # usage: Benchmarks/build.sh    (BENCH_DIR, RUNS override; installs hyperfine and hugo)
-set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
+source "$(dirname "$0")/preamble.sh"
 runs=${RUNS:-5}
-work=${BENCH_DIR:-/tmp/press-bench}
-press=$root/.build/release/press
-command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine; }
-command -v hugo >/dev/null || { apt-get update -qq && apt-get install -y -qq hugo; }
-(cd "$root" && swift build -c release --static-swift-stdlib >/dev/null)
-echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -r); $(hugo version | cut -d' ' -f1-2)"
+debian hugo
+machine "$(hugo version | cut -d' ' -f1-2)"
 
 repo=$work/repo-10000
 [ -d "$repo/.git" ] || python3 "$root/Benchmarks/generate.py" "$repo" --posts 10000 --press "$press"

@@ -8,16 +8,12 @@
 # The blogs are public repositories, brought here with the tool library's fetch (never
 # committed): jekyll/jekyll (docs/_posts), coderzh/coderzh-hugo-blog, WordPress/theme-test-data.
 # usage: Benchmarks/import.sh    (MIRRORS, BENCH_DIR, RUNS override; installs hyperfine and hugo)
-set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
+source "$(dirname "$0")/preamble.sh"
 runs=${RUNS:-7}
-work=${BENCH_DIR:-/tmp/press-bench}/import
+work=$work/import
 mirrors=${MIRRORS:-/work/.mirror}
-press=$root/.build/release/press
-command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine; }
-command -v hugo >/dev/null || { apt-get update -qq && apt-get install -y -qq hugo; }
-(cd "$root" && swift build -c release --static-swift-stdlib >/dev/null)
-echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -r); $(hugo version | cut -d' ' -f1-2)"
+debian hugo
+machine "$(hugo version | cut -d' ' -f1-2)"
 # An earlier run's folder is moved aside, not deleted: thousands of files deleted just before the
 # runs would slow every file the imports create (ext4 avoids reusing inodes deleted in the last
 # minutes, and searches for others). Remove the old folders when nothing is being measured.

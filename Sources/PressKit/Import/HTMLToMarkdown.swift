@@ -111,9 +111,7 @@ struct HTMLToMarkdown {
     private func block(_ element: HTMLElementNode) -> [String] {
         switch element.name {
         case "p", "address", "center":
-            if element.attributes["style"] != nil || element.attributes["class"]?.contains("has-") == true {
-                // Alignment or colour Markdown cannot keep: the paragraph's words are kept.
-            }
+            // Alignment or colour (style, class) Markdown cannot keep: the paragraph's words are kept.
             return paragraphBlock(element.children)
         case "h1", "h2", "h3", "h4", "h5", "h6":
             let level = Int(element.name.dropFirst()) ?? 1

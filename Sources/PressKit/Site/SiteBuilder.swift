@@ -85,9 +85,8 @@ extension ContentRepository {
 
         var files: [String: [UInt8]] = [:]
         var assets: Set<String> = []
-        let root = "/"
         // (An empty text is true to Mustache: a key with no value is left out.)
-        var site: [String: Any] = ["title": settings.title, "language": settings.language, "root": root]
+        var site: [String: Any] = ["title": settings.title, "language": settings.language, "root": "/"]
         if !settings.description.isEmpty { site["description"] = settings.description }
         let dayFormat = Date.FormatStyle(date: .long, time: .omitted, timeZone: zone)
         func summary(_ page: Page) -> [String: Any] {
