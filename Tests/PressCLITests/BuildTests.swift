@@ -62,11 +62,13 @@ import Testing
         #expect(repository.directory.read("site/posts/second/index.html")?.contains("id=\"table\"") == true)
         #expect(!repository.directory.exists("site/posts/third"))
 
-        // One post a page, newest first.
+        // One post a page, newest first; numbered pages counted from the oldest post.
         let front = repository.directory.read("site/index.html") ?? ""
         #expect(front.contains("href=\"/posts/second/\"") && !front.contains("href=\"/posts/first/\""), "\(front)")
-        #expect(front.contains("href=\"/page/2/\" rel=\"next\""), "\(front)")
-        #expect(repository.directory.read("site/page/2/index.html")?.contains("href=\"/posts/first/\"") == true)
+        #expect(front.contains("href=\"/page/1/\" rel=\"next\""), "\(front)")
+        let oldest = repository.directory.read("site/page/1/index.html") ?? ""
+        #expect(oldest.contains("href=\"/posts/first/\"") && oldest.contains("href=\"/page/2/\" rel=\"prev\""))
+        #expect(repository.directory.read("site/page/2/index.html")?.contains("href=\"/posts/second/\"") == true)
         #expect(repository.directory.exists("site/404.html"))
         #expect(repository.directory.read("site/_redirects") == "/2026/01/first.html /posts/first/ 301\n")
 
@@ -81,17 +83,19 @@ import Testing
         let locations = sitemap["urlset"]?.all("url").compactMap { $0.value("loc") } ?? []
         #expect(
             locations == [
-                "https://news.example.com/", "https://news.example.com/page/2/",
-                "https://news.example.com/categories/news/", "https://news.example.com/categories/news/page/2/",
-                "https://news.example.com/categories/sport/", "https://news.example.com/tags/elections/",
-                "https://news.example.com/authors/ada-author/", "https://news.example.com/authors/ada-author/page/2/",
+                "https://news.example.com/", "https://news.example.com/page/1/", "https://news.example.com/page/2/",
+                "https://news.example.com/categories/news/", "https://news.example.com/categories/news/page/1/",
+                "https://news.example.com/categories/news/page/2/", "https://news.example.com/categories/sport/",
+                "https://news.example.com/tags/elections/", "https://news.example.com/authors/ada-author/",
+                "https://news.example.com/authors/ada-author/page/1/",
+                "https://news.example.com/authors/ada-author/page/2/",
                 "https://news.example.com/posts/second/", "https://news.example.com/posts/first/",
             ], "\(locations)")
 
         // A page and a feed for each category; a page for each tag and author.
         let news = repository.directory.read("site/categories/news/index.html") ?? ""
         #expect(news.contains("<h1>News</h1>") && news.contains("href=\"/posts/second/\""), "\(news)")
-        #expect(repository.directory.read("site/categories/news/page/2/index.html")?.contains("/posts/first/") == true)
+        #expect(repository.directory.read("site/categories/news/page/1/index.html")?.contains("/posts/first/") == true)
         #expect(repository.directory.read("site/tags/elections/index.html")?.contains("<h1>Élections</h1>") == true)
         let newsFeed = try XMLElement.parse(
             repository.directory.bytes("site/categories/news/feed.xml") ?? [], path: "feed.xml")
@@ -130,5 +134,79 @@ import Testing
         #expect(broken.status == 2, "\(broken)")
         #expect(broken.stderr.hasPrefix("templates/list.mustache:3:"), "\(broken)")
         #expect(repository.directory.read("site/index.html") == before)
+    }
+
+    /// Every file under `folder`, with its bytes.
+    func files(_ folder: String) -> [String: [UInt8]] {
+        var found: [String: [UInt8]] = [:]
+        let enumerator = FileManager.default.enumerator(atPath: folder)
+        while let path = enumerator?.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: "\(folder)/\(path)", isDirectory: &isDirectory),
+                !isDirectory.boolValue
+            {
+                found[path] = FileManager.default.contents(atPath: "\(folder)/\(path)").map { Array($0) }
+            }
+        }
+        return found
+    }
+
+    @Test func aSecondBuildMakesOnlyWhatChangedAndTheSameBytesAsAWholeOne() async throws {
+        let repository = try await repository()
+        let first = try await repository.press(["build"])
+        #expect(first.stdout.contains("built 2 posts: "), "\(first)")
+        #expect(repository.directory.exists(".press/build/manifest"))
+        // Nothing changed: nothing written. (A build trusts its record of a file changed at
+        // least a second before it; these were written a moment ago, so they are dated back.)
+        for path in ["published/first.md", "published/second.md", "drafts/third.md"] {
+            try FileManager.default.setAttributes(
+                [.modificationDate: Date(timeIntervalSinceNow: -60)], ofItemAtPath: "\(repository.path)/\(path)")
+        }
+        _ = try await repository.press(["build"])
+        let quiet = try await repository.press(["build", "--verbose"])
+        #expect(quiet.stdout.contains("built 2 posts: 0 of "), "\(quiet)")
+
+        // A third post comes out; the second post is edited; the first is taken down.
+        try repository.directory.write(
+            "published/third.md",
+            "---\ntitle: Third\nslug: third\nauthor: Ada Author <ada@example.com>\nsummary: S.\ncategories: [News]\nstatus: published\npublished_at: 2026-03-01T09:00:00+00:00\n---\nOut now; see [the first](first.md).\n"
+        )
+        try FileManager.default.removeItem(atPath: repository.path + "/drafts/third.md")
+        let second = repository.directory.read("published/second.md") ?? ""
+        try repository.directory.write(
+            "published/second.md", second.replacingOccurrences(of: "Back to", with: "Return to"))
+        try FileManager.default.removeItem(atPath: repository.path + "/published/first.md")
+        let changed = try await repository.press(["build", "--verbose"])
+        #expect(changed.status == 0, "\(changed)")
+        #expect(changed.stdout.contains("wrote posts/third/index.html"), "\(changed)")
+        #expect(changed.stdout.contains("removed posts/first/index.html"), "\(changed)")
+        #expect(!repository.directory.exists("site/posts/first"))
+        let whole = try await repository.press(["build", "--full", "--out", "whole"])
+        #expect(whole.status == 0, "\(whole)")
+        let incremental = files(repository.path + "/site")
+        #expect(incremental.count > 10)
+        #expect(incremental == files(repository.path + "/whole"), "\(incremental.keys.sorted())")
+        #expect(
+            repository.directory.read("site/posts/second/index.html")?.contains("Return to") == true)
+        // No temporary file is left beside the ones renamed into place.
+        #expect(!incremental.keys.contains { $0.contains(".press-") })
+    }
+
+    @Test func errorsInPostsGoingOutAreWarningsOrWithStrictARefusal() async throws {
+        let repository = try await repository()
+        let second = repository.directory.read("published/second.md") ?? ""
+        try repository.directory.write(
+            "published/second.md", second.replacingOccurrences(of: "(first.md)", with: "(missing.md)"))
+        let warned = try await repository.press(["build"])
+        #expect(warned.status == 0, "\(warned)")
+        #expect(warned.stderr.contains("published/second.md:12:9:"), "\(warned)")
+        #expect(warned.stderr.contains("warning:"), "\(warned)")
+        #expect(repository.directory.exists("site/posts/second/index.html"))
+
+        let strict = try await repository.press(["build", "--strict", "--full", "--out", "strict"])
+        #expect(strict.status == 1, "\(strict)")
+        #expect(strict.stderr.contains("published/second.md:12:9:"), "\(strict)")
+        #expect(strict.stderr.contains("nothing was written (--strict)"), "\(strict)")
+        #expect(!repository.directory.exists("strict"))
     }
 }

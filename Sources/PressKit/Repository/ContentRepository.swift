@@ -193,9 +193,24 @@ public final class ContentRepository: Sendable {
     /// The paths of every post file, `drafts/*.{md,markdown}` then `published/*…`, sorted.
     public func postPaths() -> [String] {
         ContentRepository.postFolders.flatMap { folder -> [String] in
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: git.absolutePath(folder))) ?? []
-            return names.filter { PostFile.slug(ofName: $0) != nil }.sorted().map { "\(folder)/\($0)" }
+            ContentRepository.names(in: git.absolutePath(folder)).filter { PostFile.slug(ofName: $0) != nil }.sorted()
+                .map { "\(folder)/\($0)" }
         }
+    }
+
+    /// The names in a folder (none when it cannot be read), by readdir: FileManager's listing
+    /// costs several times as much, and a build lists 10,000 posts each time.
+    static func names(in folder: String) -> [String] {
+        guard let directory = opendir(folder) else { return [] }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name != ".", name != ".." { names.append(name) }
+        }
+        return names
     }
 
     /// Reads every post (or those at `paths`) on both cores and hands each to `transform` on the

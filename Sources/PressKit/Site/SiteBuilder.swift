@@ -4,180 +4,411 @@ import Mustache
 
 /// What `press build` is asked for.
 public struct BuildRequest: Sendable {
-    /// The folder the site is written to (replaced whole, never left half-written).
+    /// The folder the site is written to (never left half-written).
     public var output: String
     /// The site as it will be at this time (posts scheduled by then are in it); nil: now, as published.
     public var at: Date?
     /// Drafts and posts in review too (a preview; never for readers).
     public var drafts: Bool
+    /// Refuse to write anything when a post going out has validation errors (else: warnings).
+    public var strict: Bool
+    /// Every page made again, whatever the last build's manifest says.
+    public var full: Bool
     public var now: Date
 
-    public init(output: String, at: Date? = nil, drafts: Bool = false, now: Date) {
+    public init(
+        output: String, at: Date? = nil, drafts: Bool = false, strict: Bool = false, full: Bool = false, now: Date
+    ) {
         self.output = output
         self.at = at
         self.drafts = drafts
+        self.strict = strict
+        self.full = full
         self.now = now
     }
+
+    /// Only the site as readers see it now is kept up to date file by file (its manifest
+    /// kept); a look at another time or at drafts is made whole.
+    var keepsManifest: Bool { at == nil && !drafts }
+    var isIncremental: Bool { keepsManifest && !full }
 }
 
 /// What a build wrote.
 public struct BuildResult: Sendable {
     public var posts = 0
-    public var pages = 0
     public var files = 0
     public var output: String
+    /// Whether only what changed since the last build was made (else the folder was replaced).
+    public var incremental = false
+    /// The files written (every file, for a whole build) and removed, relative to `output`.
+    public var written: [String] = []
+    public var removed: [String] = []
+    /// Validation errors in the posts that were built: warnings (with `strict`, the refusal).
+    public var warnings: [Diagnostic] = []
+    /// With `strict`: posts going out had errors (`warnings`), and nothing was written.
+    public var refused = false
 }
 
-/// Why a build wrote nothing: a template that cannot be read (exit 2).
+/// Why a build wrote nothing: a template that cannot be read (exit 2), or a folder that cannot
+/// be written.
 public struct BuildError: PressError {
     public var location: SourceLocation?
     public var message: String
-    public var isConfigurationError: Bool { true }
+    public var isConfigurationError: Bool { location != nil }
     public var description: String { message }
 }
 
-extension ContentRepository {
-    /// Renders the site: a page per post at the workflow's `site.posts` path, the front page and
-    /// a page for each category, tag and author (newest first, `site.per_page` to a page), an
-    /// Atom feed for the site and one per category, `sitemap.xml` and `404.html`,
-    /// with the default theme or the repository's `templates/`. Files the posts link to are
-    /// copied to the same paths. The output folder is built beside the old one and put in its
-    /// place by renames: a web server serving it never sees a half-written site.
-    public func buildSite(_ request: BuildRequest) throws -> BuildResult {
-        let workflow = try workflow()
-        let library = try themeLibrary()
-        let settings = workflow.siteSettings
-        let moment = request.at ?? request.now
-        let zone = workflow.timeZone
+/// A post page in the site: the post, the date it is shown with, its site path and file.
+struct SitePage: Sendable {
+    var post: SitePost
+    var date: Date?
+    var path: String
+    var file: String
+    /// The post's file as it was read, its path and date: what lists show of it.
+    var key: UInt64
+}
 
-        // The posts that are out at `moment` (or every one, for a preview with drafts).
-        struct Page {
-            var post: Post
-            var date: Date?
-            var path: String
-        }
-        var pages: [Page] = []
-        for (_, result) in readAll({ $0 }) {
-            guard case .success(let post) = result, let state = post.status else { continue }
-            let published = workflow.folder(of: state) == Workflow.publishedFolder
-            let publishedAt = post.publishedAt.flatMap { try? PressTime.parse($0, zone: zone) }
-            let publishAt = post.publishAt.flatMap { try? PressTime.parse($0, zone: zone) }
-            if let expire = post.string("expire_at").flatMap({ try? PressTime.parse($0, zone: zone) }), expire <= moment
-            {
-                continue
-            }
-            let date: Date?
-            if published, (publishedAt ?? .distantPast) <= moment {
-                date = publishedAt
-            } else if let publishAt, request.at != nil, publishAt <= moment {
-                date = publishAt
-            } else if request.drafts {
-                date = publishedAt ?? publishAt
-            } else {
-                continue
-            }
-            let slug = post.slug ?? post.fileSlug
-            pages.append(
-                Page(post: post, date: date, path: sitePath(of: post, slug: slug, date: date, workflow: workflow)))
-        }
-        pages.sort { ($0.date ?? .distantPast, $1.path) > ($1.date ?? .distantPast, $0.path) }
-        let pathBySlug = Dictionary(pages.map { ($0.post.fileSlug, $0.path) }, uniquingKeysWith: { a, _ in a })
+/// The site rendered in memory: the bytes of each output that changed since the last build
+/// (every output when there was none), and the manifest of this one.
+struct SiteRender: Sendable {
+    var changed: [String: [UInt8]] = [:]
+    var manifest: SiteManifest
+    var pages: [SitePage] = []
+    /// Posts whose page was made this time (their validation errors are reported).
+    var rendered: [String] = []
+    /// Files in the repository copied into the site.
+    var assets: Set<String> = []
+    /// Posts read this time (the others were as the manifest recorded them).
+    var read = 0
+}
 
-        var files: [String: [UInt8]] = [:]
-        var assets: Set<String> = []
+/// The values the templates see of the site and of a post in a list, made on any thread.
+private struct TemplateValues: Sendable {
+    let settings: SiteSettings
+    let zone: TimeZone
+    let dayFormat: Date.FormatStyle
+
+    var site: [String: Any] {
         // (An empty text is true to Mustache: a key with no value is left out.)
         var site: [String: Any] = ["title": settings.title, "language": settings.language, "root": "/"]
         if !settings.description.isEmpty { site["description"] = settings.description }
-        let dayFormat = Date.FormatStyle(date: .long, time: .omitted, timeZone: zone)
-        func summary(_ page: Page) -> [String: Any] {
-            let authors = workflow.authors(of: page.post)
-            var item: [String: Any] = [
-                "title": page.post.title ?? page.post.fileSlug, "path": page.path,
-                "authors": authors.enumerated().map { ["name": $1.name, "last": $0 == authors.count - 1] },
-                "categories": page.post.categories,
-            ]
-            if let summary = page.post.summary, !summary.isEmpty { item["summary"] = summary }
-            if let date = page.date {
-                item["date"] = date.formatted(dayFormat)
-                item["datetime"] = PressTime.format(date, zone: zone)
+        return site
+    }
+
+    func item(_ page: SitePage) -> [String: Any] {
+        let authors = page.post.authors
+        var item: [String: Any] = [
+            "title": page.post.title, "path": page.path,
+            "authors": authors.enumerated().map { ["name": $1, "last": $0 == authors.count - 1] },
+            "categories": page.post.categories,
+        ]
+        if !page.post.summary.isEmpty { item["summary"] = page.post.summary }
+        if let date = page.date {
+            item["date"] = date.formatted(dayFormat)
+            item["datetime"] = PressTime.format(date, zone: zone)
+        }
+        return item
+    }
+}
+
+/// A list page to make: which posts (indexes into the site's pages), its heading and neighbours.
+private struct ListPage: Sendable {
+    var path: String
+    var posts: [Int]
+    var heading: String?
+    var newer: String?
+    var older: String?
+}
+
+extension ContentRepository {
+    /// Where the last build's manifest is kept.
+    static let manifestPath = ".press/build/manifest"
+
+    /// Renders the site: a page per post at the workflow's `site.posts` path, the front page and
+    /// a page for each category, tag and author (newest first, `site.per_page` to a page), an
+    /// Atom feed for the site and one per category, `sitemap.xml` and `404.html`, with the
+    /// default theme or the repository's `templates/`. Files the posts link to are copied to
+    /// the same paths.
+    ///
+    /// The first build (or one with `full`, or after the theme, the workflow or press changed)
+    /// writes a new folder beside the old one and puts it in its place by renames. After that
+    /// `.press/build/manifest` says what each file was made from, and only files whose inputs
+    /// changed are made again, each written to a temporary name and renamed over the old one;
+    /// pages whose post is gone are removed. A web server serving the folder never sees a
+    /// half-written file.
+    public func buildSite(_ request: BuildRequest) async throws -> BuildResult {
+        let manifestFile = git.absolutePath(ContentRepository.manifestPath)
+        var isDirectory: ObjCBool = false
+        let previous =
+            request.isIncremental
+                && FileManager.default.fileExists(atPath: request.output, isDirectory: &isDirectory)
+                && isDirectory.boolValue
+            ? readFile(manifestFile).flatMap(SiteManifest.init(bytes:)) : nil
+        let render = try renderSite(request, previous: previous)
+        let incremental = previous.map { $0.theme == render.manifest.theme && $0.output == request.output } ?? false
+
+        // Validation errors in what goes out: warnings, or with --strict the reason for writing nothing.
+        var warnings: [Diagnostic] = []
+        if !render.rendered.isEmpty {
+            // A check of a few posts reads what they link to as it meets it; of many, it is
+            // quicker to read every post once.
+            let many = render.rendered.count > render.manifest.records.count / 4
+            var check = ValidationRequest(paths: many ? nil : render.rendered, now: request.now)
+            check.approvalsAgainstHistory = false
+            let report = try await Validator(repository: self).validate(check)
+            let rendered = Set(render.rendered)
+            warnings = report.sorted.filter { $0.severity == .error && rendered.contains($0.location.path) }
+        }
+        var result = BuildResult(
+            posts: render.pages.count, files: render.manifest.outputs.count, output: request.output,
+            incremental: incremental, warnings: warnings)
+        if request.strict, !warnings.isEmpty {
+            result.refused = true
+            return result
+        }
+        if incremental, let previous {
+            for (path, bytes) in render.changed.sorted(by: { $0.key < $1.key }) {
+                try ContentRepository.writeReplacing("\(request.output)/\(path)", bytes)
             }
-            return item
+            for path in previous.outputs.keys.sorted() where render.manifest.outputs[path] == nil {
+                ContentRepository.removeOutput(path, from: request.output)
+                result.removed.append(path)
+            }
+        } else {
+            try ContentRepository.replaceFolder(request.output, with: render.changed)
+        }
+        result.written = render.changed.keys.sorted()
+        if request.keepsManifest, !incremental || !render.changed.isEmpty || !result.removed.isEmpty || render.read > 0
+        {
+            try FileManager.default.createDirectory(
+                atPath: (manifestFile as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try ContentRepository.writeReplacing(manifestFile, render.manifest.bytes)
+        }
+        return result
+    }
+
+    /// The site in memory: each output whose inputs differ from `previous`'s record of them
+    /// (every output when `previous` is nil or was made with another theme or workflow).
+    func renderSite(_ request: BuildRequest, previous: SiteManifest?) throws -> SiteRender {
+        let started = Int64(Date().timeIntervalSince1970 * 1_000_000_000)
+        let workflow = try workflow()
+        let (library, theme) = try themeLibrary()
+        let settings = workflow.siteSettings
+        let moment = request.at ?? request.now
+        let zone = workflow.timeZone
+        var themeKey = InputKey()
+        themeKey.add("press-site 1 \(request.drafts) \(request.at.map { "\($0.timeIntervalSince1970)" } ?? "")")
+        themeKey.add(theme)
+        for name in ((try? FileManager.default.contentsOfDirectory(atPath: git.absolutePath("workflows"))) ?? [])
+            .sorted()
+        {
+            themeKey.add(name)
+            themeKey.add(readFile(git.absolutePath("workflows/\(name)")) ?? [])
+        }
+        let themeHex = themeKey.hex
+        let trusted = previous.flatMap { $0.theme == themeHex && $0.output == request.output ? $0 : nil }
+        var manifest = SiteManifest(output: request.output, theme: themeHex, started: started)
+
+        // Each post's record: the last build's while the file is as it was then, else read now.
+        var toRead: [(path: String, stamp: String)] = []
+        let root = root
+        let listed = postPaths()
+        for (path, found) in zip(listed, listed.parallelMap { FileStamp.of(root + "/" + $0) }) {
+            guard let (stamp, modified) = found else { continue }
+            if let trusted, let old = trusted.records[path], old.stamp == stamp,
+                modified + 1_000_000_000 < trusted.started
+            {
+                manifest.records[path] = old
+            } else {
+                toRead.append((path, stamp))
+            }
+        }
+        var read: [String: Post] = [:]
+        let stamps = Dictionary(toRead.map { ($0.path, $0.stamp) }, uniquingKeysWith: { a, _ in a })
+        for (path, result) in readAll(paths: toRead.map(\.path), { $0 }) {
+            guard case .success(let post) = result else { continue }
+            read[path] = post
+            manifest.records[path] = sitePost(post, stamp: stamps[path] ?? "", workflow: workflow)
         }
 
-        // A page per post: the Markdown rendered on both cores, the templates after.
-        let bodies = pages.parallelMap { page -> (html: String, assets: Set<String>) in
-            var found: Set<String> = []
-            let html = PostHTML.render(page.post.frontMatter.bodySlice) { destination in
-                self.resolve(destination, from: page.post, pathBySlug: pathBySlug, assets: &found)
+        // The posts that are out at `moment` (or every one, for a preview with drafts).
+        var found: [SitePage] = []
+        for record in manifest.records.values where !record.state.isEmpty {
+            if let expire = record.expireAt, expire <= moment { continue }
+            let published = workflow.folder(of: record.state) == Workflow.publishedFolder
+            let date: Date?
+            if published, (record.publishedAt ?? .distantPast) <= moment {
+                date = record.publishedAt
+            } else if let publishAt = record.publishAt, request.at != nil, publishAt <= moment {
+                date = publishAt
+            } else if request.drafts {
+                date = record.publishedAt ?? record.publishAt
+            } else {
+                continue
             }
-            return (html, found)
+            // Worked out once for the site as it is now, and kept in the manifest.
+            let path: String
+            if request.keepsManifest, !record.sitePath.isEmpty {
+                path = record.sitePath
+            } else {
+                path = sitePath(slug: record.slug, categories: record.categories, date: date, workflow: workflow)
+                if request.keepsManifest { manifest.records[record.path]?.sitePath = path }
+            }
+            var key = InputKey()
+            key.add(record.stamp)
+            key.add(path)
+            key.add(date.map { [UInt64(bitPattern: Int64($0.timeIntervalSince1970 * 1000))] } ?? [])
+            found.append(
+                SitePage(post: record, date: date, path: path, file: ContentRepository.file(for: path), key: key.value))
         }
-        for (page, (html, found)) in zip(pages, bodies) {
-            assets.formUnion(found)
-            var post = summary(page)
-            post["html"] = html
+        // Newest first (sorted by index: a page is a large value to move).
+        let pages = found.indices.sorted {
+            (found[$0].date ?? .distantPast, found[$1].path) > (found[$1].date ?? .distantPast, found[$0].path)
+        }.map { found[$0] }
+        let pathBySlug = Dictionary(pages.map { ($0.post.fileSlug, $0.path) }, uniquingKeysWith: { a, _ in a })
+        var render = SiteRender(manifest: manifest)
+        render.pages = pages
+        render.read = read.count
+        let values = TemplateValues(
+            settings: settings, zone: zone, dayFormat: Date.FormatStyle(date: .long, time: .omitted, timeZone: zone))
+        @Sendable func pageKey(_ page: SitePage, links: [String]) -> String {
+            var key = InputKey()
+            key.add(themeHex)
+            key.add([page.key])
+            for link in links {
+                key.add(link)
+                key.add(pathBySlug[link] ?? "")
+            }
+            return key.hex
+        }
+
+        // A page per post whose inputs changed: its file, or the path of a post it links to.
+        var needed: [Int] = []
+        for (index, page) in pages.enumerated() {
+            if read[page.post.path] == nil, let old = trusted?.outputs[page.file],
+                old.key == pageKey(page, links: old.links)
+            {
+                render.manifest.outputs[page.file] = old
+            } else {
+                needed.append(index)
+            }
+        }
+        let unread = needed.map { pages[$0].post.path }.filter { read[$0] == nil }
+        for (path, result) in readAll(paths: unread, { $0 }) {
+            if case .success(let post) = result { read[path] = post }
+        }
+        let posts = read
+        // The Markdown and the template on both cores.
+        let made = needed.parallelMap { index -> (bytes: [UInt8], output: SiteManifest.Output)? in
+            let page = pages[index]
+            guard let post = posts[page.post.path] else { return nil }
+            var assets: Set<String> = []
+            var links: Set<String> = []
+            let html = PostHTML.render(post.frontMatter.bodySlice) { destination in
+                self.resolve(destination, from: post, pathBySlug: pathBySlug, assets: &assets, links: &links)
+            }
+            var item = values.item(page)
+            item["html"] = html
             var context: [String: Any] = [
-                "site": site, "post": post,
-                "page_title": "\(page.post.title ?? page.post.fileSlug) — \(settings.title)",
+                "site": values.site, "post": item, "page_title": "\(page.post.title) — \(settings.title)",
             ]
-            if let summary = page.post.summary, !summary.isEmpty { context["description"] = summary }
-            files[ContentRepository.file(for: page.path)] = Array(
-                (library.render(context, withTemplate: "post") ?? "").utf8)
+            if !page.post.summary.isEmpty { context["description"] = page.post.summary }
+            let bytes = Array((library.render(context, withTemplate: "post") ?? "").utf8)
+            let sortedLinks = links.sorted()
+            return (
+                bytes,
+                SiteManifest.Output(key: pageKey(page, links: sortedLinks), links: sortedLinks, assets: assets.sorted())
+            )
+        }
+        for (index, made) in zip(needed, made) {
+            guard let made else { continue }
+            render.changed[pages[index].file] = made.bytes
+            render.manifest.outputs[pages[index].file] = made.output
+            render.rendered.append(pages[index].post.path)
         }
 
         // Lists of posts, newest first, `site.per_page` to a page: the front page, and one for
-        // each category, tag and author, each with its own pages after the first.
-        var listed: [String] = []
-        func writeList(_ chosen: [Page], at base: String, heading: String?) {
-            let chunks = stride(from: 0, to: max(chosen.count, 1), by: settings.perPage).map {
-                Array(chosen[$0..<min($0 + settings.perPage, chosen.count)])
-            }
-            func path(_ number: Int) -> String { number == 1 ? base : "\(base)page/\(number)/" }
-            for (index, chunk) in chunks.enumerated() {
-                let number = index + 1
-                var context: [String: Any] = [
-                    "site": site, "posts": chunk.map(summary),
-                    "page_title": heading.map { "\($0) — \(settings.title)" } ?? settings.title,
-                ]
-                if let heading { context["heading"] = heading }
-                if !settings.description.isEmpty, heading == nil { context["description"] = settings.description }
-                if number > 1 { context["newer"] = path(number - 1) }
-                if number < chunks.count { context["older"] = path(number + 1) }
-                files[ContentRepository.file(for: path(number))] = Array(
-                    (library.render(context, withTemplate: "list") ?? "").utf8)
-                listed.append(path(number))
+        // each category, tag and author. Their pages are numbered from the oldest post, so that
+        // `page/3/` shows the same posts for good (a reader's bookmark, a search engine's
+        // index) and a post coming out changes the list's first page and its newest numbered
+        // one, not every page of it.
+        var lists: [ListPage] = []
+        func addList(_ chosen: [Int], at base: String, heading: String?) {
+            let size = settings.perPage
+            let full = chosen.count / size
+            func path(_ number: Int) -> String { "\(base)page/\(number)/" }
+            // Oldest first: page n holds posts (n-1)·size ..< n·size of that order.
+            let oldest = Array(chosen.reversed())
+            let beyondFront = chosen.count - size - 1
+            lists.append(
+                ListPage(
+                    path: base, posts: Array(chosen.prefix(size)), heading: heading, newer: nil,
+                    older: beyondFront >= 0 ? path(beyondFront / size + 1) : nil))
+            guard full > 1 || (full == 1 && chosen.count > size) else { return }
+            for number in 1...full {
+                lists.append(
+                    ListPage(
+                        path: path(number), posts: oldest[((number - 1) * size)..<(number * size)].reversed(),
+                        heading: heading, newer: number < full ? path(number + 1) : base,
+                        older: number > 1 ? path(number - 1) : nil))
             }
         }
-        writeList(pages, at: "/", heading: nil)
-        func groups(_ names: (Page) -> [String]) -> [(name: String, slug: String, pages: [Page])] {
-            var found: [String: (String, [Page])] = [:]
-            for page in pages {
-                for name in names(page) {
-                    let slug = Slug(title: name)?.value ?? name.lowercased()
-                    found[slug, default: (name, [])].1.append(page)
+        addList(Array(pages.indices), at: "/", heading: nil)
+        func groups(_ names: (SitePost) -> [String]) -> [(name: String, slug: String, pages: [Int])] {
+            var found: [String: (String, [Int])] = [:]
+            var slugs: [String: String] = [:]
+            for (index, page) in pages.enumerated() {
+                for name in names(page.post) {
+                    let slug = slugs[name] ?? Slug(title: name)?.value ?? name.lowercased()
+                    slugs[name] = slug
+                    found[slug, default: (name, [])].1.append(index)
                 }
             }
             return found.keys.sorted().compactMap { slug in found[slug].map { (name: $0.0, slug: slug, pages: $0.1) } }
         }
-        let categories = groups { $0.post.categories }
-        for group in categories { writeList(group.pages, at: "/categories/\(group.slug)/", heading: group.name) }
-        for group in groups(\.post.tags) { writeList(group.pages, at: "/tags/\(group.slug)/", heading: group.name) }
-        for group in groups({ workflow.authors(of: $0.post).map(\.name).filter { !$0.isEmpty } }) {
-            writeList(group.pages, at: "/authors/\(group.slug)/", heading: group.name)
+        let categories = groups(\.categories)
+        for group in categories { addList(group.pages, at: "/categories/\(group.slug)/", heading: group.name) }
+        for group in groups(\.tags) { addList(group.pages, at: "/tags/\(group.slug)/", heading: group.name) }
+        for group in groups({ $0.authors.filter { !$0.isEmpty } }) {
+            addList(group.pages, at: "/authors/\(group.slug)/", heading: group.name)
         }
-        files["404.html"] = Array(
-            (library.render(["site": site, "page_title": "Not found — \(settings.title)"], withTemplate: "notfound")
-                ?? "")
-                .utf8)
+        var changedLists: [(file: String, list: ListPage)] = []
+        for list in lists {
+            var key = InputKey()
+            key.add(themeHex)
+            for text in [list.path, list.heading ?? "", list.newer ?? "", list.older ?? ""] { key.add(text) }
+            key.add(list.posts.map { pages[$0].key })
+            let file = ContentRepository.file(for: list.path)
+            if trusted?.outputs[file]?.key != key.hex { changedLists.append((file, list)) }
+            render.manifest.outputs[file] = SiteManifest.Output(key: key.hex)
+        }
+        let listBytes = changedLists.parallelMap { file, list -> [UInt8] in
+            var context: [String: Any] = [
+                "site": values.site, "posts": list.posts.map { values.item(pages[$0]) },
+                "page_title": list.heading.map { "\($0) — \(settings.title)" } ?? settings.title,
+            ]
+            if let heading = list.heading { context["heading"] = heading }
+            if !settings.description.isEmpty, list.heading == nil { context["description"] = settings.description }
+            if let newer = list.newer { context["newer"] = newer }
+            if let older = list.older { context["older"] = older }
+            return Array((library.render(context, withTemplate: "list") ?? "").utf8)
+        }
+        for ((file, _), bytes) in zip(changedLists, listBytes) { render.changed[file] = bytes }
 
-        // The feeds: the site's, and one for each category.
+        // The rest is made every time and written when its bytes differ: the 404 page, the
+        // feeds (the site's, and one for each category), the sitemap and an import's redirects.
+        var generated: [String: [UInt8]] = [:]
+        generated["404.html"] = Array(
+            (library.render(
+                ["site": values.site, "page_title": "Not found — \(settings.title)"], withTemplate: "notfound") ?? "")
+                .utf8)
         let updated = pages.compactMap(\.date).max() ?? Date(timeIntervalSince1970: 0)
         // Atom ids are absolute: the page's address, or without `site.base_url` a URN of its path.
         func id(_ path: String) -> String {
             HTMLEscape.attribute(settings.baseURL.isEmpty ? "urn:press:site:\(path)" : settings.baseURL + path)
         }
-        func writeFeed(_ chosen: [Page], at base: String, title: String) {
-            let newest = chosen.compactMap(\.date).max() ?? updated
+        func feed(_ chosen: [Int], at base: String, title: String) {
+            let newest = chosen.compactMap { pages[$0].date }.max() ?? updated
             var feed = [
                 "<?xml version=\"1.0\" encoding=\"utf-8\"?>", "<feed xmlns=\"http://www.w3.org/2005/Atom\">",
                 "<title>\(HTMLEscape.attribute(title))</title>", "<id>\(id(base))</id>",
@@ -185,61 +416,84 @@ extension ContentRepository {
                 "<link rel=\"self\" href=\"\(HTMLEscape.attribute(settings.baseURL + base + "feed.xml"))\"/>",
                 "<updated>\(PressTime.format(newest, zone: zone))</updated>",
             ]
-            for page in chosen.prefix(settings.feedLength) {
+            for page in chosen.prefix(settings.feedLength).map({ pages[$0] }) {
                 let url = HTMLEscape.attribute(settings.baseURL + page.path)
                 let date = PressTime.format(page.date ?? newest, zone: zone)
-                feed += ["<entry>", "<title>\(HTMLEscape.attribute(page.post.title ?? page.post.fileSlug))</title>"]
+                feed += ["<entry>", "<title>\(HTMLEscape.attribute(page.post.title))</title>"]
                 feed += [
                     "<id>\(id(page.path))</id>", "<link href=\"\(url)\"/>", "<published>\(date)</published>",
                     "<updated>\(date)</updated>",
                 ]
-                let authors = workflow.authors(of: page.post)
-                feed += (authors.isEmpty ? [Person(name: settings.title, email: "")] : authors).map {
-                    "<author><name>\(HTMLEscape.attribute($0.name.isEmpty ? $0.email : $0.name))</name></author>"
+                feed += (page.post.authors.isEmpty ? [settings.title] : page.post.authors).map {
+                    "<author><name>\(HTMLEscape.attribute($0))</name></author>"
                 }
-                if let summary = page.post.summary {
-                    feed.append("<summary>\(HTMLEscape.attribute(summary))</summary>")
+                if !page.post.summary.isEmpty {
+                    feed.append("<summary>\(HTMLEscape.attribute(page.post.summary))</summary>")
                 }
                 feed += ["</entry>"]
             }
             feed.append("</feed>")
-            files[String(base.dropFirst()) + "feed.xml"] = Array((feed.joined(separator: "\n") + "\n").utf8)
+            generated[String(base.dropFirst()) + "feed.xml"] = Array((feed.joined(separator: "\n") + "\n").utf8)
         }
-        writeFeed(pages, at: "/", title: settings.title)
+        feed(Array(pages.indices), at: "/", title: settings.title)
         for group in categories {
-            writeFeed(group.pages, at: "/categories/\(group.slug)/", title: "\(group.name) — \(settings.title)")
+            feed(group.pages, at: "/categories/\(group.slug)/", title: "\(group.name) — \(settings.title)")
         }
-
         var sitemap = [
             "<?xml version=\"1.0\" encoding=\"utf-8\"?>",
             "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">",
         ]
-        for path in listed + pages.map(\.path) {
+        for path in lists.map(\.path) + pages.map(\.path) {
             sitemap.append("<url><loc>\(HTMLEscape.attribute(settings.baseURL + path))</loc></url>")
         }
         sitemap.append("</urlset>")
-        files["sitemap.xml"] = Array((sitemap.joined(separator: "\n") + "\n").utf8)
+        generated["sitemap.xml"] = Array((sitemap.joined(separator: "\n") + "\n").utf8)
         // The redirects an import wrote (old URLs to new), where hosts that read them look.
         if let redirects = readFile(git.absolutePath(ContentRepository.redirectsPath), followingLinks: false) {
-            files[ContentRepository.redirectsPath] = redirects
+            generated[ContentRepository.redirectsPath] = redirects
         }
-        for asset in assets {
-            if let bytes = readFile(git.absolutePath(asset), followingLinks: false) { files[asset] = bytes }
+        for (file, bytes) in generated {
+            var key = InputKey()
+            key.add(bytes)
+            if trusted?.outputs[file]?.key != key.hex { render.changed[file] = bytes }
+            render.manifest.outputs[file] = SiteManifest.Output(key: key.hex)
         }
 
-        try ContentRepository.replaceFolder(request.output, with: files)
-        return BuildResult(
-            posts: pages.count, pages: files.count - assets.count, files: files.count, output: request.output)
+        // Files the posts link to, copied when they changed.
+        for output in render.manifest.outputs.values { render.assets.formUnion(output.assets) }
+        for asset in render.assets {
+            guard let (stamp, _) = FileStamp.of(git.absolutePath(asset)) else { continue }
+            if trusted?.outputs[asset]?.key != stamp {
+                if let bytes = readFile(git.absolutePath(asset), followingLinks: false) {
+                    render.changed[asset] = bytes
+                }
+            }
+            render.manifest.outputs[asset] = SiteManifest.Output(key: stamp)
+        }
+        return render
+    }
+
+    /// What a build keeps of a post.
+    private func sitePost(_ post: Post, stamp: String, workflow: Workflow) -> SitePost {
+        func time(_ text: String?) -> Date? { text.flatMap { try? PressTime.parse($0, zone: workflow.timeZone) } }
+        return SitePost(
+            path: post.path, stamp: stamp, fileSlug: post.fileSlug, slug: post.slug ?? post.fileSlug,
+            title: post.title ?? post.fileSlug, state: post.status ?? "", publishedAt: time(post.publishedAt),
+            publishAt: time(post.publishAt), expireAt: time(post.string("expire_at")), summary: post.summary ?? "",
+            categories: post.categories, tags: post.tags,
+            authors: workflow.authors(of: post).map { $0.name.isEmpty ? $0.email : $0.name })
     }
 
     /// The theme: press's templates, each replaced by `templates/NAME.mustache` when the
-    /// repository has one.
+    /// repository has one; and the templates' text, for the manifest's key.
     /// - Throws: `BuildError` naming the template file, line and column of a template error.
-    func themeLibrary() throws -> MustacheLibrary {
+    func themeLibrary() throws -> (library: MustacheLibrary, text: String) {
         var library = MustacheLibrary()
+        var text = ""
         for name in Theme.names {
             let path = "templates/\(name).mustache"
             let own = readFile(git.absolutePath(path)).map { String(decoding: $0, as: UTF8.self) }
+            text += "\(name)\n\(own ?? Theme.defaults[name] ?? "")\n"
             do {
                 library.register(try MustacheTemplate(string: own ?? Theme.defaults[name] ?? ""), named: name)
             } catch let error as MustacheTemplate.ParserError {
@@ -250,7 +504,7 @@ extension ContentRepository {
                     message: "the template cannot be read: \(ContentRepository.words(for: error.error))")
             }
         }
-        return library
+        return (library, text)
     }
 
     /// A Mustache parse error in words.
@@ -267,17 +521,19 @@ extension ContentRepository {
 
     /// The site path of a post, by the workflow's first `site.posts` pattern (`/posts/{slug}/`
     /// when it has none).
-    func sitePath(of post: Post, slug: String, date: Date?, workflow: Workflow) -> String {
+    func sitePath(slug: String, categories: [String], date: Date?, workflow: Workflow) -> String {
         var values = URLPattern.day(date, zone: workflow.timeZone)
         values["slug"] = { slug }
-        values["category"] = { post.categories.first.flatMap { Slug(title: $0)?.value } ?? "uncategorized" }
+        values["category"] = { categories.first.flatMap { Slug(title: $0)?.value } ?? "uncategorized" }
         return URLPattern.fill(workflow.postPathPattern ?? "/posts/{slug}/", style: .braces, values)
     }
 
     /// A link as the site has it: a post's file → its page, a file in the repository → the same
-    /// path on the site (copied there), anything else as written.
-    private func resolve(
-        _ destination: String, from post: Post, pathBySlug: [String: String], assets: inout Set<String>
+    /// path on the site (copied there), anything else as written. `links` gathers the posts
+    /// linked to (out or not: a page changes when one comes out), `assets` the files.
+    func resolve(
+        _ destination: String, from post: Post, pathBySlug: [String: String], assets: inout Set<String>,
+        links: inout Set<String>
     )
         -> String?
     {
@@ -290,6 +546,7 @@ extension ContentRepository {
         let joined = path.hasPrefix("/") ? String(path.dropFirst()) : "\(post.folder)/\(path)"
         guard let relative = LinkCheck.normalise(joined), !relative.isEmpty else { return nil }
         if let slug = PostFile.slug(ofPath: relative) {
+            links.insert(slug)
             return pathBySlug[slug].map { $0 + suffix }
         }
         var info = stat()
@@ -323,6 +580,33 @@ extension ContentRepository {
                 throw BuildError(location: nil, message: "cannot write \(path): \(String(cString: strerror(errno)))")
             }
             written += count
+        }
+    }
+
+    /// Writes `bytes` to a temporary name beside `path` and renames it over `path`: a reader sees
+    /// the old file or the new one, never part of one.
+    static func writeReplacing(_ path: String, _ bytes: [UInt8]) throws {
+        let folder = (path as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let temporary = "\(folder)/.\((path as NSString).lastPathComponent).press-\(getpid())"
+        unlink(temporary)
+        do {
+            try writeNew(temporary, bytes)
+            guard rename(temporary, path) == 0 else {
+                throw BuildError(location: nil, message: "cannot write \(path): \(String(cString: strerror(errno)))")
+            }
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+    }
+
+    /// Removes a file the site no longer has, and the folders it leaves empty.
+    static func removeOutput(_ path: String, from output: String) {
+        unlink("\(output)/\(path)")
+        var folder = (path as NSString).deletingLastPathComponent
+        while !folder.isEmpty, rmdir("\(output)/\(folder)") == 0 {
+            folder = (folder as NSString).deletingLastPathComponent
         }
     }
 

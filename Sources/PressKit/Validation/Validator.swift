@@ -13,6 +13,9 @@ public struct ValidationRequest: Sendable {
     /// Whether to check what the index holds (the commit being made) instead of the working
     /// tree; with no `paths`, the posts staged.
     public var staged: Bool
+    /// Whether approvals in front matter are checked against history (a walk of it): a site
+    /// build leaves that to the gate and `press verify`.
+    public var approvalsAgainstHistory = true
 
     public struct PendingState: Sendable {
         public var slug: String
@@ -111,7 +114,7 @@ public struct Validator {
 
         // Approvals that history does not show (typed into the front matter), one walk for all.
         var forged: [String: [Diagnostic]] = [:]
-        if posts.contains(where: { $0.0.frontMatter.entry("approvals") != nil }) {
+        if request.approvalsAgainstHistory, posts.contains(where: { $0.0.frontMatter.entry("approvals") != nil }) {
             let history = try repository.transitionHistory()
             var named: [String: Workflow] = [:]
             for (post, _) in posts where post.frontMatter.entry("approvals") != nil {

@@ -3,27 +3,66 @@ import Foundation
 import PressKit
 
 extension Press {
-    struct Build: ParsableCommand {
+    struct Build: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Render the site: a page per post, the front page, an Atom feed and a sitemap.")
+            abstract: "Render the site: a page per post, the front page, an Atom feed and a sitemap.",
+            discussion: """
+                After the first build only what changed is made again (.press/build/manifest says \
+                what each file was made from). Validation errors in posts going out are warnings; \
+                with --strict they refuse the build (exit 1) and nothing is written.
+                """)
 
         @OptionGroup var options: RepositoryOptions
-        @Option(help: "The folder to write (default: site/ in the repository); replaced whole.") var out: String?
+        @Option(help: "The folder to write (default: site/ in the repository).") var out: String?
         @Option(help: "The site as it will be at TIME: posts scheduled by then are in it.") var at: String?
         @Flag(help: "Drafts and posts in review too (a preview, never for readers).") var drafts = false
+        @Flag(help: "Refuse to build when a post going out has validation errors.") var strict = false
+        @Flag(help: "Make every page again, whatever changed.") var full = false
+        @Flag(name: .shortAndLong, help: "List the files written and removed.") var verbose = false
 
-        func run() throws {
+        func run() async throws {
             let repository = try options.open()
             let workflow = try repository.workflow()
             let moment = try at.map { try PressTime.parse($0, zone: workflow.timeZone) }
             let output =
                 out.map { ($0 as NSString).isAbsolutePath ? $0 : FileManager.default.currentDirectoryPath + "/" + $0 }
                 ?? repository.root + "/site"
-            let result = try repository.buildSite(
-                BuildRequest(output: output, at: moment, drafts: drafts, now: Date()))
-            print(
-                "built \(result.posts.formatted()) post\(result.posts == 1 ? "" : "s"): \(result.files.formatted()) files in \(result.output)"
-            )
+            let result = try await repository.buildSite(
+                BuildRequest(output: output, at: moment, drafts: drafts, strict: strict, full: full, now: Date()))
+            let style = TerminalStyle(descriptor: 2)
+            for var diagnostic in result.warnings {
+                if !result.refused { diagnostic.severity = .warning }
+                FileHandle.standardError.write(Data((Report.line(diagnostic, style) + "\n").utf8))
+            }
+            if result.refused {
+                let count = result.warnings.count
+                FileHandle.standardError.write(
+                    Data(
+                        "press: \(style.paint("error:", .red)) \(count) validation error\(count == 1 ? "" : "s") in posts going out: nothing was written (--strict)\n"
+                            .utf8))
+                throw ExitCode(1)
+            }
+            if verbose {
+                for path in result.written { print("wrote \(path)") }
+                for path in result.removed { print("removed \(path)") }
+            }
+            print(BuildSummary(result).line)
         }
+    }
+}
+
+/// A build in one line: what was built, and what this build wrote.
+struct BuildSummary {
+    let result: BuildResult
+
+    init(_ result: BuildResult) { self.result = result }
+
+    var line: String {
+        let posts = "\(result.posts.formatted()) post\(result.posts == 1 ? "" : "s")"
+        guard result.incremental else {
+            return "built \(posts): \(result.files.formatted()) files in \(result.output)"
+        }
+        return
+            "built \(posts): \(result.written.count.formatted()) of \(result.files.formatted()) files written, \(result.removed.count.formatted()) removed, in \(result.output)"
     }
 }

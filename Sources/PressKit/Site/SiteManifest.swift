@@ -1,0 +1,216 @@
+import Foundation
+
+/// What a build needs of a post, kept between builds so that an unchanged file is not read
+/// again: its state, dates and the values its pages and lists show.
+struct SitePost: Sendable, Equatable {
+    var path: String
+    /// The file's identity and last change (`FileStamp`); a record whose stamp no longer
+    /// matches the file is read again.
+    var stamp: String
+    var fileSlug: String
+    var slug: String
+    var title: String
+    var state: String
+    var publishedAt: Date?
+    var publishAt: Date?
+    var expireAt: Date?
+    var summary: String
+    var categories: [String]
+    var tags: [String]
+    /// Display names: the name, or the address of an author known by address alone.
+    var authors: [String]
+    /// Its path on the site as readers see it now, once a build has worked it out.
+    var sitePath = ""
+}
+
+/// A file's device, inode, size and change times: any write, rename over or checkout changes it.
+enum FileStamp {
+    /// nil: nothing is at `path`, or it is not a regular file.
+    static func of(_ path: String) -> (stamp: String, modified: Int64)? {
+        var info = stat()
+        guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        let modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+        let changed = Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec)
+        var key = InputKey()
+        key.add([UInt64(info.st_dev), UInt64(info.st_ino), UInt64(info.st_size), UInt64(modified), UInt64(changed)])
+        return (key.hex, modified)
+    }
+}
+
+/// FNV-1a, 64 bits: the same key for the same inputs in every process (Swift's `Hasher` is
+/// seeded per process), to tell whether a page's inputs changed since the last build.
+struct InputKey {
+    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    mutating func add(_ text: String) {
+        var text = text
+        text.withUTF8 { add($0) }
+    }
+
+    mutating func add(_ numbers: [UInt64]) {
+        numbers.withUnsafeBytes { add($0.bindMemory(to: UInt8.self)) }
+    }
+
+    mutating func add(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { add($0) }
+    }
+
+    private mutating func add(_ buffer: UnsafeBufferPointer<UInt8>) {
+        var hash = value
+        for byte in buffer { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        value = (hash ^ 0) &* 0x100_0000_01b3
+    }
+
+    var hex: String { String(value, radix: 16) }
+}
+
+/// What the last build of a folder was made from (`.press/build/manifest`): each post's record
+/// and each output file's input key, with the posts it linked to and the files it copied.
+struct SiteManifest: Sendable {
+    struct Output: Sendable, Equatable {
+        var key: String
+        var links: [String] = []
+        var assets: [String] = []
+    }
+
+    static let header = "press-build 1"
+    var output: String
+    /// The theme, the workflow and press itself: when it changes every page is made again.
+    var theme: String
+    /// When the last build started (nanoseconds since 1970): a record of a file changed at or
+    /// after it may have missed a second change in the same clock tick, and is not trusted.
+    var started: Int64
+    var records: [String: SitePost] = [:]
+    var outputs: [String: Output] = [:]
+
+    init(output: String, theme: String, started: Int64) {
+        self.output = output
+        self.theme = theme
+        self.started = started
+    }
+
+    /// nil when the file is missing, from another version, or damaged: a full build follows.
+    init?(bytes: [UInt8]) {
+        var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false).makeIterator()
+        @Sendable func fields(_ line: ArraySlice<UInt8>) -> [String] {
+            line.split(separator: 0x09, omittingEmptySubsequences: false).map {
+                SiteManifest.unescape(String(decoding: $0, as: UTF8.self))
+            }
+        }
+        guard let first = lines.next(), String(decoding: first, as: UTF8.self) == SiteManifest.header,
+            let head = lines.next().map(fields), head.count == 3, let started = Int64(head[2])
+        else { return nil }
+        output = head[0]
+        theme = head[1]
+        self.started = started
+        @Sendable func date(_ text: String) -> Date? { Double(text).map { Date(timeIntervalSince1970: $0) } }
+        @Sendable func list(_ text: String) -> [String] {
+            text.isEmpty
+                ? []
+                : text.utf8.split(separator: 0x1F, omittingEmptySubsequences: false).map {
+                    String(decoding: $0, as: UTF8.self)
+                }
+        }
+        enum Entry: Sendable {
+            case post(SitePost)
+            case output(String, Output)
+            case damaged
+        }
+        var rest: [ArraySlice<UInt8>] = []
+        while let line = lines.next() {
+            if !line.isEmpty { rest.append(line) }
+        }
+        // On both cores: 10,000 posts and as many outputs are read at the start of every build.
+        let entries = rest.parallelMap { line -> Entry in
+            let parts = fields(line)
+            switch parts.first {
+            case "P" where parts.count == 15:
+                return .post(
+                    SitePost(
+                        path: parts[1], stamp: parts[2], fileSlug: parts[3], slug: parts[4], title: parts[5],
+                        state: parts[6], publishedAt: date(parts[7]), publishAt: date(parts[8]),
+                        expireAt: date(parts[9]), summary: parts[10], categories: list(parts[11]),
+                        tags: list(parts[12]), authors: list(parts[13]), sitePath: parts[14]))
+            case "O" where parts.count == 5:
+                return .output(parts[1], Output(key: parts[2], links: list(parts[3]), assets: list(parts[4])))
+            default:
+                return .damaged
+            }
+        }
+        records.reserveCapacity(entries.count / 2)
+        outputs.reserveCapacity(entries.count / 2)
+        for entry in entries {
+            switch entry {
+            case .post(let post): records[post.path] = post
+            case .output(let path, let output): outputs[path] = output
+            case .damaged: return nil
+            }
+        }
+    }
+
+    var bytes: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(records.count * 400 + outputs.count * 100)
+        func line(_ fields: [String]) {
+            for (index, field) in fields.enumerated() {
+                if index > 0 { out.append(0x09) }
+                SiteManifest.escape(field, into: &out)
+            }
+            out.append(0x0A)
+        }
+        func date(_ value: Date?) -> String { value.map { "\($0.timeIntervalSince1970)" } ?? "" }
+        // (A control character inside a category name is not worth an escape of its own.)
+        func list(_ values: [String]) -> String {
+            values.map { $0.utf8.contains(0x1F) ? $0.replacingOccurrences(of: "\u{1F}", with: " ") : $0 }
+                .joined(separator: "\u{1F}")
+        }
+        out += Array(SiteManifest.header.utf8) + [0x0A]
+        line([output, theme, "\(started)"])
+        for record in records.values.sorted(by: { $0.path < $1.path }) {
+            line([
+                "P", record.path, record.stamp, record.fileSlug, record.slug, record.title, record.state,
+                date(record.publishedAt), date(record.publishAt), date(record.expireAt), record.summary,
+                list(record.categories), list(record.tags), list(record.authors), record.sitePath,
+            ])
+        }
+        for (path, output) in outputs.sorted(by: { $0.key < $1.key }) {
+            line(["O", path, output.key, list(output.links), list(output.assets)])
+        }
+        return out
+    }
+
+    /// Tabs and line breaks inside a value, and the backslash itself.
+    private static func escape(_ text: String, into out: inout [UInt8]) {
+        for byte in text.utf8 {
+            switch byte {
+            case 0x5C: out += [0x5C, 0x5C]
+            case 0x09: out += [0x5C, 0x74]
+            case 0x0A: out += [0x5C, 0x6E]
+            case 0x0D: out += [0x5C, 0x72]
+            default: out.append(byte)
+            }
+        }
+    }
+
+    private static func unescape(_ text: String) -> String {
+        guard text.utf8.contains(0x5C) else { return text }
+        var out = ""
+        var escaped = false
+        for character in text.unicodeScalars {
+            if escaped {
+                switch character {
+                case "t": out += "\t"
+                case "n": out += "\n"
+                case "r": out += "\r"
+                default: out.unicodeScalars.append(character)
+                }
+                escaped = false
+            } else if character == "\\" {
+                escaped = true
+            } else {
+                out.unicodeScalars.append(character)
+            }
+        }
+        return out
+    }
+}
