@@ -175,11 +175,13 @@ extension Repository {
     }
 
     /// Writes a commit object whose tree is `parent`'s tree with each path set to a blob (or removed).
+    /// - Parameter fromEmpty: the tree holds only `updates`, whatever the parent's held.
     func writeCommit(
-        _ updates: [PathUpdate], parent: ObjectID?, message: String, author: Signature, committer: Signature
+        _ updates: [PathUpdate], parent: ObjectID?, message: String, author: Signature, committer: Signature,
+        fromEmpty: Bool = false
     ) throws -> ObjectID {
         try exclusive { pointer in
-            let treeID = try writeTree(updates, parent: parent)
+            let treeID = try writeTree(updates, parent: fromEmpty ? nil : parent)
             if let sign = commitSigning {
                 // The commit's text as git writes it; signed, then stored with its signature.
                 var text = "tree \(treeID)\n"

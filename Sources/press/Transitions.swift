@@ -33,6 +33,56 @@ extension RepositoryOptions {
         print("\(line)  \(result.path)  [\(result.commit.description.prefix(7))]")
         try remote.push(result.commit, through: sync)
         await runHooks(result, in: repository)
+        await deploy(after: result, in: repository, actor: actor)
+    }
+}
+
+/// After a post came out or went (a transition into or out of the published folder), the site
+/// built and deployed where the workflow's `deploy:` says, tried three times (1 s, then 2 s
+/// apart). A failure is a warning: the transition stands, and `press build --deploy` tries again.
+func deploy(after result: TransitionResult, in repository: ContentRepository, actor: Person) async {
+    guard let workflow = try? repository.workflow(), !workflow.deploy.isEmpty else { return }
+    let published = { (state: String) in workflow.folder(of: state) == Workflow.publishedFolder }
+    guard published(result.from) != published(result.to) else { return }
+    var failures: [DeployOutcome] = []
+    for attempt in 0..<3 {
+        if attempt > 0 { try? await Task.sleep(for: .seconds(attempt)) }
+        do {
+            let deployment = try await repository.buildAndDeploy(now: Date(), actor: actor)
+            failures = deployment.failed
+            if failures.isEmpty {
+                print(DeploySummary(deployment).line)
+                return
+            }
+        } catch {
+            failures = [DeployOutcome(target: "build", failure: "\(error)")]
+        }
+        if !failures.allSatisfy(\.retryable) { break }
+    }
+    for failure in failures {
+        Diagnostics.standardError.warn(
+            DeployFailure(
+                message:
+                    "deploy to \(failure.target) failed: \(failure.failure ?? ""); the \(result.transition) stands — try again with 'press build --deploy'"
+            ))
+    }
+}
+
+/// A deploy that failed after the transition was made.
+struct DeployFailure: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
+
+/// A deploy in one line: the build, then where the site went.
+struct DeploySummary {
+    let deployment: Deployment
+
+    init(_ deployment: Deployment) { self.deployment = deployment }
+
+    var line: String {
+        let targets = deployment.outcomes.map(\.target).joined(separator: ", ")
+        return BuildSummary(deployment.build).line + (targets.isEmpty ? "" : "; deployed to \(targets)")
     }
 }
 

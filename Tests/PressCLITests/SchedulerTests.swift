@@ -61,6 +61,59 @@ import Testing
         #expect(logs.read("scheduler.log")?.contains(" info published ") == true)
     }
 
+    @Test func aScheduledPostIsInTheDeployedFolderAtItsTimeAndNotBefore() async throws {
+        let (repository, time) = try await scheduledRepository(in: 2, workflow: DeployTests.workflow("  folder: www"))
+        let logs = TemporaryDirectory()
+        let scheduler = try startScheduler(repository, log: logs.file("scheduler.log"))
+        defer { scheduler.terminate() }
+        #expect(await eventually(10) { repository.directory.exists("www/posts/hello/index.html") })
+        // The copy that holds it was made at or after the post's time.
+        let target = try FileManager.default.destinationOfSymbolicLink(atPath: repository.path + "/www")
+        let made = Double(target.split(separator: "/").last?.dropFirst().prefix { $0 != "-" } ?? "") ?? 0
+        #expect(made / 1_000_000 >= time.timeIntervalSince1970, "\(target) \(time.timeIntervalSince1970)")
+        scheduler.terminate()
+        #expect(await scheduler.exit() == 0)
+        let live = logs.read("scheduler.log")?.split(separator: "\n").first { $0.contains(" info live ") } ?? ""
+        #expect(live.contains("slug=hello") && live.contains("action=published"), "\(live)")
+        let after = live.split(separator: " ").first { $0.hasPrefix("after=") }.flatMap {
+            Double($0.dropFirst(6).dropLast())
+        }
+        #expect(after.map { $0 >= 0 && $0 < 1 } == true, "\(live)")
+    }
+
+    @Test func aPostIsTakenDownAtItsExpiryByTheScheduler() async throws {
+        let repository = try await CLIRepository(workflow: DeployTests.workflow("  folder: www"))
+        #expect(try await repository.press(["submit", "hello"], as: People.ada).status == 0)
+        #expect(try await repository.press(["approve", "hello"], as: People.rita).status == 0)
+        #expect(try await repository.press(["publish", "hello", "--skip-external"]).status == 0)
+        #expect(repository.directory.exists("www/posts/hello/index.html"))
+        let expiry = Date().addingTimeInterval(2).timeIntervalSince1970.rounded(.up)
+        let text = repository.directory.read("published/hello.md") ?? ""
+        try repository.directory.write(
+            "published/hello.md",
+            text.replacingOccurrences(
+                of: "status: published",
+                with:
+                    "status: published\nexpire_at: \(ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: expiry)))"
+            ))
+        try await repository.commitAll("expire hello")
+        let logs = TemporaryDirectory()
+        let scheduler = try startScheduler(repository, log: logs.file("scheduler.log"))
+        defer { scheduler.terminate() }
+        #expect(await eventually(10) { repository.directory.exists("drafts/hello.md") })
+        #expect(await eventually(5) { !repository.directory.exists("www/posts/hello/index.html") })
+        let commit = try await git(["log", "-1", "--format=%an%n%at%n%B"], in: repository.path).stdout
+        #expect(commit.hasPrefix("press-scheduler\n"), "\(commit)")
+        #expect(commit.contains("Press-Expired-At: ") && commit.contains("Press-Transition: unpublish"), "\(commit)")
+        let committed = Double(commit.split(separator: "\n")[1]) ?? 0
+        #expect(committed >= expiry)
+        scheduler.terminate()
+        #expect(await scheduler.exit() == 0)
+        #expect(logs.read("scheduler.log")?.contains(" info unpublished ") == true)
+        let verified = try await repository.press(["verify"])
+        #expect(verified.status == 0, "\(verified)")
+    }
+
     @Test func overduePostsAreCaughtUpOnStart() async throws {
         let (repository, _) = try await scheduledRepository(in: 3600)
         try await makeOverdue(repository)

@@ -30,7 +30,7 @@ extension ContentRepository {
               schedule:        { from: [review], to: scheduled, by: [editor], approvals: 1 }
               unschedule:      { from: [scheduled], to: review, by: [editor] }
               publish:         { from: [review, scheduled], to: published, by: [editor, scheduler], approvals: 1 }
-              unpublish:       { from: [published], to: draft, by: [editor], comment: required }
+              unpublish:       { from: [published], to: draft, by: [editor, scheduler], comment: required }
             required:                        # keys each state needs
               draft: [title, slug, author]
               review: [title, slug, author, summary]

@@ -1,13 +1,15 @@
 import Foundation
 import Git
 
-/// A post waiting for its time.
+/// A post waiting for its time: to be published, or (`expires`) taken down at its `expire_at`.
 public struct ScheduledPost: Equatable, Sendable {
     public var slug: String
     public var path: String
     public var title: String
     public var state: String
+    /// When it is due: `publish_at`, or `expire_at` for a post that expires.
     public var publishAt: Date
+    public var expires = false
 }
 
 /// What the scheduler did with one post.
@@ -20,6 +22,8 @@ public struct SchedulerEvent: Sendable {
         /// Neither: the post or its workflow could not be read at its time (`reason` says why).
         /// It stays scheduled and is tried again when the repository changes.
         case failed
+        /// Taken down at its `expire_at`.
+        case unpublished
     }
 
     public var kind: Kind
@@ -45,10 +49,19 @@ public struct Scheduler: Sendable {
         self.checker = checker
     }
 
-    /// Every post in a state that a timed transition (one with `at`) leads to, with its time.
+    /// Every post in a state that a timed transition (one with `at`) leads to, with its time,
+    /// and every published post with an `expire_at`.
     public func scheduled() throws -> [ScheduledPost] {
         let workflow = try repository.workflow()
         return repository.readAll { post -> ScheduledPost? in
+            if let state = post.status, workflow.folder(of: state) == Workflow.publishedFolder {
+                guard let text = post.string("expire_at"),
+                    let date = try? PressTime.parse(text, zone: workflow.timeZone)
+                else { return nil }
+                return ScheduledPost(
+                    slug: post.fileSlug, path: post.path, title: post.title ?? post.fileSlug, state: state,
+                    publishAt: date, expires: true)
+            }
             guard let state = post.status, let text = post.publishAt,
                 workflow.transitions.contains(where: { $0.at != .none && $0.to == state }),
                 workflow.folder(of: state) != Workflow.publishedFolder,
@@ -85,6 +98,7 @@ public struct Scheduler: Sendable {
                 lateness: now().timeIntervalSince(post.publishAt),
                 caughtUp: false, commit: nil, reason: place + "\(error)", result: nil)
         }
+        if post.expires { return await expire(post, workflow: workflow, now: now) }
         let scheduler = workflow.scheduler
         let started = now()
         let late = started.timeIntervalSince(post.publishAt)
@@ -133,6 +147,47 @@ public struct Scheduler: Sendable {
         } catch {
             return await hold(
                 post, workflow: workflow, reason: "publishing was refused: \(error)", trailer: "refused", now: now)
+        }
+    }
+
+    /// Takes a post down at its `expire_at`, as the scheduler, through the workflow's
+    /// transition out of the published folder that the scheduler may make (caught up too:
+    /// a post past its time is never left out).
+    private func expire(_ post: ScheduledPost, workflow: Workflow, now: () -> Date) async -> SchedulerEvent? {
+        let time = now()
+        let zone = workflow.timeZone
+        guard
+            let rule = workflow.transitions.first(where: {
+                $0.from.contains(post.state) && workflow.folder(of: $0.to) != Workflow.publishedFolder
+                    && $0.by.contains("scheduler")
+            })
+        else {
+            return SchedulerEvent(
+                kind: .failed, slug: post.slug, scheduledFor: post.publishAt,
+                lateness: time.timeIntervalSince(post.publishAt), caughtUp: false, commit: nil,
+                reason:
+                    "expired, but the workflow has no transition by which the scheduler may take a post down from '\(post.state)'",
+                result: nil)
+        }
+        var request = TransitionRequest(
+            name: rule.name, slug: post.slug, actor: workflow.scheduler,
+            comment: "expired at \(PressTime.format(post.publishAt, zone: zone))", now: time,
+            trailers: [
+                ("Press-Expired-At", PressTime.format(post.publishAt, zone: zone)),
+                ("Press-Lateness", Scheduler.seconds(time.timeIntervalSince(post.publishAt))),
+            ])
+        request.skipExternal = true
+        do {
+            let result = try await repository.transition(request, checker: checker)
+            return SchedulerEvent(
+                kind: .unpublished, slug: post.slug, scheduledFor: post.publishAt,
+                lateness: time.timeIntervalSince(post.publishAt), caughtUp: time.timeIntervalSince(post.publishAt) >= 1,
+                commit: result.commit, reason: nil, result: result)
+        } catch {
+            return SchedulerEvent(
+                kind: .failed, slug: post.slug, scheduledFor: post.publishAt,
+                lateness: time.timeIntervalSince(post.publishAt), caughtUp: false, commit: nil,
+                reason: "taking it down at its expire_at was refused: \(error)", result: nil)
         }
     }
 

@@ -19,6 +19,8 @@ public struct SchedulerService: Service {
     /// Hooks run beside the scheduler, so a slow or failing one (retried with backoff) never
     /// delays the next publish; a graceful stop waits for them.
     public let hooks = HookTasks()
+    /// A deploy that failed, tried again with backoff.
+    let pendingDeploy = PendingDeploy()
 
     public init(
         repository: ContentRepository, sync: RemoteSync?, fetchInterval: TimeInterval, logger: Logger,
@@ -56,6 +58,7 @@ public struct SchedulerService: Service {
             let uptime = clock.uptime()
             let due = posts.first.map { $0.publishAt <= clock.now() } ?? false
             let fetchDue = sync != nil && uptime - lastFetch >= fetchInterval
+            if let retry = pendingDeploy.retryAt, uptime >= retry { await deploy([]) }
             if (due || catchingUp || fetchDue) && uptime >= retryAt {
                 do {
                     let events = try await round(catchingUp: catchingUp, posts: posts)
@@ -86,6 +89,7 @@ public struct SchedulerService: Service {
                 deadline = .distantFuture
                 limit = retryAt - now
             }
+            if let retry = pendingDeploy.retryAt { limit = min(limit, max(0.01, retry - now)) }
             if limit > 0 {
                 let (until, atMost) = (deadline, limit)
                 _ = await cancelWhenGracefulShutdown {
@@ -122,7 +126,50 @@ public struct SchedulerService: Service {
                 try posts ?? scheduler.scheduled(), now: clock.now, catchingUp: catchingUp)
         }
         for event in events { await report(event) }
+        let changed = events.filter { $0.kind == .published || $0.kind == .unpublished }
+        if !changed.isEmpty { await deploy(changed) }
         return events
+    }
+
+    /// After posts came out or went: the site built (only what changed) and deployed where
+    /// the workflow says, and a `live` event for each post with the seconds from its time to
+    /// the site being in place. Only when the workflow has `deploy:` or the repository has a
+    /// built `site/` to keep current. A failure is logged and tried again with backoff (1 s,
+    /// doubling to a minute); the publish stands.
+    func deploy(_ events: [SchedulerEvent]) async {
+        let workflow = try? repository.workflow()
+        guard workflow?.deploy.isEmpty == false || FileManager.default.fileExists(atPath: repository.root + "/site")
+        else { return }
+        let waiting = pendingDeploy.take() + events
+        let failures: [(String, String, Bool)]
+        var finished = clock.now()
+        do {
+            let deployment = try await repository.buildAndDeploy(now: clock.now())
+            finished = deployment.finished
+            failures = deployment.failed.map { ($0.target, $0.failure ?? "", $0.retryable) }
+        } catch {
+            failures = [("build", "\(error)", true)]
+        }
+        guard failures.isEmpty else {
+            let retryable = failures.allSatisfy(\.2)
+            let wait = pendingDeploy.failed(waiting, retryable: retryable, at: clock.uptime())
+            for (target, failure, _) in failures {
+                var metadata: Logger.Metadata = ["target": "\(target)", "error": "\(failure)"]
+                if let wait { metadata["retry_in"] = "\(Int(wait))s" }
+                logger.error("deploy failed", metadata: metadata)
+            }
+            return
+        }
+        pendingDeploy.succeeded()
+        for event in waiting {
+            logger.info(
+                "live",
+                metadata: [
+                    "slug": "\(event.slug)", "action": "\(event.kind.rawValue)",
+                    "scheduled_for": "\(PressTime.format(event.scheduledFor, zone: .current))",
+                    "after": "\(String(format: "%.3fs", finished.timeIntervalSince(event.scheduledFor)))",
+                ])
+        }
     }
 
     func report(_ event: SchedulerEvent) async {
@@ -140,6 +187,7 @@ public struct SchedulerService: Service {
         case .held:
             metadata["reason"] = "\(event.reason ?? "")"
             logger.error("held", metadata: metadata)
+        case .unpublished: logger.info("unpublished", metadata: metadata)
         }
         // The plan reads git here, on the scheduler's own path; only carrying it out (commands
         // and webhooks, no git) runs beside the next rounds.
@@ -157,6 +205,44 @@ public struct SchedulerService: Service {
             }
         }
     }
+}
+
+/// Posts whose deploy failed, and when to try again.
+final class PendingDeploy: Sendable {
+    private struct State {
+        var events: [SchedulerEvent] = []
+        var retryAt: Double?
+        var backoff: Double = 1
+    }
+    private let state = Mutex(State())
+
+    /// When the next try is due (on the clock that never steps); nil when nothing waits.
+    var retryAt: Double? { state.withLock { $0.retryAt } }
+
+    /// The posts waiting to be reported live; nothing waits after this.
+    func take() -> [SchedulerEvent] {
+        state.withLock { state in
+            defer { state = State(events: [], retryAt: nil, backoff: state.backoff) }
+            return state.events
+        }
+    }
+
+    /// Keeps `events` for the next try; returns the wait, or nil when trying again cannot help.
+    func failed(_ events: [SchedulerEvent], retryable: Bool, at uptime: Double) -> Double? {
+        state.withLock { state in
+            state.events = events
+            guard retryable else {
+                state.retryAt = nil
+                return nil
+            }
+            let wait = state.backoff
+            state.retryAt = uptime + wait
+            state.backoff = min(state.backoff * 2, 60)
+            return wait
+        }
+    }
+
+    func succeeded() { state.withLock { $0 = State() } }
 }
 
 /// The hook runs still going, so that a graceful stop can wait for them.

@@ -29,8 +29,9 @@ public struct VerifyReport: Sendable {
 
 extension ContentRepository {
     /// Front matter keys only transitions change: a plain commit that changes one is a
-    /// transition in disguise.
-    static let transitionKeys = ["status", "approvals", "publish_at", "published_at", "expire_at"]
+    /// transition in disguise. (`expire_at` is not one: an editor sets it by an edit, which
+    /// the workflow's `edits:` governs, and the scheduler acts on it by a transition.)
+    static let transitionKeys = ["status", "approvals", "publish_at", "published_at"]
 
     /// Checks every commit reachable from `tip` and not from `base` (all of `tip`'s history when
     /// nil) against the workflow as it stood in the commit's first parent: transitions are ones
@@ -417,7 +418,7 @@ extension ContentRepository {
                 "'\(name)' by \(author.email) leaves approvals by \(expectedApprovers.sorted().joined(separator: ", ").ifEmpty("nobody")); the post says \(approvers.sorted().joined(separator: ", ").ifEmpty("nobody"))"
             )
         }
-        for key in ["publish_at", "published_at", "expire_at"] {
+        for key in ["publish_at", "published_at"] {
             let before = old.frontMatter.entry(key)?.value
             let after = new.frontMatter.entry(key)?.value
             let cleared = rule.clears.contains(key)

@@ -5,6 +5,7 @@ extension Workflow {
     static let topLevelKeys = [
         "timezone", "roles", "states", "transitions", "required", "folders", "scheduler", "fields", "site", "links",
         "missed", "hooks", "workflows", "admin", "hook_env", "hook_timeout", "edits", "keys", "signatures", "authors",
+        "deploy",
     ]
     static let fieldKeys = ["type", "values", "max_length"]
     static let linkKeys = [
@@ -284,6 +285,21 @@ extension Workflow {
         }
         hookEnvironment = try top["hook_env"].map { try reader.strings($0, key: "hook_env") } ?? []
         hookTimeout = try top["hook_timeout"].map { try reader.seconds($0, key: "hook_timeout") } ?? 60
+        deploy = DeploySettings()
+        if let node = top["deploy"] {
+            let settings = try reader.mapping(node, key: "deploy", allowed: ["folder", "branch", "run"])
+            deploy.folder = try settings["folder"].map { try reader.string($0, key: "deploy.folder") }
+            deploy.run = try settings["run"].map { try reader.string($0, key: "deploy.run") }
+            if let branchNode = settings["branch"] {
+                let branch = try reader.string(branchNode, key: "deploy.branch")
+                guard Workflow.isBranchName(branch) else {
+                    throw WorkflowError.wrongType(
+                        reader.location(branchNode), key: "deploy.branch",
+                        expected: "a branch name such as gh-pages ('\(branch)' is not one)")
+                }
+                deploy.branch = branch
+            }
+        }
         admin = Workflow.defaultAdmin
         if let node = top["admin"] {
             admin = try reader.strings(node, key: "admin")

@@ -76,13 +76,28 @@ public struct Workflow: Sendable {
     /// name → `Name <email>` or an email).
     public var authors: [String: Person]
 
-    /// Everything in the workflow that makes press run a command or reach a URL: a change to any
-    /// of it must come from an admin.
-    public var commands: Commands { Commands(hooks: hooks, environment: hookEnvironment) }
+    /// Where the built site goes after each publish, unpublish or expiry (`deploy:`).
+    public var deploy: DeploySettings
+
+    /// Everything in the workflow that makes press run a command, reach a URL or write outside
+    /// the repository: a change to any of it must come from an admin.
+    public var commands: Commands { Commands(hooks: hooks, environment: hookEnvironment, deploy: deploy) }
 
     public struct Commands: Equatable, Sendable {
         public var hooks: [String: [Hook]]
         public var environment: [String]
+        public var deploy: DeploySettings
+    }
+
+    /// A name git accepts for a branch, kept simple: letters, digits, `-`, `_`, `.` and `/`
+    /// between parts, no `..`, no part starting with `.` or `-`.
+    static func isBranchName(_ name: String) -> Bool {
+        let parts = name.split(separator: "/", omittingEmptySubsequences: false)
+        return !parts.isEmpty && !name.contains("..") && !name.hasSuffix(".lock")
+            && parts.allSatisfy { part in
+                guard let first = part.first, first != ".", first != "-" else { return false }
+                return part.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }
+            }
     }
 
     public static let builtInRoles = ["author", "scheduler"]
@@ -185,6 +200,19 @@ public enum Hook: Equatable, Sendable {
 }
 
 /// The site's own settings, from the workflow's `site:` section.
+/// Where `press build --deploy`, publishing and the scheduler put the built site.
+public struct DeploySettings: Equatable, Sendable {
+    /// A folder replaced whole and at once (a symbolic link moved to a new copy); relative to
+    /// the repository.
+    public var folder: String?
+    /// A branch the site is committed to (`gh-pages`), and pushed when there is a remote.
+    public var branch: String?
+    /// A command run with the built folder in `PRESS_SITE` (rsync, an object-store sync).
+    public var run: String?
+
+    public var isEmpty: Bool { folder == nil && branch == nil && run == nil }
+}
+
 public struct SiteSettings: Equatable, Sendable {
     /// `title`, `base_url`, `language`, `description`, as written.
     public var texts: [String: String] = [:]

@@ -19,6 +19,14 @@ extension Press {
         @Flag(help: "Refuse to build when a post going out has validation errors.") var strict = false
         @Flag(help: "Make every page again, whatever changed.") var full = false
         @Flag(name: .shortAndLong, help: "List the files written and removed.") var verbose = false
+        @Flag(help: "Then put the site where the workflow's deploy: says (a folder, a branch, a command).")
+        var deploy = false
+
+        func validate() throws {
+            if deploy && (out != nil || at != nil || drafts) {
+                throw ValidationError("'--deploy' deploys the site as readers see it now: no --out, --at or --drafts")
+            }
+        }
 
         func run() async throws {
             let repository = try options.open()
@@ -27,6 +35,22 @@ extension Press {
             let output =
                 out.map { ($0 as NSString).isAbsolutePath ? $0 : FileManager.default.currentDirectoryPath + "/" + $0 }
                 ?? repository.root + "/site"
+            if deploy {
+                guard !workflow.deploy.isEmpty else {
+                    throw ValidationError("the workflow has no deploy: section (folder:, branch: or run:)")
+                }
+                let deployment = try await repository.buildAndDeploy(
+                    now: Date(), actor: try? Person.acting(in: repository.git))
+                for outcome in deployment.outcomes {
+                    if let failure = outcome.failure {
+                        Diagnostics.standardError.warn(
+                            DeployFailure(message: "deploy to \(outcome.target) failed: \(failure)"))
+                    }
+                }
+                print(DeploySummary(deployment).line)
+                if !deployment.failed.isEmpty { throw ExitCode(1) }
+                return
+            }
             let result = try await repository.buildSite(
                 BuildRequest(output: output, at: moment, drafts: drafts, strict: strict, full: full, now: Date()))
             let style = TerminalStyle(descriptor: 2)

@@ -1,0 +1,91 @@
+import Foundation
+import PressKit
+import TestSupport
+import Testing
+
+/// Deploy on publish: the built site put where the workflow's `deploy:` says, by the CLI, by
+/// `press build --deploy` and by the scheduler.
+@Suite struct DeployTests {
+    static func workflow(_ deploy: String) -> String {
+        testWorkflow.replacingOccurrences(
+            of: "required:", with: "site:\n  posts: /posts/{slug}/\ndeploy:\n\(deploy)\nrequired:")
+    }
+
+    /// `hello` submitted and approved, ready to publish.
+    func approved(_ deploy: String) async throws -> CLIRepository {
+        let repository = try await CLIRepository(workflow: DeployTests.workflow(deploy))
+        #expect(try await repository.press(["submit", "hello"], as: People.ada).status == 0)
+        #expect(try await repository.press(["approve", "hello"], as: People.rita).status == 0)
+        return repository
+    }
+
+    @Test func publishingPutsTheSiteInTheFolderAtOnceAndUnpublishingTakesThePostDown() async throws {
+        let repository = try await approved(
+            "  folder: www\n  run: test -f \"$PRESS_SITE/posts/hello/index.html\" && echo ran >> deployed.txt")
+        let published = try await repository.press(["publish", "hello", "--skip-external"])
+        #expect(published.status == 0, "\(published)")
+        #expect(published.stdout.contains("deployed to folder www, run '"), "\(published)")
+        #expect(repository.directory.read("www/posts/hello/index.html")?.contains("<h1>Hello</h1>") == true)
+        #expect(repository.directory.read("deployed.txt") == "ran\n")
+        // The folder is a link to a whole copy, moved in one rename.
+        let target = try FileManager.default.destinationOfSymbolicLink(atPath: repository.path + "/www")
+        #expect(target.hasPrefix(".www.press/g"), "\(target)")
+
+        let unpublished = try await repository.press(["unpublish", "hello", "--comment", "wrong date"])
+        #expect(unpublished.status == 0, "\(unpublished)")
+        #expect(!repository.directory.exists("www/posts/hello/index.html"))
+        #expect(repository.directory.exists("www/index.html"))
+        // The copy before the last stays for a request still reading it; older ones go.
+        let copies = try FileManager.default.contentsOfDirectory(atPath: repository.path + "/.www.press")
+        #expect(copies.filter { $0.hasPrefix("g") }.count == 2, "\(copies)")
+    }
+
+    @Test func aFailedDeployIsAWarningAndThePublishStands() async throws {
+        let repository = try await approved("  run: exit 3")
+        let published = try await repository.press(["publish", "hello", "--skip-external"])
+        #expect(published.status == 0, "\(published)")
+        #expect(published.stderr.contains("deploy to run 'exit 3' failed: 'exit 3' exited with 3"), "\(published)")
+        #expect(published.stderr.contains("press build --deploy"), "\(published)")
+        #expect(repository.directory.exists("published/hello.md"))
+        #expect(try await repository.status() == "")
+        let again = try await repository.press(["build", "--deploy"])
+        #expect(again.status == 1, "\(again)")
+    }
+
+    @Test func aDeployWrittenBySomeoneWhoIsNotAnAdminDoesNotRun() async throws {
+        let repository = try await approved("  folder: www")
+        let text = repository.directory.read("workflows/default.yml") ?? ""
+        try await repository.commitWorkflow(
+            text.replacingOccurrences(of: "  folder: www", with: "  folder: /tmp/elsewhere"), as: People.ada)
+        let deployed = try await repository.press(["build", "--deploy"])
+        #expect(deployed.status == 1, "\(deployed)")
+        #expect(deployed.stderr.contains("who is not an admin"), "\(deployed)")
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/elsewhere/index.html"))
+    }
+
+    @Test func theSiteIsCommittedToABranchAndPushedWithoutForce() async throws {
+        let repository = try await approved("  branch: site-pages")
+        let remote = TemporaryDirectory("press-remote").file("remote.git")
+        #expect(try await git(["init", "-q", "--bare", remote], in: repository.path).status == 0)
+        #expect(try await git(["remote", "add", "origin", remote], in: repository.path).status == 0)
+        #expect(try await repository.press(["publish", "hello", "--skip-external"]).status == 0)
+        let page = try await git(["show", "site-pages:posts/hello/index.html"], in: repository.path)
+        #expect(page.stdout.contains("<h1>Hello</h1>"), "\(page)")
+        #expect(
+            try await git(["--git-dir", remote, "rev-parse", "site-pages"], in: repository.path).stdout
+                == (try await git(["rev-parse", "site-pages"], in: repository.path)).stdout)
+        // The checked-out branch, its index and working tree are untouched.
+        #expect(try await repository.status() == "")
+        #expect(try await git(["rev-parse", "--abbrev-ref", "HEAD"], in: repository.path).stdout != "site-pages\n")
+
+        // The next deploy is a commit on top, with only what changed.
+        #expect(try await repository.press(["unpublish", "hello", "--comment", "later"]).status == 0)
+        let log = try await git(["log", "--format=%s", "site-pages"], in: repository.path)
+        #expect(log.stdout.split(separator: "\n").count == 2, "\(log)")
+        #expect(try await git(["show", "site-pages:posts/hello/index.html"], in: repository.path).status != 0)
+        #expect(
+            try await git(["--git-dir", remote, "rev-parse", "site-pages"], in: repository.path).stdout
+                == (try await git(["rev-parse", "site-pages"], in: repository.path)).stdout)
+        #expect(try await git(["fsck", "--no-progress"], in: repository.path).status == 0)
+    }
+}
