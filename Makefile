@@ -31,9 +31,11 @@ deb-test: deps
 demo: build
 	@bash scripts/demo.sh
 
-# The tests also cross-check SSH commit signatures with OpenSSH's ssh-keygen.
+# The tests also cross-check SSH commit signatures with OpenSSH's ssh-keygen, and look at the
+# site in headless Chromium (skipped where Chromium cannot be installed).
 test: deps
 	@command -v ssh-keygen >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-client; }
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium python3; } || echo "Chromium could not be installed: the browser tests are skipped"
 	$(SWIFT) build
 	$(SWIFT) test
 

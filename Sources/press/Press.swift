@@ -17,7 +17,7 @@ struct Press: AsyncParsableCommand {
         subcommands: [
             Init.self, New.self, Submit.self, Approve.self, RequestChanges.self, Schedule.self, Unschedule.self,
             Publish.self, Unpublish.self, Transition.self, Status.self, Show.self, Log.self, Validate.self, Verify.self,
-            Import.self, Build.self, Hook.self,
+            Import.self, Build.self, Preview.self, Hook.self,
             Sync.self, SchedulerCommand.self, CalendarCommand.self, Completions.self,
         ]
     )

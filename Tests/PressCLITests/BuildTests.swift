@@ -2,6 +2,10 @@ import Foundation
 import TestSupport
 import Testing
 
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
+
 @testable import PressKit
 
 /// `press build`: the site as readers get it, from the posts that are out.
@@ -208,5 +212,61 @@ import Testing
         #expect(strict.stderr.contains("published/second.md:12:9:"), "\(strict)")
         #expect(strict.stderr.contains("nothing was written (--strict)"), "\(strict)")
         #expect(!repository.directory.exists("strict"))
+    }
+
+    /// The whole site of the fixture, every page kind, byte for byte against the files in
+    /// `Golden/site` (`PRESS_UPDATE_GOLDEN=1` writes them again, to be read over and committed).
+    @Test func theSiteIsTheGoldenOneByteForByte() async throws {
+        let repository = try await repository()
+        #expect(try await repository.press(["build", "--full"]).status == 0)
+        let built = files(repository.path + "/site")
+        let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden/site")
+            .path
+        if ProcessInfo.processInfo.environment["PRESS_UPDATE_GOLDEN"] != nil {
+            try? FileManager.default.removeItem(atPath: golden)
+            for (path, bytes) in built {
+                let file = golden + "/" + path
+                try FileManager.default.createDirectory(
+                    atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                FileManager.default.createFile(atPath: file, contents: Data(bytes))
+            }
+        }
+        let expected = files(golden)
+        #expect(built.keys.sorted() == expected.keys.sorted())
+        for (path, bytes) in built where expected[path] != bytes {
+            Issue.record("site/\(path) differs from Golden/site/\(path):\n\(String(decoding: bytes, as: UTF8.self))")
+        }
+        // Every page kind is there.
+        for path in [
+            "index.html", "page/1/index.html", "posts/first/index.html", "categories/news/index.html",
+            "tags/elections/index.html", "authors/ada-author/index.html", "feed.xml", "categories/news/feed.xml",
+            "sitemap.xml", "404.html",
+        ] {
+            #expect(expected[path] != nil, "\(path)")
+        }
+    }
+
+    /// The feeds and the sitemap as a real XML parser (libxml2, through Foundation) reads them.
+    @Test func feedsAndTheSitemapAreWellFormedXML() async throws {
+        let repository = try await repository()
+        #expect(try await repository.press(["build"]).status == 0)
+        let feed = try XMLDocument(data: Data(repository.directory.bytes("site/feed.xml") ?? []))
+        #expect(feed.rootElement()?.name == "feed")
+        #expect(feed.rootElement()?.uri == "http://www.w3.org/2005/Atom")
+        let entries = feed.rootElement()?.elements(forName: "entry") ?? []
+        #expect(entries.count == 2)
+        for entry in entries {
+            for name in ["title", "id", "updated", "link", "author"] {
+                #expect(!entry.elements(forName: name).isEmpty, "an entry without \(name)")
+            }
+        }
+        #expect(entries.first?.elements(forName: "title").first?.stringValue == "Second")
+        let sitemap = try XMLDocument(data: Data(repository.directory.bytes("site/sitemap.xml") ?? []))
+        #expect(sitemap.rootElement()?.uri == "http://www.sitemaps.org/schemas/sitemap/0.9")
+        let locations = (sitemap.rootElement()?.elements(forName: "url") ?? []).compactMap {
+            $0.elements(forName: "loc").first?.stringValue
+        }
+        #expect(locations.contains("https://news.example.com/posts/first/"))
+        #expect(locations.allSatisfy { $0.hasPrefix("https://news.example.com/") })
     }
 }

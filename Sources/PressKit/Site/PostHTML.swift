@@ -8,8 +8,11 @@ import Foundation
 enum PostHTML {
     private static let extensions = ["table", "strikethrough", "autolink", "tasklist"]
 
-    /// - Parameter resolve: a destination's new value, or nil to keep it.
-    static func render(_ body: ArraySlice<UInt8>, resolve: (String) -> String?) -> String {
+    /// - Parameters:
+    ///   - title: the post's title: a first heading that repeats it is left out (the page's
+    ///     template shows the title), its anchor kept.
+    ///   - resolve: a destination's new value, or nil to keep it.
+    static func render(_ body: ArraySlice<UInt8>, title: String? = nil, resolve: (String) -> String?) -> String {
         cmark_gfm_core_extensions_ensure_registered()
         // Raw HTML is kept: posts are reviewed before they are out, and imported ones carry it.
         let options = CMARK_OPT_UNSAFE | CMARK_OPT_FOOTNOTES | CMARK_OPT_GITHUB_PRE_LANG
@@ -41,8 +44,21 @@ enum PostHTML {
         cmark_iter_free(iterator)
 
         var ids = HeadingIDs()
+        let first = cmark_node_first_child(document)
         for heading in headings {
-            let id = HTMLEscape.attribute(ids.next(Markdown.plainText(of: heading)))
+            let text = Markdown.plainText(of: heading)
+            let id = HTMLEscape.attribute(ids.next(text))
+            if heading == first, cmark_node_get_heading_level(heading) == 1,
+                let title, text.trimmedWhitespace == title.trimmedWhitespace,
+                let anchor = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK)
+            {
+                cmark_node_set_on_enter(anchor, "<span id=\"\(id)\"></span>\n")
+                cmark_node_set_on_exit(anchor, "")
+                cmark_node_insert_before(heading, anchor)
+                cmark_node_unlink(heading)
+                cmark_node_free(heading)
+                continue
+            }
             guard let anchor = cmark_node_new(CMARK_NODE_CUSTOM_INLINE) else { continue }
             cmark_node_set_on_enter(
                 anchor, "<a class=\"anchor\" id=\"\(id)\" href=\"#\(id)\" aria-hidden=\"true\"></a>")

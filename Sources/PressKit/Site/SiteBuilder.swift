@@ -270,7 +270,9 @@ extension ContentRepository {
         render.pages = pages
         render.read = read.count
         let values = TemplateValues(
-            settings: settings, zone: zone, dayFormat: Date.FormatStyle(date: .long, time: .omitted, timeZone: zone))
+            settings: settings, zone: zone,
+            dayFormat: Date.FormatStyle(
+                date: .long, time: .omitted, locale: Locale(identifier: settings.language), timeZone: zone))
         @Sendable func pageKey(_ page: SitePage, links: [String]) -> String {
             var key = InputKey()
             key.add(themeHex)
@@ -304,7 +306,7 @@ extension ContentRepository {
             guard let post = posts[page.post.path] else { return nil }
             var assets: Set<String> = []
             var links: Set<String> = []
-            let html = PostHTML.render(post.frontMatter.bodySlice) { destination in
+            let html = PostHTML.render(post.frontMatter.bodySlice, title: page.post.title) { destination in
                 self.resolve(destination, from: post, pathBySlug: pathBySlug, assets: &assets, links: &links)
             }
             var item = values.item(page)

@@ -12,6 +12,7 @@ enum Theme {
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>{{page_title}}</title>
+        <link rel="icon" href="data:,">
         {{#description}}<meta name="description" content="{{description}}">{{/description}}
         <link rel="alternate" type="application/atom+xml" title="{{site.title}}" href="{{site.root}}feed.xml">
         <style>
@@ -24,7 +25,7 @@ enum Theme {
         a:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
         .skip { position: absolute; left: -999px; }
         .skip:focus { left: 1rem; top: 1rem; background: var(--back); padding: .5rem; }
-        header.site, footer.site, main { max-width: 42rem; margin: 0 auto; padding: 1rem 1.25rem; }
+        header.site, footer.site, main { max-width: 42rem; margin: 0 auto; padding: 1rem 1.25rem; overflow-wrap: anywhere; }
         header.site { border-bottom: 1px solid var(--rule); font: 600 1.25rem/1.3 system-ui, sans-serif; }
         header.site a { color: var(--text); text-decoration: none; }
         footer.site { border-top: 1px solid var(--rule); color: var(--muted); font: .875rem/1.5 system-ui, sans-serif; }
@@ -32,12 +33,13 @@ enum Theme {
         h1 { font-size: 2rem; margin: 1.5rem 0 .5rem; }
         .meta { color: var(--muted); font: .9rem/1.5 system-ui, sans-serif; }
         img, video, iframe { max-width: 100%; height: auto; }
-        pre { overflow-x: auto; padding: .75rem; border: 1px solid var(--rule); border-radius: 4px; font-size: .9rem; }
+        pre { overflow-wrap: normal; overflow-x: auto; padding: .75rem; border: 1px solid var(--rule); border-radius: 4px; font-size: .9rem; }
         code { font-family: ui-monospace, "DejaVu Sans Mono", monospace; }
         table { border-collapse: collapse; display: block; overflow-x: auto; }
         th, td { border: 1px solid var(--rule); padding: .3rem .6rem; }
         blockquote { margin: 1rem 0; padding-left: 1rem; border-left: 3px solid var(--rule); color: var(--muted); }
-        .anchor { margin-left: -1em; padding-right: .25em; text-decoration: none; }
+        h2, h3, h4 { position: relative; }
+        .anchor { position: absolute; left: -1em; width: 1em; text-decoration: none; }
         .anchor::before { content: "#"; visibility: hidden; }
         h2:hover .anchor::before, h3:hover .anchor::before { visibility: visible; }
         ol.posts { list-style: none; padding: 0; }

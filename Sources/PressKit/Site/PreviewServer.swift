@@ -1,0 +1,103 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// The web server of `press preview`, on SwiftNIO: GET and HEAD of the site's files, the
+/// editorial board, and `/_press/changes?since=TOKEN`, which answers when the site is built
+/// again (or after 25 seconds, with the same token: ask again).
+public final class PreviewServer: Sendable {
+    public let host: String
+    public let port: Int
+    private let channel: Channel
+
+    /// Listens on `host` (127.0.0.1 unless asked otherwise) and `port` (0: any free one).
+    public init(site: PreviewSite, host: String = "127.0.0.1", port: Int = 0) async throws {
+        let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.pipeline.configureHTTPServerPipeline().flatMapThrowing {
+                    try channel.pipeline.syncOperations.addHandler(Handler(site: site))
+                }
+            }
+        channel = try await bootstrap.bind(host: host, port: port).get()
+        self.host = host
+        self.port = channel.localAddress?.port ?? port
+    }
+
+    public var address: String { "http://\(host.contains(":") ? "[\(host)]" : host):\(port)/" }
+
+    public func close() async throws { try await channel.close() }
+
+    /// One connection: used on its event loop only.
+    private final class Handler: ChannelInboundHandler {
+        typealias InboundIn = HTTPServerRequestPart
+        typealias OutboundOut = HTTPServerResponsePart
+        let site: PreviewSite
+        var head: HTTPRequestHead?
+        /// The request being answered; a late answer to an earlier one is dropped.
+        var request = 0
+
+        init(site: PreviewSite) { self.site = site }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            switch unwrapInboundIn(data) {
+            case .head(let head): self.head = head
+            case .body: break
+            case .end:
+                guard let head else { return }
+                self.head = nil
+                request += 1
+                respond(to: head, context: context)
+            }
+        }
+
+        func respond(to head: HTTPRequestHead, context: ChannelHandlerContext) {
+            guard head.method == .GET || head.method == .HEAD else {
+                return send(
+                    PreviewSite.Response(status: 405, contentType: "text/plain", body: Array("GET or HEAD\n".utf8)),
+                    to: head, context: context, extra: [("Allow", "GET, HEAD")])
+            }
+            let path = head.uri.prefix { $0 != "?" }
+            guard path == "/_press/changes" else {
+                return send(site.response(for: head.uri), to: head, context: context)
+            }
+            let since =
+                URLComponents(string: head.uri)?.queryItems?.first { $0.name == "since" }?.value ?? ""
+            let number = request
+            let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            let answer: @Sendable (String) -> Void = { token in
+                bound.eventLoop.execute {
+                    let (handler, context) = bound.value
+                    guard handler.request == number, context.channel.isActive else { return }
+                    handler.request += 1  // answered: the timeout's answer is dropped
+                    handler.send(
+                        PreviewSite.Response(status: 200, contentType: "text/plain", body: Array(token.utf8)),
+                        to: head, context: context)
+                }
+            }
+            context.eventLoop.scheduleTask(in: .seconds(25)) { answer(since) }
+            site.whenChanged(from: since, answer)
+        }
+
+        func send(
+            _ response: PreviewSite.Response, to head: HTTPRequestHead, context: ChannelHandlerContext,
+            extra: [(String, String)] = []
+        ) {
+            var fields = HTTPHeaders(extra)
+            fields.add(name: "Content-Type", value: response.contentType)
+            fields.add(name: "Content-Length", value: "\(response.body.count)")
+            fields.add(name: "Cache-Control", value: "no-store")
+            fields.add(name: "X-Content-Type-Options", value: "nosniff")
+            if let location = response.location { fields.add(name: "Location", value: location) }
+            let status = HTTPResponseStatus(statusCode: response.status)
+            context.write(
+                wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: fields))),
+                promise: nil)
+            if head.method != .HEAD, !response.body.isEmpty {
+                context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: response.body)))), promise: nil)
+            }
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        }
+    }
+}
