@@ -73,7 +73,7 @@ let package = Package(
         ),
         .testTarget(name: "GitTests", dependencies: ["Git", "TestSupport"]),
         .testTarget(name: "PressKitTests", dependencies: ["Git", "PressKit", "TestSupport"]),
-        .testTarget(name: "PressCLITests", dependencies: ["press", "PressKit", "TestSupport"]),
+        .testTarget(name: "PressCLITests", dependencies: ["press", "PressKit", "TestSupport"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -48,7 +48,9 @@ func deploy(after result: TransitionResult, in repository: ContentRepository, ac
     for attempt in 0..<3 {
         if attempt > 0 { try? await Task.sleep(for: .seconds(attempt)) }
         do {
-            let deployment = try await repository.buildAndDeploy(now: Date(), actor: actor)
+            // A retry goes only where the last try failed.
+            let only = failures.contains { $0.kind == "build" } ? nil : Set(failures.map(\.kind)).nilIfEmpty
+            let deployment = try await repository.buildAndDeploy(now: Date(), actor: actor, only: only)
             failures = deployment.failed
             if failures.isEmpty {
                 print(DeploySummary(deployment).line)
@@ -66,6 +68,10 @@ func deploy(after result: TransitionResult, in repository: ContentRepository, ac
                     "deploy to \(failure.target) failed: \(failure.failure ?? ""); the \(result.transition) stands — try again with 'press build --deploy'"
             ))
     }
+}
+
+extension Set {
+    var nilIfEmpty: Set? { isEmpty ? nil : self }
 }
 
 /// A deploy that failed after the transition was made.

@@ -130,6 +130,36 @@ struct RecordingLogHandler: LogHandler {
         #expect(try fixture.post().status == "published")
     }
 
+    /// A deploy that fails is logged and tried again, 1 s, 2 s, 4 s… apart; the publish stands,
+    /// and the post is reported live once a try succeeds.
+    @Test func aFailedDeployIsTriedAgainWithBackoffAndThePublishStands() async throws {
+        let fixture = try Fixture(
+            workflow: testWorkflow.replacingOccurrences(
+                of: "required:",
+                with:
+                    "deploy:\n  run: n=$(($(cat tries 2>/dev/null || echo 0) + 1)); echo $n > tries; test $n -ge 3\nrequired:"
+            ))
+        try fixture.perform("submit", adaPerson)
+        try fixture.perform("approve", ritaPerson)
+        try fixture.perform("schedule", eddiePerson, at: "2027-02-01T09:00:00+00:00")
+        let time = try #require(
+            try Scheduler(repository: fixture.repository, checker: nil).scheduled().first?.publishAt)
+        let clock = VirtualClock(wall: time.addingTimeInterval(-0.5), uptime: 100, end: 108)
+        let record = RecordingLogHandler.Record()
+        let service = SchedulerService(
+            repository: fixture.repository, sync: nil, fetchInterval: 10, logger: logger(record, clock), clock: clock)
+        try await run(service, until: clock)
+
+        #expect(try fixture.post().status == "published")
+        let failures = record.all.filter { $0.message == "deploy failed" }
+        #expect(failures.map(\.uptime) == [100.5, 101.5], "\(record.all.map(\.message))")
+        #expect(failures.map { $0.metadata["retry_in"] } == ["1s", "2s"])
+        let live = record.all.filter { $0.message == "live" }
+        #expect(live.map(\.uptime) == [103.5])
+        #expect(live.first?.metadata["slug"] == "hello" && live.first?.metadata["action"] == "published")
+        #expect(fixture.directory.read("tries") == "3\n")
+    }
+
     /// Retries are timed on the clock that never steps: the wall clock set back an hour between
     /// two attempts puts nothing off (timed by the wall clock, the next try waited an hour).
     @Test func aWallClockSetBackDoesNotPutOffARetry() async throws {

@@ -22,7 +22,7 @@ import Testing
 
     @Test func aDamagedOrOtherManifestIsNotUsed() {
         #expect(SiteManifest(bytes: Array("press-build 0\n/x\tk\t1\n".utf8)) == nil)
-        #expect(SiteManifest(bytes: Array("press-build 1\n/x\tk\t1\nP\tonly\tthree\n".utf8)) == nil)
+        #expect(SiteManifest(bytes: Array("press-build 2\n/x\tk\t1\nP\tonly\tthree\n".utf8)) == nil)
         #expect(SiteManifest(bytes: []) == nil)
     }
 }

@@ -140,19 +140,26 @@ public struct SchedulerService: Service {
         let workflow = try? repository.workflow()
         guard workflow?.deploy.isEmpty == false || FileManager.default.fileExists(atPath: repository.root + "/site")
         else { return }
-        let waiting = pendingDeploy.take() + events
+        // A retry with nothing new goes only where the last try failed.
+        let (waited, failedKinds) = pendingDeploy.take()
+        let waiting = waited + events
         let failures: [(String, String, Bool)]
+        var kinds: Set<String> = []
         var finished = clock.now()
         do {
-            let deployment = try await repository.buildAndDeploy(now: clock.now())
+            let deployment = try await repository.buildAndDeploy(
+                now: clock.now(),
+                only: events.isEmpty && !failedKinds.isEmpty && !failedKinds.contains("build") ? failedKinds : nil)
             finished = deployment.finished
             failures = deployment.failed.map { ($0.target, $0.failure ?? "", $0.retryable) }
+            kinds = Set(deployment.failed.map(\.kind))
         } catch {
             failures = [("build", "\(error)", true)]
+            kinds = ["build"]
         }
         guard failures.isEmpty else {
             let retryable = failures.allSatisfy(\.2)
-            let wait = pendingDeploy.failed(waiting, retryable: retryable, at: clock.uptime())
+            let wait = pendingDeploy.failed(waiting, kinds: kinds, retryable: retryable, at: clock.uptime())
             for (target, failure, _) in failures {
                 var metadata: Logger.Metadata = ["target": "\(target)", "error": "\(failure)"]
                 if let wait { metadata["retry_in"] = "\(Int(wait))s" }
@@ -211,6 +218,8 @@ public struct SchedulerService: Service {
 final class PendingDeploy: Sendable {
     private struct State {
         var events: [SchedulerEvent] = []
+        /// The targets that failed (`folder`, `branch`, `run`, or `build`).
+        var kinds: Set<String> = []
         var retryAt: Double?
         var backoff: Double = 1
     }
@@ -219,18 +228,19 @@ final class PendingDeploy: Sendable {
     /// When the next try is due (on the clock that never steps); nil when nothing waits.
     var retryAt: Double? { state.withLock { $0.retryAt } }
 
-    /// The posts waiting to be reported live; nothing waits after this.
-    func take() -> [SchedulerEvent] {
+    /// The posts waiting to be reported live and the targets that failed; nothing waits after this.
+    func take() -> ([SchedulerEvent], Set<String>) {
         state.withLock { state in
-            defer { state = State(events: [], retryAt: nil, backoff: state.backoff) }
-            return state.events
+            defer { state = State(backoff: state.backoff) }
+            return (state.events, state.kinds)
         }
     }
 
     /// Keeps `events` for the next try; returns the wait, or nil when trying again cannot help.
-    func failed(_ events: [SchedulerEvent], retryable: Bool, at uptime: Double) -> Double? {
+    func failed(_ events: [SchedulerEvent], kinds: Set<String>, retryable: Bool, at uptime: Double) -> Double? {
         state.withLock { state in
             state.events = events
+            state.kinds = kinds
             guard retryable else {
                 state.retryAt = nil
                 return nil

@@ -9,6 +9,8 @@ public struct DeployOutcome: Sendable {
     public var failure: String?
     /// Whether trying again may help (not when the workflow's commands may not run).
     public var retryable = true
+    /// `folder`, `branch` or `run` (`build` when the build itself failed).
+    public var kind: String { String(target.prefix { $0 != " " }) }
 
     public init(target: String, failure: String?, retryable: Bool = true) {
         self.target = target
@@ -34,7 +36,9 @@ extension ContentRepository {
     /// reported; the others still run, and nothing is undone.
     ///
     /// - Parameter actor: who the site branch's commit is by (the scheduler, or the editor).
-    public func buildAndDeploy(now: Date, actor: Person? = nil) async throws -> Deployment {
+    /// - Parameter only: the targets to deploy to (`folder`, `branch`, `run`; nil: all), for a
+    ///   retry of those that failed.
+    public func buildAndDeploy(now: Date, actor: Person? = nil, only: Set<String>? = nil) async throws -> Deployment {
         let workflow = try workflow()
         let build = try await buildSite(BuildRequest(output: root + "/site", now: now))
         var outcomes: [DeployOutcome] = []
@@ -45,21 +49,21 @@ extension ContentRepository {
             }
             return Deployment(build: build, outcomes: outcomes, finished: Date())
         }
-        if let folder = settings.folder {
+        if let folder = settings.folder, only?.contains("folder") ?? true {
             let target = (folder as NSString).isAbsolutePath ? folder : root + "/" + folder
             outcomes.append(
                 DeployOutcome(
                     target: "folder \(folder)",
-                    failure: Result { try FolderDeploy.publish(build.output, to: target) }.failureText))
+                    failure: Result { try FolderDeploy.publish(build, to: target) }.failureText))
         }
-        if let branch = settings.branch {
+        if let branch = settings.branch, only?.contains("branch") ?? true {
             let person = actor ?? workflow.scheduler
             let failure = Result {
                 try deployBranch(branch, build: build, signature: signature(person, now, workflow))
             }.failureText
             outcomes.append(DeployOutcome(target: "branch \(branch)", failure: failure))
         }
-        if let command = settings.run {
+        if let command = settings.run, only?.contains("run") ?? true {
             var environment: [String: String] = [:]
             let own = ProcessInfo.processInfo.environment
             for name in HookRunner.passedThrough + workflow.hookEnvironment { environment[name] = own[name] }
@@ -169,31 +173,57 @@ extension Result where Failure == Error {
     }
 }
 
-/// A folder replaced whole and at once: each deploy is a new copy (hard links to the built
-/// files, which a later build replaces by rename and so never changes under it) beside the
-/// folder, and the folder is a symbolic link moved to the new copy by one rename. A web server
-/// serving it sees the old site or the new one, never a mixture.
+/// A folder replaced whole and at once: the folder is a symbolic link to one of two copies
+/// beside it (`.NAME.press/a` and `b`), made of hard links to the built files (which a later
+/// build replaces by rename, so a copy never changes under a reader). A deploy brings the copy
+/// not being served up to the build — only the files whose inode differs, and the files the
+/// builds since removed — and moves the link to it with one rename. A web server serving the
+/// folder sees the old site or the new one, never a mixture; the copy it stopped serving stays
+/// whole until the next deploy.
 enum FolderDeploy {
     /// - Throws: `BuildError` when the copy cannot be made or the folder is a file.
-    static func publish(_ source: String, to target: String) throws {
+    static func publish(_ build: BuildResult, to target: String) throws {
         let target = URL(fileURLWithPath: target).standardizedFileURL.path
         let parent = (target as NSString).deletingLastPathComponent
         let name = (target as NSString).lastPathComponent
         let store = "\(parent)/.\(name).press"
         try FileManager.default.createDirectory(atPath: store, withIntermediateDirectories: true)
-        let generation = "g\(Int64(Date().timeIntervalSince1970 * 1_000_000))-\(getpid())"
-        try linkTree(source, to: "\(store)/\(generation)")
+        // Which copy is served, and what the builds since the other was served removed.
+        let stateFile = "\(store)/state"
+        let state = readFile(stateFile).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        let lines = state.split(separator: "\n").map(String.init)
+        var current: String?
+        if let destination = try? FileManager.default.destinationOfSymbolicLink(atPath: target) {
+            current = destination.split(separator: "/").last.map(String.init)
+        }
+        let next = current == "a" ? "b" : "a"
+        let copy = "\(store)/\(next)"
+        let removed = Set(lines.dropFirst()).union(build.removed)
+        if lines.first == current, FileManager.default.fileExists(atPath: copy) {
+            try update(copy, from: build.output, files: build.all, removed: removed)
+        } else {
+            // The first deploy, or a copy that is not what the state says: made whole — and the
+            // other copy too when there is none, so that the next deploy (a publish, on time)
+            // only brings it up to date.
+            try? FileManager.default.removeItem(atPath: copy)
+            try linkTree(build.output, to: copy)
+            let other = "\(store)/\(next == "a" ? "b" : "a")"
+            if current != (next == "a" ? "b" : "a") {
+                try? FileManager.default.removeItem(atPath: other)
+                try linkTree(build.output, to: other)
+            }
+        }
 
         let link = "\(parent)/.\(name).press-link-\(getpid())"
         unlink(link)
-        guard symlink(".\(name).press/\(generation)", link) == 0 else { throw failure("cannot link", link) }
+        guard symlink(".\(name).press/\(next)", link) == 0 else { throw failure("cannot link", link) }
         var info = stat()
         if lstat(target, &info) == 0 {
             switch info.st_mode & S_IFMT {
             case S_IFLNK: break
             case S_IFDIR:
                 // A folder press did not make (the first deploy): kept beside the copies.
-                guard rename(target, "\(store)/before-press-\(generation)") == 0 else {
+                guard rename(target, "\(store)/before-press-\(Int64(Date().timeIntervalSince1970))") == 0 else {
                     unlink(link)
                     throw failure("cannot move aside", target)
                 }
@@ -206,11 +236,41 @@ enum FolderDeploy {
             unlink(link)
             throw failure("cannot replace", target)
         }
-        // The copy before stays (a request being served may still read it); older ones go.
-        let copies = ContentRepository.names(in: store).filter { $0.hasPrefix("g") }.sorted {
-            (Int64($0.dropFirst().prefix { $0 != "-" }) ?? 0) < (Int64($1.dropFirst().prefix { $0 != "-" }) ?? 0)
+        // The copy now not served lacks what this build wrote (found by inode next time) and
+        // still has what it removed.
+        try ContentRepository.writeReplacing(
+            stateFile, Array(([next] + build.removed.sorted()).joined(separator: "\n").utf8))
+    }
+
+    /// Brings `copy` up to `source`: each file whose inode differs linked again, each of
+    /// `removed` that the source no longer has deleted.
+    private static func update(_ copy: String, from source: String, files: [String], removed: Set<String>) throws {
+        var folders: Set<String> = []
+        for path in files {
+            var built = stat()
+            var copied = stat()
+            guard lstat("\(source)/\(path)", &built) == 0 else { continue }
+            if lstat("\(copy)/\(path)", &copied) == 0, copied.st_ino == built.st_ino, copied.st_dev == built.st_dev {
+                continue
+            }
+            let folder = (path as NSString).deletingLastPathComponent
+            if !folder.isEmpty, folders.insert(folder).inserted {
+                try FileManager.default.createDirectory(atPath: "\(copy)/\(folder)", withIntermediateDirectories: true)
+            }
+            let temporary = "\(copy)/\(folder.isEmpty ? "" : folder + "/").press-link-\(getpid())"
+            unlink(temporary)
+            guard link("\(source)/\(path)", temporary) == 0 || copyFile("\(source)/\(path)", temporary) else {
+                throw failure("cannot link", "\(copy)/\(path)")
+            }
+            guard rename(temporary, "\(copy)/\(path)") == 0 else {
+                unlink(temporary)
+                throw failure("cannot replace", "\(copy)/\(path)")
+            }
         }
-        for old in copies.dropLast(2) { try? FileManager.default.removeItem(atPath: "\(store)/\(old)") }
+        for path in removed {
+            var info = stat()
+            if lstat("\(source)/\(path)", &info) != 0 { ContentRepository.removeOutput(path, from: copy) }
+        }
     }
 
     /// A copy of `source` at `destination` made of hard links (copies across file systems).
@@ -224,15 +284,16 @@ enum FolderDeploy {
             switch info.st_mode & S_IFMT {
             case S_IFDIR: try linkTree(from, to: to)
             case S_IFREG:
-                if link(from, to) != 0 {
-                    guard errno == EXDEV || errno == EPERM, let bytes = readFile(from, followingLinks: false) else {
-                        throw failure("cannot link", to)
-                    }
-                    try ContentRepository.writeReplacing(to, bytes)
-                }
+                guard link(from, to) == 0 || copyFile(from, to) else { throw failure("cannot link", to) }
             default: continue
             }
         }
+    }
+
+    /// A copy where a hard link cannot be made (another file system).
+    private static func copyFile(_ from: String, _ to: String) -> Bool {
+        guard errno == EXDEV || errno == EPERM, let bytes = readFile(from, followingLinks: false) else { return false }
+        return (try? ContentRepository.writeReplacing(to, bytes)) != nil
     }
 
     private static func failure(_ what: String, _ path: String) -> BuildError {

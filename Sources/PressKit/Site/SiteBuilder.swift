@@ -1,6 +1,7 @@
 import Foundation
 import Git
 import Mustache
+import Synchronization
 
 /// What `press build` is asked for.
 public struct BuildRequest: Sendable {
@@ -43,6 +44,8 @@ public struct BuildResult: Sendable {
     /// The files written (every file, for a whole build) and removed, relative to `output`.
     public var written: [String] = []
     public var removed: [String] = []
+    /// Every file the site has now, relative to `output`.
+    public var all: [String] = []
     /// Validation errors in the posts that were built: warnings (with `strict`, the refusal).
     public var warnings: [Diagnostic] = []
     /// With `strict`: posts going out had errors (`warnings`), and nothing was written.
@@ -143,7 +146,7 @@ extension ContentRepository {
             request.isIncremental
                 && FileManager.default.fileExists(atPath: request.output, isDirectory: &isDirectory)
                 && isDirectory.boolValue
-            ? readFile(manifestFile).flatMap(SiteManifest.init(bytes:)) : nil
+            ? cachedManifest(manifestFile) : nil
         let render = try renderSite(request, previous: previous)
         let incremental = previous.map { $0.theme == render.manifest.theme && $0.output == request.output } ?? false
 
@@ -178,13 +181,25 @@ extension ContentRepository {
             try ContentRepository.replaceFolder(request.output, with: render.changed)
         }
         result.written = render.changed.keys.sorted()
+        result.all = Array(render.manifest.outputs.keys)
         if request.keepsManifest, !incremental || !render.changed.isEmpty || !result.removed.isEmpty || render.read > 0
         {
             try FileManager.default.createDirectory(
                 atPath: (manifestFile as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try ContentRepository.writeReplacing(manifestFile, render.manifest.bytes)
+            if let stamp = FileStamp.of(manifestFile)?.stamp {
+                manifestCache.withLock { $0 = (stamp, render.manifest) }
+            }
         }
         return result
+    }
+
+    /// The manifest at `file`: the one this process wrote last while the file is still that one
+    /// (a scheduler's next build after a publish reads no 5 MB), else read.
+    private func cachedManifest(_ file: String) -> SiteManifest? {
+        let stamp = FileStamp.of(file)?.stamp
+        if let stamp, let (cached, manifest) = manifestCache.withLock({ $0 }), cached == stamp { return manifest }
+        return readFile(file).flatMap(SiteManifest.init(bytes:))
     }
 
     /// The site in memory: each output whose inputs differ from `previous`'s record of them

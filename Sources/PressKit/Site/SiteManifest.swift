@@ -73,7 +73,7 @@ struct SiteManifest: Sendable {
         var assets: [String] = []
     }
 
-    static let header = "press-build 1"
+    static let header = "press-build 2"
     var output: String
     /// The theme, the workflow and press itself: when it changes every page is made again.
     var theme: String
@@ -93,8 +93,17 @@ struct SiteManifest: Sendable {
     init?(bytes: [UInt8]) {
         var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false).makeIterator()
         @Sendable func fields(_ line: ArraySlice<UInt8>) -> [String] {
-            line.split(separator: 0x09, omittingEmptySubsequences: false).map {
-                SiteManifest.unescape(String(decoding: $0, as: UTF8.self))
+            line.withUnsafeBufferPointer { buffer in
+                var found: [String] = []
+                found.reserveCapacity(16)
+                var start = 0
+                for index in 0...buffer.count where index == buffer.count || buffer[index] == 0x09 {
+                    let field = UnsafeBufferPointer(rebasing: buffer[start..<index])
+                    let text = String(decoding: field, as: UTF8.self)
+                    found.append(field.contains(0x5C) ? SiteManifest.unescape(text) : text)
+                    start = index + 1
+                }
+                return found
             }
         }
         guard let first = lines.next(), String(decoding: first, as: UTF8.self) == SiteManifest.header,
@@ -103,7 +112,9 @@ struct SiteManifest: Sendable {
         output = head[0]
         theme = head[1]
         self.started = started
-        @Sendable func date(_ text: String) -> Date? { Double(text).map { Date(timeIntervalSince1970: $0) } }
+        @Sendable func date(_ text: String) -> Date? {
+            Int64(text).map { Date(timeIntervalSince1970: Double($0) / 1000) }
+        }
         @Sendable func list(_ text: String) -> [String] {
             text.isEmpty
                 ? []
@@ -151,36 +162,61 @@ struct SiteManifest: Sendable {
     var bytes: [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(records.count * 400 + outputs.count * 100)
-        func line(_ fields: [String]) {
-            for (index, field) in fields.enumerated() {
-                if index > 0 { out.append(0x09) }
-                SiteManifest.escape(field, into: &out)
-            }
-            out.append(0x0A)
+        func field(_ text: String, last: Bool = false) {
+            SiteManifest.escape(text, into: &out)
+            out.append(last ? 0x0A : 0x09)
         }
-        func date(_ value: Date?) -> String { value.map { "\($0.timeIntervalSince1970)" } ?? "" }
+        // Milliseconds: an integer is quicker to write and read than a fraction.
+        func date(_ value: Date?) {
+            field(value.map { String(Int64(($0.timeIntervalSince1970 * 1000).rounded())) } ?? "")
+        }
         // (A control character inside a category name is not worth an escape of its own.)
-        func list(_ values: [String]) -> String {
-            values.map { $0.utf8.contains(0x1F) ? $0.replacingOccurrences(of: "\u{1F}", with: " ") : $0 }
-                .joined(separator: "\u{1F}")
+        func list(_ values: [String], last: Bool = false) {
+            for (index, value) in values.enumerated() {
+                if index > 0 { out.append(0x1F) }
+                SiteManifest.escape(
+                    value.utf8.contains(0x1F) ? value.replacingOccurrences(of: "\u{1F}", with: " ") : value, into: &out)
+            }
+            out.append(last ? 0x0A : 0x09)
         }
         out += Array(SiteManifest.header.utf8) + [0x0A]
-        line([output, theme, "\(started)"])
-        for record in records.values.sorted(by: { $0.path < $1.path }) {
-            line([
-                "P", record.path, record.stamp, record.fileSlug, record.slug, record.title, record.state,
-                date(record.publishedAt), date(record.publishAt), date(record.expireAt), record.summary,
-                list(record.categories), list(record.tags), list(record.authors), record.sitePath,
-            ])
+        field(output)
+        field(theme)
+        field("\(started)", last: true)
+        for path in records.keys.sorted() {
+            guard let record = records[path] else { continue }
+            for text in ["P", record.path, record.stamp, record.fileSlug, record.slug, record.title, record.state] {
+                field(text)
+            }
+            date(record.publishedAt)
+            date(record.publishAt)
+            date(record.expireAt)
+            field(record.summary)
+            list(record.categories)
+            list(record.tags)
+            list(record.authors)
+            field(record.sitePath, last: true)
         }
-        for (path, output) in outputs.sorted(by: { $0.key < $1.key }) {
-            line(["O", path, output.key, list(output.links), list(output.assets)])
+        for path in outputs.keys.sorted() {
+            guard let output = outputs[path] else { continue }
+            field("O")
+            field(path)
+            field(output.key)
+            list(output.links)
+            list(output.assets, last: true)
         }
         return out
     }
 
     /// Tabs and line breaks inside a value, and the backslash itself.
     private static func escape(_ text: String, into out: inout [UInt8]) {
+        // A native string's bytes are copied at once.
+        let copied = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            guard !bytes.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else { return false }
+            out.append(contentsOf: bytes)
+            return true
+        }
+        if copied == true { return }
         for byte in text.utf8 {
             switch byte {
             case 0x5C: out += [0x5C, 0x5C]
