@@ -74,3 +74,18 @@ site_dir=$(mktemp -d "${TMPDIR:-/tmp}/press-demo-site.XXXXXX")
 step "press build --out $site_dir    # the site readers get: a page per post, the front page, the feed, the sitemap"
 press build --out "$site_dir"
 echo "open it: python3 -m http.server --directory $site_dir 8000, then http://127.0.0.1:8000/"
+
+step "press preview --port 0    # drafts too, with banners, and the editorial board at /_press/"
+"$press" preview --port 0 > "$scratch/preview.log" 2>&1 &
+preview=$!
+for _ in $(seq 50); do grep -q "preview at" "$scratch/preview.log" && break; sleep 0.1; done
+address=$(grep -o 'http://127.0.0.1:[0-9]*/' "$scratch/preview.log" | head -1)
+echo "${address}_press/ says:"
+python3 - "${address}_press/" <<'PY'
+import re, sys, urllib.request
+board = urllib.request.urlopen(sys.argv[1]).read().decode()
+for heading in re.findall(r"<h2>([^<]*)</h2>", board):
+    print("  " + heading)
+PY
+kill "$preview"; wait "$preview" 2>/dev/null || true
+echo "to look around yourself: press preview (in this checkout; it only reads), then http://127.0.0.1:4000/_press/"
