@@ -218,6 +218,9 @@ import Testing
         let workflow = repository.directory.read("workflows/default.yml") ?? ""
         #expect(workflow.contains("  Ada Author: Ada Author <ada@example.com>\n"), "\(workflow)")
         #expect(workflow.contains("  posts: [\"/{year}/{month}/{day}/{slug}/\"]\n  pages: [/about/]\n"), "\(workflow)")
+        // The blog's name and address carried over: the built site and its feed say them.
+        #expect(
+            workflow.contains("  title: The Example Times\n  base_url: https://blog.example.com\n"), "\(workflow)")
 
         // Nothing for a person to fix: press accepts what it wrote, and the history holds.
         let validate = try await repository.press(["validate"])

@@ -205,7 +205,11 @@ struct ImportPlan {
         // first), then the one the source's configuration gives.
         var blogPatterns = ImportPlan.patterns(of: blog.posts, slugs: slugs, zone: zone)
         for pattern in blog.postPatterns where !blogPatterns.contains(pattern) { blogPatterns.append(pattern) }
-        if workflow.sitePosts.isEmpty { additions.site(posts: blogPatterns, pages: blog.pages) }
+        if workflow.sitePosts.isEmpty {
+            additions.site(
+                posts: blogPatterns, pages: blog.pages,
+                texts: blog.site.filter { workflow.siteSettings.texts[$0.key] == nil })
+        }
         let sitePatterns = workflow.sitePosts.isEmpty ? blogPatterns : workflow.sitePosts.map(\.text)
         var unnamed = 0
         var copied: Set<String> = []
@@ -596,6 +600,7 @@ struct WorkflowAdditions {
     private var fields: [String] = []
     private var sitePosts: [String] = []
     private var sitePages: [String] = []
+    private var siteTexts: [String: String] = [:]
     /// The time zone the workflow is to have instead of its own.
     var timeZone: String?
     /// What could not be added (a section written in flow style), for the report.
@@ -625,9 +630,10 @@ struct WorkflowAdditions {
         fields.append(key)
     }
 
-    mutating func site(posts: [String], pages: [String]) {
+    mutating func site(posts: [String], pages: [String], texts: [String: String] = [:]) {
         sitePosts = posts
         sitePages = pages
+        siteTexts = texts
     }
 
     /// Each section the import adds to, with its lines.
@@ -637,12 +643,15 @@ struct WorkflowAdditions {
             sections.append(("authors", authors.map { "  \(YAMLValue.scalar($0.0)): \(YAMLValue.scalar($0.1))" }))
         }
         if !fields.isEmpty { sections.append(("fields", fields.map { "  \(YAMLValue.scalar($0)): { type: any }" })) }
-        if !sitePosts.isEmpty {
+        if !sitePosts.isEmpty || !siteTexts.isEmpty {
             func list(_ items: [String]) -> String {
                 "[" + items.map { YAMLValue.scalar($0, inFlow: true) }.joined(separator: ", ") + "]"
             }
-            var site = ["  posts: \(list(sitePosts))"]
+            var site = sitePosts.isEmpty ? [] : ["  posts: \(list(sitePosts))"]
             if !sitePages.isEmpty { site.append("  pages: \(list(sitePages))") }
+            for key in ["title", "description", "base_url", "language"] {
+                if let text = siteTexts[key] { site.append("  \(key): \(YAMLValue.scalar(text))") }
+            }
             sections.append(("site", site))
         }
         return sections

@@ -25,6 +25,7 @@ public enum HugoSource {
             throw ImportError(SourceLocation(path: "content/\(section)"), "there is no content/\(section)/")
         }
         let config = HugoConfig(root: root)
+        blog.site = config.site
         let permalink = config.permalinks[section] ?? "/\(section)/:slug/"
 
         // Posts: content/SECTION/x.md, and bundles content/SECTION/x/index.md with their files.
@@ -244,6 +245,8 @@ public enum HugoSource {
 /// What a Hugo site's config (`hugo.toml`, `config.toml`, `.yaml`, `.json`) says that an import needs.
 struct HugoConfig {
     var permalinks: [String: String] = [:]
+    /// `title`, `baseURL`, `languageCode` and `params.description`, as `site:` names them.
+    var site: [String: String] = [:]
     var author: Person?
     var canonifyURLs = false
 
@@ -269,6 +272,14 @@ struct HugoConfig {
                 for (key, value) in pairs { if case .string(let text) = value { permalinks[key] = text } }
             }
             if case .string(let flag) = value("canonifyURLs", in: file.keys) { canonifyURLs = flag == "true" }
+            for (key, name) in [("title", "title"), ("baseURL", "base_url"), ("languageCode", "language")] {
+                if case .string(let text) = value(key, in: file.keys), !text.isEmpty { site[name] = text }
+            }
+            if case .map(let pairs) = value("params", in: file.keys),
+                case .string(let text) = value("description", in: pairs), !text.isEmpty
+            {
+                site["description"] = text
+            }
             if case .map(let pairs) = value("params", in: file.keys), let author = value("author", in: pairs) {
                 switch author {
                 case .string(let name): self.author = Person(name: name, email: "")

@@ -20,6 +20,8 @@ public struct ImportedBlog: Sendable {
     public var externalFiles: [String] = []
     /// The time zone the blog's dates and URLs are in, when it names one.
     public var timeZone: TimeZone?
+    /// The blog's own `title`, `description`, `base_url` and `language`, for the workflow's `site:`.
+    public var site: [String: String] = [:]
 
     public init(source: String) {
         self.source = source

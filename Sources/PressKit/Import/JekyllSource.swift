@@ -8,6 +8,12 @@ public enum JekyllSource {
         let root = URL(fileURLWithPath: directory).standardizedFileURL.path
         var blog = ImportedBlog(source: "jekyll")
         let config = JekyllConfig(root: root)
+        for (key, name) in [("title", "title"), ("description", "description"), ("lang", "language")] {
+            if let text = config.values[key], !text.isEmpty { blog.site[name] = text }
+        }
+        if let url = config.values["url"], !url.isEmpty {
+            blog.site["base_url"] = url + (config.values["baseurl"] ?? "")
+        }
         let zone = config.timeZone ?? zone
         if let author = config.author { blog.people[author.name] = author }
         for (name, person) in config.people { blog.people[name] = person }

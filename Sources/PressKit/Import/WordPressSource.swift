@@ -21,6 +21,12 @@ public enum WordPressSource {
         }
         var blog = ImportedBlog(source: "wordpress")
         let site = channel.value("wp:base_blog_url") ?? channel.value("link") ?? ""
+        for (key, name) in [("title", "title"), ("description", "description"), ("language", "language")] {
+            if let text = channel.value(key).map({ HTMLText.decodeEntities($0) }), !text.isEmpty {
+                blog.site[name] = text
+            }
+        }
+        if !site.isEmpty { blog.site["base_url"] = site }
 
         // Authors, by the login posts name them with.
         var logins: [String: String] = [:]
