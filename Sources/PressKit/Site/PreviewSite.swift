@@ -44,6 +44,9 @@ public final class PreviewSite: Sendable {
     /// The token of the site as last built: a page that was built with another reloads.
     public var token: String { snapshot.withLock { $0.token } }
 
+    /// How many pages are waiting for the next build.
+    public var waiting: Int { waiters.withLock { $0.count } }
+
     /// The site path of the post `slug`, when it is in the site.
     public func path(of slug: String) -> String? { snapshot.withLock { $0.paths[slug] } }
 

@@ -1,0 +1,51 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import PressKit
+import TestSupport
+import Testing
+
+/// `press preview`'s web server on 127.0.0.1: real HTTP, with AsyncHTTPClient.
+@Suite struct PreviewServerTests {
+    @Test(.timeLimit(.minutes(1))) func itServesTheSiteAnswersAWaitingPageOnAChangeAndRefusesTheRest() async throws {
+        let fixture = try Fixture()
+        try fixture.perform("submit", adaPerson)
+        let site = PreviewSite(repository: fixture.repository, at: nil)
+        site.refresh(now: now)
+        let server = try await PreviewServer(site: site)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        defer { _ = client.shutdown() }
+        let base = "http://127.0.0.1:\(server.port)"
+        func get(_ path: String, method: HTTPMethod = .GET) async throws -> (Int, String) {
+            var request = HTTPClientRequest(url: base + path)
+            request.method = method
+            let response = try await client.execute(request, timeout: .seconds(30))
+            let body = try await response.body.collect(upTo: 1 << 24)
+            return (Int(response.status.code), String(buffer: body))
+        }
+
+        let (status, page) = try await get("/posts/hello/")
+        #expect(status == 200 && page.contains("class=\"press-banner\""), "\(page)")
+        #expect(try await get("/_press/").1.contains("Editorial board"))
+        #expect(try await get("/%2e%2e/workflows/default.yml").0 == 400)
+        #expect(try await get("/nothing-here/").0 == 404)
+        #expect(try await get("/posts/hello/", method: .POST).0 == 405)
+
+        // A page waiting for a change is answered when the post changes, with the new token.
+        let token = site.token
+        async let waited = get("/_press/changes?since=\(token)")
+        // The change once the server holds the request (it is then among the waiting).
+        while site.waiting == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        let text = fixture.directory.read("drafts/hello.md") ?? ""
+        try fixture.directory.write("drafts/hello.md", text + "\nMore.\n")
+        #expect(site.refresh(now: now))
+        let (changedStatus, newToken) = try await waited
+        #expect(changedStatus == 200)
+        #expect(newToken == site.token && newToken != token)
+        // An old token is answered at once.
+        #expect(try await get("/_press/changes?since=\(token)").1 == site.token)
+        try await client.shutdown()
+        try await server.close()
+    }
+}
