@@ -79,13 +79,11 @@ step "press preview --port 0    # drafts too, with banners, and the editorial bo
 "$press" preview --port 0 > "$scratch/preview.log" 2>&1 &
 preview=$!
 for _ in $(seq 50); do grep -q "preview at" "$scratch/preview.log" && break; sleep 0.1; done
-address=$(grep -o 'http://127.0.0.1:[0-9]*/' "$scratch/preview.log" | head -1)
-echo "${address}_press/ says:"
-python3 - "${address}_press/" <<'PY'
-import re, sys, urllib.request
-board = urllib.request.urlopen(sys.argv[1]).read().decode()
-for heading in re.findall(r"<h2>([^<]*)</h2>", board):
-    print("  " + heading)
-PY
+port=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/ .*|\1|p' "$scratch/preview.log" | head -1)
+echo "http://127.0.0.1:$port/_press/ says:"
+exec 3<>"/dev/tcp/127.0.0.1/$port"
+printf 'GET /_press/ HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
+timeout 10 grep -o '<h2>[^<]*</h2>' <&3 | sed 's/<[^>]*>//g; s/^/  /'
+exec 3>&-
 kill "$preview"; wait "$preview" 2>/dev/null || true
 echo "to look around yourself: press preview (in this checkout; it only reads), then http://127.0.0.1:4000/_press/"
