@@ -196,6 +196,22 @@ import Testing
         #expect(!incremental.keys.contains { $0.contains(".press-") })
     }
 
+    @Test func twoBuildsAtOnceTakeTurnsAndLeaveTheSiteWhole() async throws {
+        let repository = try await repository()
+        #expect(try await repository.press(["build"]).status == 0)
+        let second = repository.directory.read("published/second.md") ?? ""
+        try repository.directory.write("published/second.md", second + "\nA line more.\n")
+        let path = repository.path
+        async let one = TestSupport.press(["build"], in: path, as: People.eddie)
+        async let two = TestSupport.press(["build"], in: path, as: People.eddie)
+        let (first, other) = try await (one, two)
+        #expect(first.status == 0 && other.status == 0, "\(first)\n\(other)")
+        #expect(try await repository.press(["build", "--full", "--out", "whole"]).status == 0)
+        #expect(files(repository.path + "/site") == files(repository.path + "/whole"))
+        let quiet = try await repository.press(["build"])
+        #expect(quiet.stdout.contains(" 0 removed"), "\(quiet)")
+    }
+
     @Test func errorsInPostsGoingOutAreWarningsOrWithStrictARefusal() async throws {
         let repository = try await repository()
         let second = repository.directory.read("published/second.md") ?? ""

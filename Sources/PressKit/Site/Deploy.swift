@@ -40,7 +40,11 @@ extension ContentRepository {
     ///   retry of those that failed.
     public func buildAndDeploy(now: Date, actor: Person? = nil, only: Set<String>? = nil) async throws -> Deployment {
         let workflow = try workflow()
-        let build = try await buildSite(BuildRequest(output: root + "/site", now: now))
+        // The build and the copies made of it under one lock: no other build changes site/
+        // while a folder or branch is made from it. (A `run:` command runs after.)
+        var lock: FileLock? = try buildLock()
+        defer { withExtendedLifetime(lock) {} }
+        let build = try await buildSiteLocked(BuildRequest(output: root + "/site", now: now))
         var outcomes: [DeployOutcome] = []
         let settings = workflow.deploy
         if !settings.isEmpty, let refusal = try commandTrust(of: workflow).refusal {
@@ -63,6 +67,7 @@ extension ContentRepository {
             }.failureText
             outcomes.append(DeployOutcome(target: "branch \(branch)", failure: failure))
         }
+        lock = nil
         if let command = settings.run, only?.contains("run") ?? true {
             var environment: [String: String] = [:]
             let own = ProcessInfo.processInfo.environment

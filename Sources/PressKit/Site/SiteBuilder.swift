@@ -124,8 +124,17 @@ private struct ListPage: Sendable {
 }
 
 extension ContentRepository {
-    /// Where the last build's manifest is kept.
-    static let manifestPath = ".press/build/manifest"
+    /// Where the manifest of the last build into `output` is kept: `.press/build/manifest` for
+    /// `site/`, one of its own for each other folder (a build elsewhere leaves site/'s alone).
+    func manifestPath(for output: String) -> String {
+        let standard = URL(fileURLWithPath: output).standardizedFileURL.path
+        if standard == URL(fileURLWithPath: root + "/site").standardizedFileURL.path {
+            return git.absolutePath(".press/build/manifest")
+        }
+        var key = InputKey()
+        key.add(standard)
+        return git.absolutePath(".press/build/manifest-\(key.hex)")
+    }
 
     /// Renders the site: a page per post at the workflow's `site.posts` path, the front page and
     /// a page for each category, tag and author (newest first, `site.per_page` to a page), an
@@ -140,7 +149,21 @@ extension ContentRepository {
     /// pages whose post is gone are removed. A web server serving the folder never sees a
     /// half-written file.
     public func buildSite(_ request: BuildRequest) async throws -> BuildResult {
-        let manifestFile = git.absolutePath(ContentRepository.manifestPath)
+        // One build of the kept site at a time (a scheduler's deploy and an editor's build):
+        // the manifest must describe the files beside it.
+        let lock = request.keepsManifest ? try buildLock() : nil
+        defer { withExtendedLifetime(lock) {} }
+        return try await buildSiteLocked(request)
+    }
+
+    /// The lock a build of the kept site holds (`.press/build/lock`), waiting up to a minute.
+    func buildLock() throws -> FileLock {
+        try FileLock(path: git.absolutePath(".press/build/lock"), timeout: 60)
+    }
+
+    /// `buildSite` with the build lock already held (or not needed).
+    func buildSiteLocked(_ request: BuildRequest) async throws -> BuildResult {
+        let manifestFile = manifestPath(for: request.output)
         var isDirectory: ObjCBool = false
         let previous =
             request.isIncremental
