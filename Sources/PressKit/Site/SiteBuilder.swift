@@ -324,11 +324,16 @@ extension ContentRepository {
 
         // A page per post whose inputs changed: its file, or the path of a post it links to.
         var needed: [Int] = []
-        for (index, page) in pages.enumerated() {
-            if read[page.post.path] == nil, let old = trusted?.outputs[page.file],
+        let fresh = read
+        let kept = pages.parallelMap { page -> SiteManifest.Output? in
+            guard fresh[page.post.path] == nil, let old = trusted?.outputs[page.file],
                 old.key == pageKey(page, links: old.links)
-            {
-                render.manifest.outputs[page.file] = old
+            else { return nil }
+            return old
+        }
+        for (index, old) in kept.enumerated() {
+            if let old {
+                render.manifest.outputs[pages[index].file] = old
             } else {
                 needed.append(index)
             }
@@ -413,14 +418,16 @@ extension ContentRepository {
             addList(group.pages, at: "/authors/\(group.slug)/", heading: group.name)
         }
         var changedLists: [(file: String, list: ListPage)] = []
-        for list in lists {
+        let listKeys = lists.parallelMap { list -> (file: String, key: String) in
             var key = InputKey()
             key.add(themeHex)
             for text in [list.path, list.heading ?? "", list.newer ?? "", list.older ?? ""] { key.add(text) }
             key.add(list.posts.map { pages[$0].key })
-            let file = ContentRepository.file(for: list.path)
-            if trusted?.outputs[file]?.key != key.hex { changedLists.append((file, list)) }
-            render.manifest.outputs[file] = SiteManifest.Output(key: key.hex)
+            return (ContentRepository.file(for: list.path), key.hex)
+        }
+        for (list, (file, key)) in zip(lists, listKeys) {
+            if trusted?.outputs[file]?.key != key { changedLists.append((file, list)) }
+            render.manifest.outputs[file] = SiteManifest.Output(key: key)
         }
         let listBytes = changedLists.parallelMap { file, list -> [UInt8] in
             var context: [String: Any] = [
