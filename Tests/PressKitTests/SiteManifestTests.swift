@@ -25,4 +25,39 @@ import Testing
         #expect(SiteManifest(bytes: Array("press-build 2\n/x\tk\t1\nP\tonly\tthree\n".utf8)) == nil)
         #expect(SiteManifest(bytes: []) == nil)
     }
+
+    @Test func aJournalAppendedToTheFileReadsAsTheNewManifest() throws {
+        func post(_ name: String, _ title: String) -> SitePost {
+            SitePost(
+                path: "published/\(name).md", stamp: "s-\(title)", fileSlug: name, slug: name, title: title,
+                state: "published", publishedAt: nil, publishAt: nil, expireAt: nil, summary: "", categories: [],
+                tags: [], authors: [])
+        }
+        var old = SiteManifest(output: "/srv/site", theme: "t", started: 1)
+        for name in ["a", "b", "c"] {
+            old.records["published/\(name).md"] = post(name, name)
+            old.outputs["posts/\(name)/index.html"] = SiteManifest.Output(key: name)
+        }
+        let base = old.bytes
+        let read = try #require(SiteManifest(bytes: base))
+        var new = read
+        new.started = 2
+        new.records["published/b.md"] = post("b", "B, edited")
+        new.records["published/c.md"] = nil
+        new.outputs["posts/c/index.html"] = nil
+        new.records["published/d.md"] = post("d", "d")
+        new.outputs["posts/d/index.html"] = SiteManifest.Output(key: "d", links: ["a"])
+        let journal = try #require(new.journal(since: read))
+        #expect(String(decoding: journal, as: UTF8.self).split(separator: "\n").count == 6)
+        let again = try #require(SiteManifest(bytes: base + journal))
+        #expect(again.records == new.records)
+        #expect(again.outputs == new.outputs)
+        #expect(again.started == 2)
+        // An append cut short is a damaged manifest: the next build is a whole one.
+        #expect(SiteManifest(bytes: base + journal.dropLast(3)) == nil)
+        // A journal that would make the file twice what it describes is not written.
+        var long = again
+        long.lineCount = 1_000
+        #expect(new.journal(since: long) == nil)
+    }
 }

@@ -209,9 +209,18 @@ extension ContentRepository {
         {
             try FileManager.default.createDirectory(
                 atPath: (manifestFile as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try ContentRepository.writeReplacing(manifestFile, render.manifest.bytes)
+            var manifest = render.manifest
+            if incremental, let previous, let journal = manifest.journal(since: previous),
+                ContentRepository.append(journal, to: manifestFile)
+            {
+                manifest.lineCount = previous.lineCount + journal.count { $0 == 0x0A }
+            } else {
+                try ContentRepository.writeReplacing(manifestFile, manifest.bytes)
+                manifest.lineCount = manifest.records.count + manifest.outputs.count
+            }
             if let stamp = FileStamp.of(manifestFile)?.stamp {
-                manifestCache.withLock { $0 = (stamp, render.manifest) }
+                let kept = manifest
+                manifestCache.withLock { $0 = (stamp, kept) }
             }
         }
         return result
@@ -646,6 +655,23 @@ extension ContentRepository {
             unlink(temporary)
             throw error
         }
+    }
+
+    /// Appends `bytes` to the file at `path` (which must exist); false when it cannot.
+    static func append(_ bytes: [UInt8], to path: String) -> Bool {
+        let descriptor = open(path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var written = 0
+        while written < bytes.count {
+            let count = bytes.withUnsafeBytes { buffer in
+                write(descriptor, buffer.baseAddress.map { $0 + written }, buffer.count - written)
+            }
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { return false }
+            written += count
+        }
+        return true
     }
 
     /// Removes a file the site no longer has, and the folders it leaves empty.

@@ -125,6 +125,9 @@ struct SiteManifest: Sendable {
         enum Entry: Sendable {
             case post(SitePost)
             case output(String, Output)
+            case removedPost(String)
+            case removedOutput(String)
+            case started(Int64)
             case damaged
         }
         var rest: [ArraySlice<UInt8>] = []
@@ -144,6 +147,10 @@ struct SiteManifest: Sendable {
                         tags: list(parts[12]), authors: list(parts[13]), sitePath: parts[14]))
             case "O" where parts.count == 5:
                 return .output(parts[1], Output(key: parts[2], links: list(parts[3]), assets: list(parts[4])))
+            // What later builds appended (see `journal(since:)`).
+            case "XP" where parts.count == 2: return .removedPost(parts[1])
+            case "XO" where parts.count == 2: return .removedOutput(parts[1])
+            case "S" where parts.count == 2: return Int64(parts[1]).map { .started($0) } ?? .damaged
             default:
                 return .damaged
             }
@@ -154,9 +161,50 @@ struct SiteManifest: Sendable {
             switch entry {
             case .post(let post): records[post.path] = post
             case .output(let path, let output): outputs[path] = output
+            case .removedPost(let path): records[path] = nil
+            case .removedOutput(let path): outputs[path] = nil
+            case .started(let time): self.started = time
             case .damaged: return nil
             }
         }
+        lineCount = rest.count
+    }
+
+    /// The lines the file holds (after its head): with the records and outputs, a measure of how
+    /// much appended journal it carries.
+    var lineCount = 0
+
+    /// What to append to the file of `previous` to make it read as this manifest: each record
+    /// and output that changed (or `XP`/`XO` for one that is gone) and the new start time. Nil
+    /// when the file has grown to twice what it describes: then it is written whole again.
+    /// (A build that changed ten pages appends ten lines instead of rewriting 5 MB; an append
+    /// cut short by a crash is a damaged line, and the next build is a whole one.)
+    func journal(since previous: SiteManifest) -> [UInt8]? {
+        guard previous.output == output, previous.theme == theme else { return nil }
+        var writer = ManifestWriter()
+        var count = 0
+        for (path, record) in records where previous.records[path] != record {
+            writer.record(record)
+            count += 1
+        }
+        for path in previous.records.keys where records[path] == nil {
+            writer.field("XP")
+            writer.field(path, last: true)
+            count += 1
+        }
+        for (path, output) in outputs where previous.outputs[path] != output {
+            writer.output(path, output)
+            count += 1
+        }
+        for path in previous.outputs.keys where outputs[path] == nil {
+            writer.field("XO")
+            writer.field(path, last: true)
+            count += 1
+        }
+        writer.field("S")
+        writer.field("\(started)", last: true)
+        guard previous.lineCount + count + 1 <= 2 * (records.count + outputs.count) + 100 else { return nil }
+        return writer.out
     }
 
     var bytes: [UInt8] {
@@ -178,29 +226,11 @@ struct SiteManifest: Sendable {
             var writer = ManifestWriter()
             if kind == "P" {
                 for path in recordKeys[start..<min(start + 2_048, recordKeys.count)] {
-                    guard let record = records[path] else { continue }
-                    for text in [
-                        "P", record.path, record.stamp, record.fileSlug, record.slug, record.title, record.state,
-                    ] {
-                        writer.field(text)
-                    }
-                    writer.date(record.publishedAt)
-                    writer.date(record.publishAt)
-                    writer.date(record.expireAt)
-                    writer.field(record.summary)
-                    writer.list(record.categories)
-                    writer.list(record.tags)
-                    writer.list(record.authors)
-                    writer.field(record.sitePath, last: true)
+                    if let record = records[path] { writer.record(record) }
                 }
             } else {
                 for path in outputKeys[start..<min(start + 2_048, outputKeys.count)] {
-                    guard let output = outputs[path] else { continue }
-                    writer.field("O")
-                    writer.field(path)
-                    writer.field(output.key)
-                    writer.list(output.links)
-                    writer.list(output.assets, last: true)
+                    if let output = outputs[path] { writer.output(path, output) }
                 }
             }
             return writer.out
@@ -255,6 +285,28 @@ struct SiteManifest: Sendable {
 /// A manifest's lines as bytes: tab-separated fields, each escaped.
 private struct ManifestWriter {
     var out: [UInt8] = []
+
+    mutating func record(_ record: SitePost) {
+        for text in ["P", record.path, record.stamp, record.fileSlug, record.slug, record.title, record.state] {
+            field(text)
+        }
+        date(record.publishedAt)
+        date(record.publishAt)
+        date(record.expireAt)
+        field(record.summary)
+        list(record.categories)
+        list(record.tags)
+        list(record.authors)
+        field(record.sitePath, last: true)
+    }
+
+    mutating func output(_ path: String, _ output: SiteManifest.Output) {
+        field("O")
+        field(path)
+        field(output.key)
+        list(output.links)
+        list(output.assets, last: true)
+    }
 
     mutating func field(_ text: String, last: Bool = false) {
         SiteManifest.escape(text, into: &out)
