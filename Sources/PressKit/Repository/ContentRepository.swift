@@ -21,7 +21,7 @@ public final class ContentRepository: Sendable {
     /// Whether each workflow's commands may run, with the HEAD that was worked out at.
     let trustCache = Mutex<[String: (ObjectID, CommandTrust)]>([:])
     /// The site build's manifest this process wrote last, with the stamp of its file.
-    let manifestCache = Mutex<(String, SiteManifest)?>(nil)
+    let manifestCache = Mutex<(UInt64, SiteManifest)?>(nil)
 
     public static let postFolders = [Workflow.draftsFolder, Workflow.publishedFolder]
 

@@ -218,12 +218,12 @@ public final class PreviewSite: Sendable {
         for folder in ["templates", "workflows"] {
             for name in ContentRepository.names(in: root + "/" + folder).sorted() {
                 key.add(folder + "/" + name)
-                key.add(FileStamp.of(root + "/" + folder + "/" + name)?.stamp ?? "-")
+                key.add(number: FileStamp.of(root + "/" + folder + "/" + name)?.stamp ?? 0)
             }
         }
         for path in repository.postPaths() {
             key.add(path)
-            key.add(FileStamp.of(root + "/" + path)?.stamp ?? "-")
+            key.add(number: FileStamp.of(root + "/" + path)?.stamp ?? 0)
         }
         return key.value
     }
@@ -233,7 +233,7 @@ public final class PreviewSite: Sendable {
         var key = InputKey()
         for path in paths.sorted() {
             key.add(path)
-            key.add(FileStamp.of(repository.root + "/" + path)?.stamp ?? "-")
+            key.add(number: FileStamp.of(repository.root + "/" + path)?.stamp ?? 0)
         }
         return key.value
     }

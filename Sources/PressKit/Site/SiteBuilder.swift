@@ -82,7 +82,7 @@ struct SiteRender: Sendable {
     /// Files in the repository copied into the site.
     var assets: Set<String> = []
     /// Posts read this time (the others were as the manifest recorded them).
-    var read = 0
+    var read: [String] = []
 }
 
 /// The values the templates see of the site and of a post in a list, made on any thread.
@@ -196,21 +196,29 @@ extension ContentRepository {
             for (path, bytes) in render.changed.sorted(by: { $0.key < $1.key }) {
                 try ContentRepository.writeReplacing("\(request.output)/\(path)", bytes)
             }
-            for path in previous.outputs.keys.sorted() where render.manifest.outputs[path] == nil {
-                ContentRepository.removeOutput(path, from: request.output)
-                result.removed.append(path)
+            // Outputs gone: as many as the counts say (no pass over 10,000 paths when none is).
+            let added = render.changed.keys.count { previous.outputs[$0] == nil }
+            if previous.outputs.count + added != render.manifest.outputs.count {
+                for path in previous.outputs.keys.sorted() where render.manifest.outputs[path] == nil {
+                    ContentRepository.removeOutput(path, from: request.output)
+                    result.removed.append(path)
+                }
             }
         } else {
             try ContentRepository.replaceFolder(request.output, with: render.changed)
         }
         result.written = render.changed.keys.sorted()
         result.all = Array(render.manifest.outputs.keys)
-        if request.keepsManifest, !incremental || !render.changed.isEmpty || !result.removed.isEmpty || render.read > 0
+        if request.keepsManifest,
+            !incremental || !render.changed.isEmpty || !result.removed.isEmpty || !render.read.isEmpty
         {
             try FileManager.default.createDirectory(
                 atPath: (manifestFile as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             var manifest = render.manifest
-            if incremental, let previous, let journal = manifest.journal(since: previous),
+            if incremental, let previous,
+                let journal = manifest.journal(
+                    since: previous, records: render.read, outputs: Array(render.changed.keys),
+                    removedOutputs: result.removed),
                 ContentRepository.append(journal, to: manifestFile)
             {
                 manifest.lineCount = previous.lineCount + journal.count { $0 == 0x0A }
@@ -257,7 +265,7 @@ extension ContentRepository {
         var manifest = SiteManifest(output: request.output, theme: themeHex, started: started)
 
         // Each post's record: the last build's while the file is as it was then, else read now.
-        var toRead: [(path: String, stamp: String)] = []
+        var toRead: [(path: String, stamp: UInt64)] = []
         let root = root
         let listed = postPaths()
         for (path, found) in zip(listed, listed.parallelMap { FileStamp.of(root + "/" + $0) }) {
@@ -275,7 +283,7 @@ extension ContentRepository {
         for (path, result) in readAll(paths: toRead.map(\.path), { $0 }) {
             guard case .success(let post) = result else { continue }
             read[path] = post
-            manifest.records[path] = sitePost(post, stamp: stamps[path] ?? "", workflow: workflow)
+            manifest.records[path] = sitePost(post, stamp: stamps[path] ?? 0, workflow: workflow)
         }
 
         // The posts that are out at `moment` (or every one, for a preview with drafts).
@@ -302,9 +310,9 @@ extension ContentRepository {
                 if request.keepsManifest { manifest.records[record.path]?.sitePath = path }
             }
             var key = InputKey()
-            key.add(record.stamp)
+            key.add(number: record.stamp)
             key.add(path)
-            key.add(date.map { [UInt64(bitPattern: Int64($0.timeIntervalSince1970 * 1000))] } ?? [])
+            key.add(number: date.map { UInt64(bitPattern: Int64($0.timeIntervalSince1970 * 1000)) } ?? 0)
             found.append(
                 SitePage(post: record, date: date, path: path, file: ContentRepository.file(for: path), key: key.value))
         }
@@ -315,7 +323,7 @@ extension ContentRepository {
         let pathBySlug = Dictionary(pages.map { ($0.post.fileSlug, $0.path) }, uniquingKeysWith: { a, _ in a })
         var render = SiteRender(manifest: manifest)
         render.pages = pages
-        render.read = read.count
+        render.read = Array(read.keys)
         let values = TemplateValues(
             settings: settings, zone: zone,
             dayFormat: Date.FormatStyle(
@@ -518,7 +526,9 @@ extension ContentRepository {
         // Files the posts link to, copied when they changed.
         for output in render.manifest.outputs.values { render.assets.formUnion(output.assets) }
         for asset in render.assets {
-            guard let (stamp, _) = FileStamp.of(git.absolutePath(asset)) else { continue }
+            guard let stamp = FileStamp.of(git.absolutePath(asset)).map({ String($0.stamp, radix: 16) }) else {
+                continue
+            }
             if trusted?.outputs[asset]?.key != stamp {
                 if let bytes = readFile(git.absolutePath(asset), followingLinks: false) {
                     render.changed[asset] = bytes
@@ -530,7 +540,7 @@ extension ContentRepository {
     }
 
     /// What a build keeps of a post.
-    private func sitePost(_ post: Post, stamp: String, workflow: Workflow) -> SitePost {
+    private func sitePost(_ post: Post, stamp: UInt64, workflow: Workflow) -> SitePost {
         func time(_ text: String?) -> Date? { text.flatMap { try? PressTime.parse($0, zone: workflow.timeZone) } }
         return SitePost(
             path: post.path, stamp: stamp, fileSlug: post.fileSlug, slug: post.slug ?? post.fileSlug,

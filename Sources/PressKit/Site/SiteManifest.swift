@@ -6,7 +6,7 @@ struct SitePost: Sendable, Equatable {
     var path: String
     /// The file's identity and last change (`FileStamp`); a record whose stamp no longer
     /// matches the file is read again.
-    var stamp: String
+    var stamp: UInt64
     var fileSlug: String
     var slug: String
     var title: String
@@ -26,14 +26,16 @@ struct SitePost: Sendable, Equatable {
 /// A file's device, inode, size and change times: any write, rename over or checkout changes it.
 enum FileStamp {
     /// nil: nothing is at `path`, or it is not a regular file.
-    static func of(_ path: String) -> (stamp: String, modified: Int64)? {
+    static func of(_ path: String) -> (stamp: UInt64, modified: Int64)? {
         var info = stat()
         guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
         let modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
         let changed = Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec)
         var key = InputKey()
-        key.add([UInt64(info.st_dev), UInt64(info.st_ino), UInt64(info.st_size), UInt64(modified), UInt64(changed)])
-        return (key.hex, modified)
+        for number in [UInt64(info.st_dev), UInt64(info.st_ino), UInt64(info.st_size)] { key.add(number: number) }
+        key.add(number: UInt64(bitPattern: modified))
+        key.add(number: UInt64(bitPattern: changed))
+        return (key.value, modified)
     }
 }
 
@@ -45,6 +47,17 @@ struct InputKey {
     mutating func add(_ text: String) {
         var text = text
         text.withUTF8 { add($0) }
+    }
+
+    /// A number's eight bytes (no array made: a build adds one for each of 10,000 files).
+    mutating func add(number: UInt64) {
+        var hash = value
+        var rest = number
+        for _ in 0..<8 {
+            hash = (hash ^ (rest & 0xFF)) &* 0x100_0000_01b3
+            rest >>= 8
+        }
+        value = hash
     }
 
     mutating func add(_ numbers: [UInt64]) {
@@ -141,7 +154,8 @@ struct SiteManifest: Sendable {
             case "P" where parts.count == 15:
                 return .post(
                     SitePost(
-                        path: parts[1], stamp: parts[2], fileSlug: parts[3], slug: parts[4], title: parts[5],
+                        path: parts[1], stamp: UInt64(parts[2], radix: 16) ?? 0, fileSlug: parts[3], slug: parts[4],
+                        title: parts[5],
                         state: parts[6], publishedAt: date(parts[7]), publishAt: date(parts[8]),
                         expireAt: date(parts[9]), summary: parts[10], categories: list(parts[11]),
                         tags: list(parts[12]), authors: list(parts[13]), sitePath: parts[14]))
@@ -174,29 +188,44 @@ struct SiteManifest: Sendable {
     /// much appended journal it carries.
     var lineCount = 0
 
-    /// What to append to the file of `previous` to make it read as this manifest: each record
-    /// and output that changed (or `XP`/`XO` for one that is gone) and the new start time. Nil
-    /// when the file has grown to twice what it describes: then it is written whole again.
-    /// (A build that changed ten pages appends ten lines instead of rewriting 5 MB; an append
-    /// cut short by a crash is a damaged line, and the next build is a whole one.)
-    func journal(since previous: SiteManifest) -> [UInt8]? {
+    /// What to append to the file of `previous` to make it read as this manifest: the records
+    /// of the posts read again (`records`), the outputs made again (`outputs`) and gone
+    /// (`removedOutputs`) — everything else was taken from `previous` as it was — a record that
+    /// is gone (`XP`), and the new start time. Nil when the file has grown to twice what it
+    /// describes: then it is written whole again. (A build that changed ten pages appends ten
+    /// lines instead of rewriting 5 MB; an append cut short by a crash is a damaged line, and
+    /// the next build is a whole one.)
+    func journal(
+        since previous: SiteManifest, records changed: [String], outputs made: [String], removedOutputs: [String]
+    )
+        -> [UInt8]?
+    {
         guard previous.output == output, previous.theme == theme else { return nil }
         var writer = ManifestWriter()
         var count = 0
-        for (path, record) in records where previous.records[path] != record {
-            writer.record(record)
-            count += 1
+        var added = 0
+        for path in changed {
+            guard let record = records[path] else { continue }
+            if previous.records[path] == nil { added += 1 }
+            if previous.records[path] != record {
+                writer.record(record)
+                count += 1
+            }
         }
-        for path in previous.records.keys where records[path] == nil {
-            writer.field("XP")
-            writer.field(path, last: true)
-            count += 1
+        // Records gone: as many as the counts say (no pass over 10,000 paths when none is).
+        if previous.records.count + added != records.count {
+            for path in previous.records.keys where records[path] == nil {
+                writer.field("XP")
+                writer.field(path, last: true)
+                count += 1
+            }
         }
-        for (path, output) in outputs where previous.outputs[path] != output {
+        for path in made {
+            guard let output = outputs[path], previous.outputs[path] != output else { continue }
             writer.output(path, output)
             count += 1
         }
-        for path in previous.outputs.keys where outputs[path] == nil {
+        for path in removedOutputs {
             writer.field("XO")
             writer.field(path, last: true)
             count += 1
@@ -287,7 +316,9 @@ private struct ManifestWriter {
     var out: [UInt8] = []
 
     mutating func record(_ record: SitePost) {
-        for text in ["P", record.path, record.stamp, record.fileSlug, record.slug, record.title, record.state] {
+        for text in [
+            "P", record.path, String(record.stamp, radix: 16), record.fileSlug, record.slug, record.title, record.state,
+        ] {
             field(text)
         }
         date(record.publishedAt)
