@@ -35,19 +35,23 @@ public struct MarkdownScan: Sendable {
 /// from cmark's position corrected for those and checked against the bytes (a `[` or `!` must be
 /// there); autolinks and HTML values are found by their text in the block, in document order.
 public enum Markdown {
-    /// cmark-gfm's autolink extension, made safe to use from many threads at once.
+    /// cmark-gfm's extensions press uses, with autolink made safe to use from many threads at once.
     ///
     /// cmark-gfm keeps the characters that start an inline (its "special" characters) in one
-    /// process-wide table: a parser adds its extensions' characters (`:` and `w` for autolink)
-    /// when it starts on inlines and removes them when it is done, so a thread finishing a post
-    /// took them away from a thread still parsing one, and bare URLs went missing at random.
-    /// Here the characters are added once, for good, and the extension is left with none to add
-    /// or remove; its matcher still runs for every special character, and picks its own. What
-    /// is kept is only whether that was done: each parse looks the extension up in cmark's
-    /// registry (six names), so no C pointer is shared between threads from Swift.
-    private static let autolinkPrepared: Bool = {
+    /// process-wide table: a parser adds its extensions' characters (`:` and `w` for autolink,
+    /// `~` for strikethrough, `|` for tables) when it starts on inlines and removes them when it
+    /// is done, so a thread finishing a post took them away from a thread still parsing one,
+    /// and bare URLs went missing at random. Autolink's characters are added once, for good,
+    /// and the extension is left with none to add or remove; its matcher still runs for every
+    /// special character, and picks its own. (Strikethrough cannot be treated so: it finds
+    /// itself again by its characters when it closes a `~~` run; see `PostHTML`.) What is kept
+    /// is only whether that was done: each parse looks the extensions up in cmark's registry, so
+    /// no C pointer is shared between threads from Swift.
+    static let extensionNames = ["autolink", "strikethrough", "table", "tasklist"]
+    private static let extensionsPrepared: Bool = {
         cmark_gfm_core_extensions_ensure_registered()
-        guard let autolink = cmark_find_syntax_extension("autolink"), let parser = cmark_parser_new(CMARK_OPT_DEFAULT)
+        guard extensionNames.allSatisfy({ cmark_find_syntax_extension($0) != nil }),
+            let autolink = cmark_find_syntax_extension("autolink"), let parser = cmark_parser_new(CMARK_OPT_DEFAULT)
         else { return false }
         defer { cmark_parser_free(parser) }
         cmark_parser_attach_syntax_extension(parser, autolink)
@@ -56,10 +60,14 @@ public enum Markdown {
         return true
     }()
 
-    /// The autolink extension, prepared as above; nil when cmark-gfm has none.
-    private static var autolink: OpaquePointer? {
-        autolinkPrepared ? cmark_find_syntax_extension("autolink") : nil
+    /// The extension `name` (one of `extensionNames`), prepared as above; nil when cmark-gfm
+    /// has none.
+    static func syntaxExtension(_ name: String) -> OpaquePointer? {
+        extensionsPrepared ? cmark_find_syntax_extension(name) : nil
     }
+
+    /// The autolink extension, prepared as above.
+    private static var autolink: OpaquePointer? { syntaxExtension("autolink") }
 
     /// The version of cmark-gfm press parses with, such as `0.29.0.gfm.6`.
     /// The words of a node and everything under it (text and code spans), as heading ids are

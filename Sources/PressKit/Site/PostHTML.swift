@@ -6,25 +6,32 @@ import Foundation
 /// against; each link and image destination goes through `resolve` (a post's file to its site
 /// path, a file in the repository to where the site has it).
 enum PostHTML {
-    private static let extensions = ["table", "strikethrough", "autolink", "tasklist"]
+    private static let inlines = NSLock()
 
     /// - Parameters:
     ///   - title: the post's title: a first heading that repeats it is left out (the page's
     ///     template shows the title), its anchor kept.
     ///   - resolve: a destination's new value, or nil to keep it.
     static func render(_ body: ArraySlice<UInt8>, title: String? = nil, resolve: (String) -> String?) -> String {
-        cmark_gfm_core_extensions_ensure_registered()
         // Raw HTML is kept: posts are reviewed before they are out, and imported ones carry it.
         let options = CMARK_OPT_UNSAFE | CMARK_OPT_FOOTNOTES | CMARK_OPT_GITHUB_PRE_LANG
         guard let parser = cmark_parser_new(options) else { return "" }
         defer { cmark_parser_free(parser) }
-        for name in extensions {
-            if let syntax = cmark_find_syntax_extension(name) { cmark_parser_attach_syntax_extension(parser, syntax) }
+        // Prepared for many threads at once (see `Markdown.syntaxExtension`).
+        for name in Markdown.extensionNames {
+            if let syntax = Markdown.syntaxExtension(name) { cmark_parser_attach_syntax_extension(parser, syntax) }
         }
         body.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { cmark_parser_feed(parser, $0.baseAddress, $0.count) }
         }
-        guard let document = cmark_parser_finish(parser) else { return "" }
+        // The inlines are parsed (in finish) one post at a time: strikethrough's and tables'
+        // characters go in and out of cmark's process-wide table around each parse, and a
+        // parse running beside another lost them (`~~` and bare URLs missing at random, or a
+        // crash). Reading the blocks and writing the HTML still run on both cores.
+        PostHTML.inlines.lock()
+        let finished = cmark_parser_finish(parser)
+        PostHTML.inlines.unlock()
+        guard let document = finished else { return "" }
         defer { cmark_node_free(document) }
 
         // Collected first, changed after: the iterator must not see the tree change under it.
