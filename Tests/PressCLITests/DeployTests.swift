@@ -64,6 +64,24 @@ import Testing
         #expect(again.status == 1, "\(again)")
     }
 
+    @Test func aStrictDeployOfASiteWithErrorsDeploysNothingAndSaysWhy() async throws {
+        let repository = try await approved("  folder: www")
+        #expect(try await repository.press(["publish", "hello", "--skip-external"]).status == 0)
+        let text = repository.directory.read("published/hello.md") ?? ""
+        try repository.directory.write("published/hello.md", text + "\nSee [gone](gone.md).\n")
+        let before = try FileManager.default.destinationOfSymbolicLink(atPath: repository.path + "/www")
+        let strict = try await repository.press(["build", "--deploy", "--strict"])
+        #expect(strict.status == 1, "\(strict)")
+        #expect(strict.stderr.contains("published/hello.md:") && strict.stderr.contains("error:"), "\(strict)")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: repository.path + "/www") == before)
+        #expect(repository.directory.read("www/posts/hello/index.html")?.contains("gone") == false)
+        // Without --strict the errors are warnings and the site goes out.
+        let lenient = try await repository.press(["build", "--deploy"])
+        #expect(lenient.status == 0, "\(lenient)")
+        #expect(lenient.stderr.contains("warning:"), "\(lenient)")
+        #expect(repository.directory.read("www/posts/hello/index.html")?.contains("gone") == true)
+    }
+
     @Test func aDeployWrittenBySomeoneWhoIsNotAnAdminDoesNotRun() async throws {
         let repository = try await approved("  folder: www")
         let text = repository.directory.read("workflows/default.yml") ?? ""

@@ -38,14 +38,24 @@ extension ContentRepository {
     /// - Parameter actor: who the site branch's commit is by (the scheduler, or the editor).
     /// - Parameter only: the targets to deploy to (`folder`, `branch`, `run`; nil: all), for a
     ///   retry of those that failed.
-    public func buildAndDeploy(now: Date, actor: Person? = nil, only: Set<String>? = nil) async throws -> Deployment {
+    /// - Parameter strict: a post going out with validation errors refuses the build, and
+    ///   nothing is deployed.
+    public func buildAndDeploy(now: Date, actor: Person? = nil, only: Set<String>? = nil, strict: Bool = false)
+        async throws -> Deployment
+    {
         let workflow = try workflow()
         // The build and the copies made of it under one lock: no other build changes site/
         // while a folder or branch is made from it. (A `run:` command runs after.)
         var lock: FileLock? = try buildLock()
         defer { withExtendedLifetime(lock) {} }
-        let build = try await buildSiteLocked(BuildRequest(output: root + "/site", now: now))
+        let build = try await buildSiteLocked(BuildRequest(output: root + "/site", strict: strict, now: now))
         var outcomes: [DeployOutcome] = []
+        if build.refused {
+            let failure = "\(build.warnings.count) validation errors in posts going out (--strict): nothing built"
+            return Deployment(
+                build: build, outcomes: [DeployOutcome(target: "build", failure: failure, retryable: false)],
+                finished: Date())
+        }
         let settings = workflow.deploy
         if !settings.isEmpty, let refusal = try commandTrust(of: workflow).refusal {
             for target in describe(settings) {

@@ -40,7 +40,8 @@ extension Press {
                     throw ValidationError("the workflow has no deploy: section (folder:, branch: or run:)")
                 }
                 let deployment = try await repository.buildAndDeploy(
-                    now: Date(), actor: try? Person.acting(in: repository.git))
+                    now: Date(), actor: try? Person.acting(in: repository.git), strict: strict)
+                try report(deployment.build)
                 for outcome in deployment.outcomes {
                     if let failure = outcome.failure {
                         Diagnostics.standardError.warn(
@@ -53,24 +54,29 @@ extension Press {
             }
             let result = try await repository.buildSite(
                 BuildRequest(output: output, at: moment, drafts: drafts, strict: strict, full: full, now: Date()))
-            let style = TerminalStyle(descriptor: 2)
-            for var diagnostic in result.warnings {
-                if !result.refused { diagnostic.severity = .warning }
-                FileHandle.standardError.write(Data((Report.line(diagnostic, style) + "\n").utf8))
-            }
-            if result.refused {
-                let count = result.warnings.count
-                FileHandle.standardError.write(
-                    Data(
-                        "press: \(style.paint("error:", .red)) \(count) validation error\(count == 1 ? "" : "s") in posts going out: nothing was written (--strict)\n"
-                            .utf8))
-                throw ExitCode(1)
-            }
+            try report(result)
             if verbose {
                 for path in result.written { print("wrote \(path)") }
                 for path in result.removed { print("removed \(path)") }
             }
             print(BuildSummary(result).line)
+        }
+
+        /// The validation errors of the posts that went out, as warnings; with `--strict` they
+        /// are errors and the build wrote nothing (exit 1).
+        private func report(_ result: BuildResult) throws {
+            let style = TerminalStyle(descriptor: 2)
+            for var diagnostic in result.warnings {
+                if !result.refused { diagnostic.severity = .warning }
+                FileHandle.standardError.write(Data((Report.line(diagnostic, style) + "\n").utf8))
+            }
+            guard result.refused else { return }
+            let count = result.warnings.count
+            FileHandle.standardError.write(
+                Data(
+                    "press: \(style.paint("error:", .red)) \(count) validation error\(count == 1 ? "" : "s") in posts going out: nothing was written (--strict)\n"
+                        .utf8))
+            throw ExitCode(1)
         }
     }
 }
