@@ -64,6 +64,32 @@ import Testing
         #expect(again.status == 1, "\(again)")
     }
 
+    /// A deploy to a branch that fails (the remote cannot be reached) leaves the transition in
+    /// place, and the next deploy that goes through brings everything since, not only its own
+    /// build's changes (here: none).
+    @Test func aBranchDeployThatFailedIsMadeGoodByTheNextOne() async throws {
+        let repository = try await approved("  branch: site-pages")
+        let remote = TemporaryDirectory("press-remote").file("remote.git")
+        #expect(try await git(["init", "-q", "--bare", remote], in: repository.path).status == 0)
+        #expect(try await git(["remote", "add", "origin", remote], in: repository.path).status == 0)
+        #expect(try await repository.press(["publish", "hello", "--skip-external"]).status == 0)
+        let page = ["--git-dir", remote, "show", "site-pages:posts/hello/index.html"]
+        #expect(try await git(page, in: repository.path).stdout.contains("<h1>Hello</h1>"))
+
+        // The remote is away while the post is taken down: the deploy fails, the unpublish stands.
+        try FileManager.default.moveItem(atPath: remote, toPath: remote + ".away")
+        let unpublished = try await repository.press(["unpublish", "hello", "--comment", "wrong"])
+        #expect(unpublished.status == 0, "\(unpublished)")
+        #expect(unpublished.stderr.contains("deploy to branch site-pages failed"), "\(unpublished)")
+        #expect(repository.directory.exists("drafts/hello.md"))
+        // Back again: a deploy with nothing new built still takes the page down.
+        try FileManager.default.moveItem(atPath: remote + ".away", toPath: remote)
+        let again = try await repository.press(["build", "--deploy"])
+        #expect(again.status == 0, "\(again)")
+        #expect(try await git(page, in: repository.path).status != 0)
+        #expect(try await git(["--git-dir", remote, "show", "site-pages:index.html"], in: repository.path).status == 0)
+    }
+
     @Test func aStrictDeployOfASiteWithErrorsDeploysNothingAndSaysWhy() async throws {
         let repository = try await approved("  folder: www")
         #expect(try await repository.press(["publish", "hello", "--skip-external"]).status == 0)

@@ -123,7 +123,15 @@ extension ContentRepository {
         let message =
             "site: built from \(head.map { String($0.description.prefix(7)) } ?? "nothing")\n\nPress-Site-Source: \(head?.description ?? "")\n"
         let remote = (try? RemoteSync(repository: self, remote: nil))?.remote
-        let recorded = readFile(deployedPath(branch)).flatMap { ObjectID(hex: String(decoding: $0, as: UTF8.self)) }
+        // The commit the last deploy that went through made, and the files changed since by
+        // builds whose deploy did not (kept before trying, so a failure or a crash loses none).
+        let state = readFile(deployedPath(branch)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        let lines = state.split(separator: "\n").map(String.init)
+        let recorded = lines.first.flatMap { ObjectID(hex: $0) }
+        let touched = Set(lines.dropFirst()).union(build.written).union(build.removed).sorted()
+        try ContentRepository.writeReplacing(
+            deployedPath(branch), Array(([recorded?.description ?? "-"] + touched).joined(separator: "\n").utf8))
+        func contents(_ path: String) -> [UInt8] { readFile(build.output + "/" + path, followingLinks: false) ?? [] }
         var lastRefusal = ""
         for _ in 0..<3 {
             if let remote { try git.fetch(remote) }
@@ -133,29 +141,25 @@ extension ContentRepository {
             let changes: [FileChange]
             let whole = !build.incremental || parent == nil || parent != recorded
             if whole {
-                changes = ContentRepository.allFiles(in: build.output).map {
-                    .write(path: $0, contents: readFile(build.output + "/" + $0, followingLinks: false) ?? [])
-                }
+                changes = ContentRepository.allFiles(in: build.output).map { .write(path: $0, contents: contents($0)) }
             } else {
-                changes =
-                    build.written.map {
-                        .write(path: $0, contents: readFile(build.output + "/" + $0, followingLinks: false) ?? [])
-                    } + build.removed.map { .delete(path: $0) }
+                changes = touched.map { path in
+                    var info = stat()
+                    return lstat(build.output + "/" + path, &info) == 0
+                        ? .write(path: path, contents: contents(path)) : .delete(path: path)
+                }
             }
             let commit = try git.commit(
                 changes, toBranch: branch, expecting: tip, parent: parent, replacingAll: whole, message: message,
                 author: signature, committer: signature)
-            guard let remote else {
-                try ContentRepository.writeReplacing(deployedPath(branch), Array(commit.description.utf8))
-                return
-            }
-            switch try git.push(commit, to: remote, branch: branch, expecting: upstream) {
-            case .pushed:
-                try ContentRepository.writeReplacing(deployedPath(branch), Array(commit.description.utf8))
-                return
-            case .rejected(let reason):
+            if let remote,
+                case .rejected(let reason) = try git.push(commit, to: remote, branch: branch, expecting: upstream)
+            {
                 lastRefusal = reason
+                continue
             }
+            try ContentRepository.writeReplacing(deployedPath(branch), Array(commit.description.utf8))
+            return
         }
         throw BuildError(location: nil, message: "the push of \(branch) was refused three times: \(lastRefusal)")
     }
