@@ -636,17 +636,23 @@ extension ContentRepository {
             throw BuildError(location: nil, message: "cannot write \(path): \(String(cString: strerror(errno)))")
         }
         defer { close(descriptor) }
+        guard writeAll(bytes, to: descriptor) else {
+            throw BuildError(location: nil, message: "cannot write \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Writes all of `bytes` to an open file, through short writes and interruptions.
+    private static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> Bool {
         var written = 0
         while written < bytes.count {
             let count = bytes.withUnsafeBytes { buffer in
                 write(descriptor, buffer.baseAddress.map { $0 + written }, buffer.count - written)
             }
             if count < 0, errno == EINTR { continue }
-            guard count > 0 else {
-                throw BuildError(location: nil, message: "cannot write \(path): \(String(cString: strerror(errno)))")
-            }
+            guard count > 0 else { return false }
             written += count
         }
+        return true
     }
 
     /// Writes `bytes` to a temporary name beside `path` and renames it over `path`: a reader sees
@@ -672,16 +678,7 @@ extension ContentRepository {
         let descriptor = open(path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW)
         guard descriptor >= 0 else { return false }
         defer { close(descriptor) }
-        var written = 0
-        while written < bytes.count {
-            let count = bytes.withUnsafeBytes { buffer in
-                write(descriptor, buffer.baseAddress.map { $0 + written }, buffer.count - written)
-            }
-            if count < 0, errno == EINTR { continue }
-            guard count > 0 else { return false }
-            written += count
-        }
-        return true
+        return writeAll(bytes, to: descriptor)
     }
 
     /// Removes a file the site no longer has, and the folders it leaves empty.
