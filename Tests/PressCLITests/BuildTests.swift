@@ -228,6 +228,46 @@ import Testing
         #expect(strict.stderr.contains("published/second.md:12:9:"), "\(strict)")
         #expect(strict.stderr.contains("nothing was written (--strict)"), "\(strict)")
         #expect(!repository.directory.exists("strict"))
+        // The whole site was written beside, while the posts were checked, and removed.
+        let names = try FileManager.default.contentsOfDirectory(atPath: repository.path)
+        #expect(!names.contains { $0.contains(".press-new-") }, "\(names)")
+    }
+
+    @Test func aWholeBuildChecksThePostsGoingOutAgainstEveryPost() async throws {
+        let repository = try await repository()
+        // A draft with a broken link and the slug of a post that is out: the draft is not
+        // going out (no warning of its own), but the post that is out shares its slug.
+        try repository.directory.write(
+            "drafts/first.md",
+            "---\ntitle: Fourth\nslug: first\nauthor: Ada Author <ada@example.com>\nstatus: draft\n---\n[x](missing.md)\n"
+        )
+        let built = try await repository.press(["build", "--full"])
+        #expect(built.status == 0, "\(built)")
+        #expect(built.stderr.contains("the slug 'first' is also used by drafts/first.md"), "\(built)")
+        #expect(built.stderr.contains("published/first.md:3:"), "\(built)")
+        #expect(!built.stderr.contains("drafts/first.md:"), "\(built)")
+    }
+
+    @Test func aPostInAListIsTheItemTemplateMadeOnceForEveryList() async throws {
+        let repository = try await repository()
+        try repository.directory.write(
+            "templates/item.mustache",
+            "<li class=\"mine\">{{title}} in {{site.title}}{{#date}} on {{date}}{{/date}}</li>\n")
+        #expect(try await repository.press(["build"]).status == 0)
+        let front = repository.directory.read("site/index.html") ?? ""
+        #expect(
+            front.contains("<li class=\"mine\">Second in The &lt;Example&gt; Times on February 1, 2026</li>"),
+            "\(front)")
+        let news = repository.directory.read("site/categories/news/page/1/index.html") ?? ""
+        #expect(
+            news.contains(
+                "<li class=\"mine\">First &lt;script&gt;alert(1)&lt;/script&gt; in The &lt;Example&gt; Times on January 1, 2026</li>"
+            ), "\(news)")
+        // A list of the repository's own that shows the posts' values itself still has them.
+        try repository.directory.write(
+            "templates/list.mustache", "<ol>{{#posts}}<li>{{path}} {{title}}</li>{{/posts}}</ol>\n")
+        #expect(try await repository.press(["build"]).status == 0)
+        #expect(repository.directory.read("site/index.html") == "<ol><li>/posts/second/ Second</li></ol>\n")
     }
 
     /// The whole site of the fixture, every page kind, byte for byte against the files in

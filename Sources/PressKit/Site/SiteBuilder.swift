@@ -98,17 +98,35 @@ private struct TemplateValues: Sendable {
         return site
     }
 
-    func item(_ page: SitePage) -> [String: Any] {
-        let authors = page.post.authors
+    /// A post's values, worked out once (formatting its date is most of the cost).
+    func post(_ page: SitePage) -> PostValues {
+        PostValues(
+            title: page.post.title, path: page.path, authors: page.post.authors, categories: page.post.categories,
+            summary: page.post.summary, date: page.date.map { $0.formatted(dayFormat) },
+            datetime: page.date.map { PressTime.format($0, zone: zone) })
+    }
+}
+
+/// What the templates see of a post: as `post` on its page, and as an entry of `posts` in a list.
+private struct PostValues: Sendable {
+    var title: String
+    var path: String
+    var authors: [String]
+    var categories: [String]
+    var summary: String
+    var date: String?
+    var datetime: String?
+
+    var dictionary: [String: Any] {
         var item: [String: Any] = [
-            "title": page.post.title, "path": page.path,
+            "title": title, "path": path,
             "authors": authors.enumerated().map { ["name": $1, "last": $0 == authors.count - 1] },
-            "categories": page.post.categories,
+            "categories": categories,
         ]
-        if !page.post.summary.isEmpty { item["summary"] = page.post.summary }
-        if let date = page.date {
-            item["date"] = date.formatted(dayFormat)
-            item["datetime"] = PressTime.format(date, zone: zone)
+        if !summary.isEmpty { item["summary"] = summary }
+        if let date, let datetime {
+            item["date"] = date
+            item["datetime"] = datetime
         }
         return item
     }
@@ -122,6 +140,11 @@ private struct ListPage: Sendable {
     var newer: String?
     var older: String?
 }
+
+/// The `item` partial as lists see it: the HTML the post's `item` template made.
+private let itemHTML: MustacheTemplate = {
+    do { return try MustacheTemplate(string: "{{{_item}}}") } catch { preconditionFailure("\(error)") }
+}()
 
 extension ContentRepository {
     /// Where the manifest of the last build into `output` is kept: `.press/build/manifest` for
@@ -171,28 +194,32 @@ extension ContentRepository {
                 && isDirectory.boolValue
             ? cachedManifest(manifestFile) : nil
         let render = try renderSite(request, previous: previous)
+        defer { Leftovers.free((previous, render)) }
         let incremental = previous.map { $0.theme == render.manifest.theme && $0.output == request.output } ?? false
 
-        // Validation errors in what goes out: warnings, or with --strict the reason for writing nothing.
-        var warnings: [Diagnostic] = []
-        if !render.rendered.isEmpty {
-            // A check of a few posts reads what they link to as it meets it; of many, it is
-            // quicker to read every post once.
-            let many = render.rendered.count > render.manifest.records.count / 4
-            var check = ValidationRequest(paths: many ? nil : render.rendered, now: request.now)
-            check.approvalsAgainstHistory = false
-            let report = try await Validator(repository: self).validate(check)
-            let rendered = Set(render.rendered)
-            warnings = report.sorted.filter { $0.severity == .error && rendered.contains($0.location.path) }
+        // Validation errors in what goes out: warnings, or with --strict the reason for writing
+        // nothing. A whole site is written into its new folder meanwhile (validation and the
+        // file system's work overlap), and that folder is put in place only if it may be.
+        async let checked = renderedWarnings(render, now: request.now)
+        let fresh = incremental ? nil : try ContentRepository.writeFolder(beside: request.output, render.changed)
+        let warnings: [Diagnostic]
+        do {
+            warnings = try await checked
+        } catch {
+            if let fresh { try? FileManager.default.removeItem(atPath: fresh) }
+            throw error
         }
         var result = BuildResult(
             posts: render.pages.count, files: render.manifest.outputs.count, output: request.output,
             incremental: incremental, warnings: warnings)
         if request.strict, !warnings.isEmpty {
+            if let fresh { try? FileManager.default.removeItem(atPath: fresh) }
             result.refused = true
             return result
         }
-        if incremental, let previous {
+        if let fresh {
+            try ContentRepository.putFolder(fresh, in: request.output)
+        } else if let previous {
             for (path, bytes) in render.changed.sorted(by: { $0.key < $1.key }) {
                 try ContentRepository.writeReplacing("\(request.output)/\(path)", bytes)
             }
@@ -204,8 +231,6 @@ extension ContentRepository {
                     result.removed.append(path)
                 }
             }
-        } else {
-            try ContentRepository.replaceFolder(request.output, with: render.changed)
         }
         result.written = render.changed.keys.sorted()
         result.all = Array(render.manifest.outputs.keys)
@@ -232,6 +257,20 @@ extension ContentRepository {
             }
         }
         return result
+    }
+
+    /// The validation errors of the posts whose pages were made.
+    private func renderedWarnings(_ render: SiteRender, now: Date) async throws -> [Diagnostic] {
+        guard !render.rendered.isEmpty else { return [] }
+        // A check of a few posts reads what they link to as it meets it; of many, it is
+        // quicker to read every post once (and check only those).
+        let many = render.rendered.count > render.manifest.records.count / 4
+        let rendered = Set(render.rendered)
+        var check = ValidationRequest(paths: many ? nil : render.rendered, now: now)
+        check.only = many ? rendered : nil
+        check.approvalsAgainstHistory = false
+        let report = try await Validator(repository: self).validate(check)
+        return report.sorted.filter { $0.severity == .error && rendered.contains($0.location.path) }
     }
 
     /// The manifest at `file`: the one this process wrote last while the file is still that one
@@ -265,23 +304,35 @@ extension ContentRepository {
         var manifest = SiteManifest(output: request.output, theme: themeHex, started: started)
 
         // Each post's record: the last build's while the file is as it was then, else read now.
+        // (The last build's records are taken whole and the few that changed replaced: one
+        // copy of the table instead of 10,000 insertions.)
         var toRead: [(path: String, stamp: UInt64)] = []
         let root = root
         let listed = postPaths()
+        manifest.records = trusted?.records ?? [:]
+        var known = 0
         for (path, found) in zip(listed, listed.parallelMap { FileStamp.of(root + "/" + $0) }) {
             guard let (stamp, modified) = found else { continue }
-            if let trusted, let old = trusted.records[path], old.stamp == stamp,
-                modified + 1_000_000_000 < trusted.started
-            {
-                manifest.records[path] = old
-            } else {
+            guard let old = manifest.records[path] else {
                 toRead.append((path, stamp))
+                continue
             }
+            known += 1
+            if let trusted, old.stamp == stamp, modified + 1_000_000_000 < trusted.started { continue }
+            toRead.append((path, stamp))
+        }
+        // Records of files that are gone.
+        if manifest.records.count != known {
+            let present = Set(listed)
+            manifest.records = manifest.records.filter { present.contains($0.key) }
         }
         var read: [String: Post] = [:]
         let stamps = Dictionary(toRead.map { ($0.path, $0.stamp) }, uniquingKeysWith: { a, _ in a })
         for (path, result) in readAll(paths: toRead.map(\.path), { $0 }) {
-            guard case .success(let post) = result else { continue }
+            guard case .success(let post) = result else {
+                manifest.records[path] = nil
+                continue
+            }
             read[path] = post
             manifest.records[path] = sitePost(post, stamp: stamps[path] ?? 0, workflow: workflow)
         }
@@ -369,7 +420,7 @@ extension ContentRepository {
             let html = PostHTML.render(post.frontMatter.bodySlice, title: page.post.title) { destination in
                 self.resolve(destination, from: post, pathBySlug: pathBySlug, assets: &assets, links: &links)
             }
-            var item = values.item(page)
+            var item = values.post(page).dictionary
             item["html"] = html
             var context: [String: Any] = [
                 "site": values.site, "post": item, "page_title": "\(page.post.title) — \(settings.title)",
@@ -446,16 +497,37 @@ extension ContentRepository {
             if trusted?.outputs[file]?.key != key { changedLists.append((file, list)) }
             render.manifest.outputs[file] = SiteManifest.Output(key: key)
         }
+        // Each post on a list made once with the `item` template; in the lists, `{{> item}}` is
+        // that HTML (`_item` of each entry of `posts`).
+        let onLists = Set(changedLists.flatMap(\.list.posts)).sorted()
+        let madeItems = onLists.parallelMap { index -> (values: PostValues, html: String) in
+            let post = values.post(pages[index])
+            var context = post.dictionary
+            context["site"] = values.site
+            return (post, library.render(context, withTemplate: "item") ?? "")
+        }
+        let items = Dictionary(uniqueKeysWithValues: zip(onLists, madeItems))
+        let listLibrary = {
+            var lists = library
+            lists.register(itemHTML, named: "item")
+            return lists
+        }()
         let listBytes = changedLists.parallelMap { file, list -> [UInt8] in
+            let posts = list.posts.compactMap { index -> [String: Any]? in
+                guard let item = items[index] else { return nil }
+                var entry = item.values.dictionary
+                entry["_item"] = item.html
+                return entry
+            }
             var context: [String: Any] = [
-                "site": values.site, "posts": list.posts.map { values.item(pages[$0]) },
+                "site": values.site, "posts": posts,
                 "page_title": list.heading.map { "\($0) — \(settings.title)" } ?? settings.title,
             ]
             if let heading = list.heading { context["heading"] = heading }
             if !settings.description.isEmpty, list.heading == nil { context["description"] = settings.description }
             if let newer = list.newer { context["newer"] = newer }
             if let older = list.older { context["older"] = older }
-            return Array((library.render(context, withTemplate: "list") ?? "").utf8)
+            return Array((listLibrary.render(context, withTemplate: "list") ?? "").utf8)
         }
         for ((file, _), bytes) in zip(changedLists, listBytes) { render.changed[file] = bytes }
 
@@ -690,28 +762,50 @@ extension ContentRepository {
         }
     }
 
-    /// Writes `files` into a new folder beside `folder`, then puts it in `folder`'s place.
-    static func replaceFolder(_ folder: String, with files: [String: [UInt8]]) throws {
-        let manager = FileManager.default
+    /// Writes `files` into a new folder beside `folder` (on both cores), and returns its path.
+    static func writeFolder(beside folder: String, _ files: [String: [UInt8]]) throws -> String {
         let target = URL(fileURLWithPath: folder).standardizedFileURL.path
-        let parent = (target as NSString).deletingLastPathComponent
-        try manager.createDirectory(atPath: parent, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let fresh = "\(target).press-new-\(getpid())"
-        let old = "\(target).press-old-\(getpid())"
-        try? manager.removeItem(atPath: fresh)
+        try? FileManager.default.removeItem(atPath: fresh)
+        // Each file written once, in place: the folder is new, and it is the folder's rename
+        // that readers see (a temporary file per file would double the work). The folders
+        // first, parents before children, then the files.
+        var folders: Set<String> = [""]
+        for path in files.keys {
+            var folder = (path as NSString).deletingLastPathComponent
+            while folders.insert(folder).inserted { folder = (folder as NSString).deletingLastPathComponent }
+        }
         do {
-            // Each file written once, in place: the folder is new, and it is the folder's rename
-            // that readers see (a temporary file per file would double the work).
-            var folders: Set<String> = []
-            for (path, bytes) in files.sorted(by: { $0.key < $1.key }) {
-                let file = "\(fresh)/\(path)"
-                let folder = (file as NSString).deletingLastPathComponent
-                if folders.insert(folder).inserted {
-                    try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
-                }
-                try writeNew(file, bytes)
+            for folder in folders.sorted() where mkdir(folder.isEmpty ? fresh : "\(fresh)/\(folder)", 0o755) != 0 {
+                throw BuildError(
+                    location: nil, message: "cannot write \(fresh)/\(folder): \(String(cString: strerror(errno)))")
             }
-            if manager.fileExists(atPath: target) {
+            let failures = Array(files).parallelMap { path, bytes -> String? in
+                do {
+                    try writeNew("\(fresh)/\(path)", bytes)
+                    return nil
+                } catch {
+                    return "\(error)"
+                }
+            }
+            if let failure = failures.lazy.compactMap({ $0 }).first {
+                throw BuildError(location: nil, message: failure)
+            }
+        } catch {
+            try? FileManager.default.removeItem(atPath: fresh)
+            throw error
+        }
+        return fresh
+    }
+
+    /// Puts the folder `fresh` in `folder`'s place by renames (the old one is then removed).
+    static func putFolder(_ fresh: String, in folder: String) throws {
+        let target = URL(fileURLWithPath: folder).standardizedFileURL.path
+        let old = "\(target).press-old-\(getpid())"
+        do {
+            if FileManager.default.fileExists(atPath: target) {
                 guard rename(target, old) == 0 else {
                     throw BuildError(
                         location: nil, message: "cannot replace \(target): \(String(cString: strerror(errno)))")
@@ -723,9 +817,9 @@ extension ContentRepository {
                 throw BuildError(location: nil, message: "cannot put the site in \(target): \(reason)")
             }
         } catch {
-            try? manager.removeItem(atPath: fresh)
+            try? FileManager.default.removeItem(atPath: fresh)
             throw error
         }
-        try? manager.removeItem(atPath: old)
+        try? FileManager.default.removeItem(atPath: old)
     }
 }

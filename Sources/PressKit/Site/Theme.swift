@@ -1,8 +1,12 @@
 /// The default theme, compiled in: Mustache templates a repository overrides one by one with
 /// `templates/NAME.mustache`. Every `{{value}}` is HTML-escaped; only `{{{html}}}` (a post's
 /// rendered body) is not. No request to any other host: the style is inline.
+///
+/// `item` is a post in a list. It is made once per post, with the post's values and `site`, and
+/// the same HTML goes into every list the post is on (a post is on five or six: the front page,
+/// its categories, tags and authors): a `{{> item}}` in `list` is that HTML.
 enum Theme {
-    static let names = ["head", "foot", "post", "list", "notfound"]
+    static let names = ["head", "foot", "post", "list", "item", "notfound"]
 
     static let defaults: [String: String] = [
         "head": """
@@ -75,13 +79,17 @@ enum Theme {
         <h1{{^heading}} class="skip"{{/heading}}>{{#heading}}{{heading}}{{/heading}}{{^heading}}{{site.title}}{{/heading}}</h1>
         <ol class="posts">
         {{#posts}}
-        <li><article><h2><a href="{{path}}">{{title}}</a></h2>
-        <p class="meta">{{#authors}}{{name}}{{^last}}, {{/last}}{{/authors}}{{#date}} · <time datetime="{{datetime}}">{{date}}</time>{{/date}}</p>
-        {{#summary}}<p>{{summary}}</p>{{/summary}}</article></li>
+        {{> item}}
         {{/posts}}
         </ol>
         <nav class="pages" aria-label="Pages">{{#newer}}<a href="{{newer}}" rel="prev">Newer</a>{{/newer}}<span></span>{{#older}}<a href="{{older}}" rel="next">Older</a>{{/older}}</nav>
         {{> foot}}
+        """,
+        "item": """
+        <li><article><h2><a href="{{path}}">{{title}}</a></h2>
+        <p class="meta">{{#authors}}{{name}}{{^last}}, {{/last}}{{/authors}}{{#date}} · <time datetime="{{datetime}}">{{date}}</time>{{/date}}</p>
+        {{#summary}}<p>{{summary}}</p>{{/summary}}</article></li>
+
         """,
         "notfound": """
         {{> head}}

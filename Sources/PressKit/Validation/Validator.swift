@@ -5,6 +5,9 @@ import Git
 public struct ValidationRequest: Sendable {
     /// Posts to check (paths relative to the repository); nil checks every post.
     public var paths: [String]?
+    /// With no `paths`: of the whole repository read (every slug, state and time known, as for
+    /// a check of all), the rules are run over these posts only (a site build's posts going out).
+    public var only: Set<String>?
     /// Whether to check external http(s) links.
     public var external: Bool
     public var now: Date
@@ -76,7 +79,7 @@ public struct Validator {
         let partial = requested != nil
         // Listing 10,000 files is a cost a gate on one post need not pay.
         let allPaths = partial ? [] : repository.postPaths()
-        let checked = Set(requested ?? allPaths)
+        let checked = requested.map(Set.init) ?? request.only ?? Set(allPaths)
 
         // Read the posts to check (scanning their Markdown), and when the whole repository is
         // checked every other post's front matter too (for slugs, states and times); a check of
@@ -209,17 +212,10 @@ public struct Validator {
         if !partial { diagnostics += repository.uncommittedWorkflows() + repository.skippedPostFiles() }
         // Freeing ten thousand posts takes a tenth of the run: let another thread do it, after
         // the report is out (a CLI that exits first skips it altogether).
-        let leftovers = Leftovers((scanned, posts, perPost, records, titles, anchors))
-        DispatchQueue.global(qos: .utility).async { withExtendedLifetime(leftovers) {} }
+        Leftovers.free((scanned, posts, perPost, records, titles, anchors))
         return ValidationReport(
             diagnostics: diagnostics, posts: posts.count, links: linkCount, externalLinks: externalCount)
     }
-}
-
-/// Values handed to another thread to be freed there.
-private final class Leftovers<T: Sendable>: Sendable {
-    let values: T
-    init(_ values: T) { self.values = values }
 }
 
 /// What the rules found in one post.
