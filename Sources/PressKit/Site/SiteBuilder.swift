@@ -324,7 +324,7 @@ extension ContentRepository {
         // Records of files that are gone.
         if manifest.records.count != known {
             let present = Set(listed)
-            manifest.records = manifest.records.filter { present.contains($0.key) }
+            for path in manifest.records.keys.filter({ !present.contains($0) }) { manifest.records[path] = nil }
         }
         var read: [String: Post] = [:]
         let stamps = Dictionary(toRead.map { ($0.path, $0.stamp) }, uniquingKeysWith: { a, _ in a })
