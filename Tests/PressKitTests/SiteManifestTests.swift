@@ -12,8 +12,8 @@ import Testing
             expireAt: Date(timeIntervalSince1970: 1_800_000_000), summary: "", categories: ["News", "Ünïcode"],
             tags: [], authors: ["Ada", "b@example.com"], sitePath: "/posts/a/")
         manifest.records[awkward.path] = awkward
-        manifest.outputs["posts/a/index.html"] = SiteManifest.Output(key: "1f", links: ["b", "c"], assets: ["x.png"])
-        manifest.outputs["index.html"] = SiteManifest.Output(key: "2e")
+        manifest.outputs["posts/a/index.html"] = SiteManifest.Output(key: 0x1f, links: ["b", "c"], assets: ["x.png"])
+        manifest.outputs["index.html"] = SiteManifest.Output(key: 0x2e)
         let read = try #require(SiteManifest(bytes: manifest.bytes))
         #expect(read.records == manifest.records)
         #expect(read.outputs == manifest.outputs)
@@ -36,7 +36,8 @@ import Testing
         var old = SiteManifest(output: "/srv/site", theme: "t", started: 1)
         for name in ["a", "b", "c"] {
             old.records["published/\(name).md"] = post(name, name)
-            old.outputs["posts/\(name)/index.html"] = SiteManifest.Output(key: name)
+            old.outputs["posts/\(name)/index.html"] = SiteManifest.Output(
+                key: UInt64(name.unicodeScalars.first?.value ?? 0))
         }
         let base = old.bytes
         let read = try #require(SiteManifest(bytes: base))
@@ -46,7 +47,7 @@ import Testing
         new.records["published/c.md"] = nil
         new.outputs["posts/c/index.html"] = nil
         new.records["published/d.md"] = post("d", "d")
-        new.outputs["posts/d/index.html"] = SiteManifest.Output(key: "d", links: ["a"])
+        new.outputs["posts/d/index.html"] = SiteManifest.Output(key: 0xd, links: ["a"])
         let journal = try #require(
             new.journal(
                 since: read, records: ["published/b.md", "published/d.md"], outputs: ["posts/d/index.html"],

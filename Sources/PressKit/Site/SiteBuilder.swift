@@ -379,7 +379,7 @@ extension ContentRepository {
             settings: settings, zone: zone,
             dayFormat: Date.FormatStyle(
                 date: .long, time: .omitted, locale: Locale(identifier: settings.language), timeZone: zone))
-        @Sendable func pageKey(_ page: SitePage, links: [String]) -> String {
+        @Sendable func pageKey(_ page: SitePage, links: [String]) -> UInt64 {
             var key = InputKey()
             key.add(themeHex)
             key.add([page.key])
@@ -387,7 +387,7 @@ extension ContentRepository {
                 key.add(link)
                 key.add(pathBySlug[link] ?? "")
             }
-            return key.hex
+            return key.value
         }
 
         // A page per post whose inputs changed: its file, or the path of a post it links to.
@@ -486,12 +486,12 @@ extension ContentRepository {
             addList(group.pages, at: "/authors/\(group.slug)/", heading: group.name)
         }
         var changedLists: [(file: String, list: ListPage)] = []
-        let listKeys = lists.parallelMap { list -> (file: String, key: String) in
+        let listKeys = lists.parallelMap { list -> (file: String, key: UInt64) in
             var key = InputKey()
             key.add(themeHex)
             for text in [list.path, list.heading ?? "", list.newer ?? "", list.older ?? ""] { key.add(text) }
             key.add(list.posts.map { pages[$0].key })
-            return (ContentRepository.file(for: list.path), key.hex)
+            return (ContentRepository.file(for: list.path), key.value)
         }
         for (list, (file, key)) in zip(lists, listKeys) {
             if trusted?.outputs[file]?.key != key { changedLists.append((file, list)) }
@@ -591,16 +591,14 @@ extension ContentRepository {
         for (file, bytes) in generated {
             var key = InputKey()
             key.add(bytes)
-            if trusted?.outputs[file]?.key != key.hex { render.changed[file] = bytes }
-            render.manifest.outputs[file] = SiteManifest.Output(key: key.hex)
+            if trusted?.outputs[file]?.key != key.value { render.changed[file] = bytes }
+            render.manifest.outputs[file] = SiteManifest.Output(key: key.value)
         }
 
         // Files the posts link to, copied when they changed.
         for output in render.manifest.outputs.values { render.assets.formUnion(output.assets) }
         for asset in render.assets {
-            guard let stamp = FileStamp.of(git.absolutePath(asset)).map({ String($0.stamp, radix: 16) }) else {
-                continue
-            }
+            guard let stamp = FileStamp.of(git.absolutePath(asset))?.stamp else { continue }
             if trusted?.outputs[asset]?.key != stamp {
                 if let bytes = readFile(git.absolutePath(asset), followingLinks: false) {
                     render.changed[asset] = bytes

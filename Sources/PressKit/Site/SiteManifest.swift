@@ -81,7 +81,8 @@ struct InputKey {
 /// and each output file's input key, with the posts it linked to and the files it copied.
 struct SiteManifest: Sendable {
     struct Output: Sendable, Equatable {
-        var key: String
+        /// What the output was made from (`InputKey`): a number, no string made for each of 10,000.
+        var key: UInt64
         var links: [String] = []
         var assets: [String] = []
     }
@@ -160,7 +161,8 @@ struct SiteManifest: Sendable {
                         expireAt: date(parts[9]), summary: parts[10], categories: list(parts[11]),
                         tags: list(parts[12]), authors: list(parts[13]), sitePath: parts[14]))
             case "O" where parts.count == 5:
-                return .output(parts[1], Output(key: parts[2], links: list(parts[3]), assets: list(parts[4])))
+                guard let key = UInt64(parts[2], radix: 16) else { return .damaged }
+                return .output(parts[1], Output(key: key, links: list(parts[3]), assets: list(parts[4])))
             // What later builds appended (see `journal(since:)`).
             case "XP" where parts.count == 2: return .removedPost(parts[1])
             case "XO" where parts.count == 2: return .removedOutput(parts[1])
@@ -334,7 +336,7 @@ private struct ManifestWriter {
     mutating func output(_ path: String, _ output: SiteManifest.Output) {
         field("O")
         field(path)
-        field(output.key)
+        field(String(output.key, radix: 16))
         list(output.links)
         list(output.assets, last: true)
     }
