@@ -3,12 +3,15 @@
 #   incremental  `press build` after one post is published (and with nothing changed)
 #   live         the scheduler publishing POSTS posts (2 s apart) with a `folder:` deploy: the
 #                seconds from each post's publish_at to the deployed folder holding it
-# usage: Benchmarks/live.sh [incremental live]   (BENCH_DIR, RUNS, POSTS override)
+#   preview      `press preview` on the whole repository (drafts too): the seconds from a draft
+#                being saved to a page waiting on the preview being told to reload (PREVIEW_PRESS
+#                names a second press to measure beside it, e.g. an earlier build)
+# usage: Benchmarks/live.sh [incremental live preview]   (BENCH_DIR, RUNS, POSTS override)
 source "$(dirname "$0")/preamble.sh"
 runs=${RUNS:-10}
 posts=${POSTS:-30}
 machine
-sections=${*:-incremental live}
+sections=${*:-incremental live preview}
 want() { [[ " $sections " == *" $1 "* ]]; }
 export GIT_AUTHOR_NAME="Eddie Editor" GIT_AUTHOR_EMAIL=editor@example.com
 export GIT_COMMITTER_NAME="Eddie Editor" GIT_COMMITTER_EMAIL=editor@example.com
@@ -111,4 +114,52 @@ print(f"commit lateness: min {min(late):.3f} s (never before: {min(late) >= 0})"
 missing = [i for i in range(count) if not os.path.exists(f"{www}/posts/live-{i}/index.html")]
 print(f"deployed folder holds every post: {not missing}")
 PY
+fi
+
+if want preview; then
+  echo "== preview: a draft saved to the page told to reload, $runs edits each"
+  repo=$work/preview-$(date +%s)
+  cp -a "$base" "$repo"
+  cd "$repo"
+  drafts=(drafts/*.md)
+  draft=${drafts[0]}
+  port=4711
+  for binary in "$press" ${PREVIEW_PRESS:-}; do
+    "$binary" preview --port $port > "$work/preview.log" 2>&1 &
+    pid=$!
+    # The page's reload script asks /_press/changes?since=TOKEN, which answers when the site
+    # was built again; a save is timed from just before the write to that answer.
+    python3 - "$port" "$draft" "$runs" "$binary" <<'PY'
+import re, statistics, sys, threading, time, urllib.request
+port, draft, runs, name = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4]
+def get(path):
+    return urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=300).read().decode()
+for _ in range(600):
+    try:
+        page = get("/")
+        break
+    except OSError:
+        time.sleep(0.1)
+token = re.search(r'var t="([^"]+)"', page).group(1)
+times = []
+for i in range(runs):
+    answer = {}
+    def wait(since=token):
+        answer["token"] = get(f"/_press/changes?since={since}")
+        answer["at"] = time.monotonic()
+    waiter = threading.Thread(target=wait)
+    waiter.start()
+    start = time.monotonic()
+    with open(draft, "a") as f:
+        f.write(f"\nEdit {i}.\n")
+    waiter.join()
+    times.append(answer["at"] - start)
+    token = answer["token"]
+    slug = draft.rsplit("/", 1)[-1][:-3]
+    assert f"Edit {i}." in get(f"/posts/{slug}/"), "the page shows the edit"
+times.sort()
+print(f"{name}: median {statistics.median(times):.3f} s, min {times[0]:.3f} s, max {times[-1]:.3f} s ({runs} edits)")
+PY
+    kill -TERM $pid; wait $pid || true
+  done
 fi

@@ -64,6 +64,36 @@ import Testing
         #expect(late.withLock { $0 } == site.token)
     }
 
+    @Test func aChangeRemakesOnlyWhatItTouchesAndAPostGoneIsGone() throws {
+        let (fixture, site) = try site()
+        defer { withExtendedLifetime(fixture) {} }
+        try fixture.repository.create(
+            NewPostRequest(title: "Other", summary: "A second post.", actor: adaPerson, now: now))
+        #expect(site.refresh(now: now))
+        func page(_ path: String) -> String { String(decoding: site.response(for: path).body, as: UTF8.self) }
+        let other = page("/posts/other/")
+        #expect(other.contains("class=\"press-banner\"") && other.contains("var t=\"\(site.token)\""), "\(other)")
+
+        // One post edited: its page and the lists change; the other post's page is the one
+        // made before (banner and all), with the reload script of the new build.
+        let text = fixture.directory.read("drafts/hello.md") ?? ""
+        try fixture.directory.write("drafts/hello.md", text + "\nA new paragraph.\n")
+        #expect(site.refresh(now: now))
+        #expect(page("/posts/hello/").contains("A new paragraph."))
+        let again = page("/posts/other/")
+        #expect(again.contains("var t=\"\(site.token)\"") && again.components(separatedBy: "<script>").count == 2)
+        let old = other.components(separatedBy: "<script>")[0]
+        #expect(again.hasPrefix(old), "\(again)")
+
+        // A post deleted: its page is gone and no list shows it.
+        try FileManager.default.removeItem(atPath: fixture.directory.path + "/drafts/hello.md")
+        #expect(site.refresh(now: now))
+        #expect(site.response(for: "/posts/hello/").status == 404)
+        #expect(!page("/").contains("/posts/hello/"))
+        #expect(page("/").contains("/posts/other/"))
+        #expect(site.path(of: "hello") == nil)
+    }
+
     @Test func aBrokenTemplateShowsItsErrorAndReloadsWhenMended() throws {
         let (fixture, site) = try site()
         try fixture.directory.write("templates/post.mustache", "{{#post}}never closed")

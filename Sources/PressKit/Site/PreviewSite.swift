@@ -17,7 +17,11 @@ public final class PreviewSite: Sendable {
     }
 
     private struct Snapshot {
+        /// The site's files, each post page with its banner (the reload script is added to a
+        /// page as it is sent: the files stay as they were built until their inputs change).
         var files: [String: [UInt8]] = [:]
+        /// What the files were made from: the next build makes only what changed since.
+        var manifest: SiteManifest?
         /// The post pages by slug, for `press preview SLUG`.
         var paths: [String: String] = [:]
         /// Changes with every rebuild; pages ask for it to know when to reload.
@@ -61,13 +65,21 @@ public final class PreviewSite: Sendable {
         let token = "\(boot)-\(counter.add(1, ordering: .relaxed).newValue)"
         var next = Snapshot(token: token, sources: sources)
         do {
+            // Only what changed is made again (a post edited in a site of 10,000 is one page
+            // and its lists, not the whole site); files whose output is gone are left out.
             let render = try repository.renderSite(
-                BuildRequest(output: "(preview)", at: at, drafts: at == nil, now: now), previous: nil)
-            next.files = try decorate(render, token: token)
+                BuildRequest(output: "(preview)", at: at, drafts: at == nil, now: now), previous: old.manifest)
+            var files = old.manifest == nil ? [:] : old.files
+            for (file, bytes) in try withBanners(render) { files[file] = bytes }
+            if files.count != render.manifest.outputs.count {
+                files = files.filter { render.manifest.outputs[$0.key] != nil }
+            }
+            next.files = files
+            next.manifest = render.manifest
             for page in render.pages { next.paths[page.post.fileSlug] = page.path }
         } catch {
             let place = (error as? PressError)?.location.map { "\($0): " } ?? ""
-            next.files["index.html"] = PreviewSite.errorPage(place + "\(error)", token: token)
+            next.files["index.html"] = PreviewSite.errorPage(place + "\(error)")
         }
         next.assets = assetsKey(next.files.keys.filter { !$0.hasSuffix(".html") })
         let ready = next
@@ -98,16 +110,21 @@ public final class PreviewSite: Sendable {
         if path == "/_press/" || path == "/_press/index.html" {
             return Response(status: 200, contentType: "text/html; charset=utf-8", body: board())
         }
-        let files = snapshot.withLock { $0.files }
+        let (files, token) = snapshot.withLock { ($0.files, $0.token) }
         let file = ContentRepository.file(for: path)
         if let body = files[file] {
-            return Response(status: 200, contentType: PreviewSite.contentType(of: file), body: body)
+            return Response(
+                status: 200, contentType: PreviewSite.contentType(of: file),
+                body: file.hasSuffix(".html")
+                    ? PreviewSite.appending(PreviewSite.reloadScript(token), beforeBodyEndIn: body) : body)
         }
         if !path.hasSuffix("/"), files[file + "/index.html"] != nil {
             return Response(status: 301, contentType: "text/plain", body: [], location: path + "/")
         }
         return Response(
-            status: 404, contentType: "text/html; charset=utf-8", body: files["404.html"] ?? Array("not found\n".utf8))
+            status: 404, contentType: "text/html; charset=utf-8",
+            body: PreviewSite.appending(
+                PreviewSite.reloadScript(token), beforeBodyEndIn: files["404.html"] ?? Array("not found\n".utf8)))
     }
 
     // MARK: The editorial board
@@ -238,8 +255,8 @@ public final class PreviewSite: Sendable {
         return key.value
     }
 
-    /// The rendered files, each HTML page with the reload script and each post page with its banner.
-    private func decorate(_ render: SiteRender, token: String) throws -> [String: [UInt8]] {
+    /// The files made this time, each post page with its banner.
+    private func withBanners(_ render: SiteRender) throws -> [String: [UInt8]] {
         let workflow = try repository.workflow()
         var files = render.changed
         let zone = workflow.timeZone
@@ -277,9 +294,6 @@ public final class PreviewSite: Sendable {
                 + " · <a style=\"color:#111\" href=\"/_press/\">Editorial board</a></div>"
             files[page.file] = PreviewSite.inserting(banner, afterBodyIn: bytes)
         }
-        for (file, bytes) in files where file.hasSuffix(".html") {
-            files[file] = PreviewSite.appending(PreviewSite.reloadScript(token), beforeBodyEndIn: bytes)
-        }
         return files
     }
 
@@ -315,7 +329,7 @@ public final class PreviewSite: Sendable {
         return Array((text[..<end.lowerBound] + html + text[end.lowerBound...]).utf8)
     }
 
-    static func errorPage(_ message: String, token: String) -> [UInt8] {
+    static func errorPage(_ message: String) -> [UInt8] {
         Array(
             """
             <!doctype html>
@@ -323,7 +337,7 @@ public final class PreviewSite: Sendable {
             <body style="font:1rem/1.5 system-ui,sans-serif;max-width:42rem;margin:2rem auto;padding:0 1rem">
             <h1>The site cannot be built</h1><pre style="white-space:pre-wrap">\(HTMLEscape.attribute(message))</pre>
             <p>This page reloads when it is mended.</p>
-            \(reloadScript(token))</body></html>
+            </body></html>
 
             """.utf8)
     }
