@@ -48,4 +48,23 @@ import Testing
         try await client.shutdown()
         try await server.close()
     }
+
+    @Test(.timeLimit(.minutes(1))) func aWaitThatRunsOutIsAnsweredWithTheSameTokenAndForgotten() async throws {
+        let fixture = try Fixture()
+        let site = PreviewSite(repository: fixture.repository, at: nil)
+        site.refresh(now: now)
+        let server = try await PreviewServer(site: site, patience: .milliseconds(100))
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        defer { _ = client.shutdown() }
+        // A page left open with nothing changing asks again and again: none of its questions
+        // stays among the waiting once answered.
+        for _ in 0..<3 {
+            let request = HTTPClientRequest(url: "http://127.0.0.1:\(server.port)/_press/changes?since=\(site.token)")
+            let response = try await client.execute(request, timeout: .seconds(30))
+            #expect(String(buffer: try await response.body.collect(upTo: 1 << 16)) == site.token)
+            #expect(site.waiting == 0)
+        }
+        try await client.shutdown()
+        try await server.close()
+    }
 }

@@ -5,19 +5,21 @@ import NIOPosix
 
 /// The web server of `press preview`, on SwiftNIO: GET and HEAD of the site's files, the
 /// editorial board, and `/_press/changes?since=TOKEN`, which answers when the site is built
-/// again (or after 25 seconds, with the same token: ask again).
+/// again (or after `patience`, 25 seconds, with the same token: ask again).
 public final class PreviewServer: Sendable {
     public let host: String
     public let port: Int
     private let channel: Channel
 
     /// Listens on `host` (127.0.0.1 unless asked otherwise) and `port` (0: any free one).
-    public init(site: PreviewSite, host: String = "127.0.0.1", port: Int = 0) async throws {
+    public init(
+        site: PreviewSite, host: String = "127.0.0.1", port: Int = 0, patience: TimeAmount = .seconds(25)
+    ) async throws {
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.pipeline.configureHTTPServerPipeline().flatMapThrowing {
-                    try channel.pipeline.syncOperations.addHandler(Handler(site: site))
+                    try channel.pipeline.syncOperations.addHandler(Handler(site: site, patience: patience))
                 }
             }
         channel = try await bootstrap.bind(host: host, port: port).get()
@@ -34,11 +36,15 @@ public final class PreviewServer: Sendable {
         typealias InboundIn = HTTPServerRequestPart
         typealias OutboundOut = HTTPServerResponsePart
         let site: PreviewSite
+        let patience: TimeAmount
         var head: HTTPRequestHead?
         /// The request being answered; a late answer to an earlier one is dropped.
         var request = 0
 
-        init(site: PreviewSite) { self.site = site }
+        init(site: PreviewSite, patience: TimeAmount) {
+            self.site = site
+            self.patience = patience
+        }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             switch unwrapInboundIn(data) {
@@ -76,8 +82,13 @@ public final class PreviewServer: Sendable {
                         to: head, context: context)
                 }
             }
-            context.eventLoop.scheduleTask(in: .seconds(25)) { answer(since) }
-            site.whenChanged(from: since, answer)
+            // Unanswered by then: the same token (the page asks again), and the site forgets it.
+            guard let waiting = site.whenChanged(from: since, answer) else { return }
+            let site = site
+            context.eventLoop.scheduleTask(in: patience) {
+                site.stopWaiting(waiting)
+                answer(since)
+            }
         }
 
         func send(

@@ -36,7 +36,8 @@ public final class PreviewSite: Sendable {
     /// The site as it will be at this time (no drafts); nil: everything, drafts included.
     public let at: Date?
     private let snapshot = Mutex(Snapshot())
-    private let waiters = Mutex<[@Sendable (String) -> Void]>([])
+    private let waiters = Mutex<[Int: @Sendable (String) -> Void]>([:])
+    private let waiterNumbers = Atomic<Int>(0)
     private let boot = String(UInt32.random(in: 0...UInt32.max), radix: 36)
     private let counter = Atomic<Int>(0)
 
@@ -85,19 +86,38 @@ public final class PreviewSite: Sendable {
         let ready = next
         snapshot.withLock { $0 = ready }
         let woken = waiters.withLock { waiting in
-            defer { waiting = [] }
+            defer { waiting = [:] }
             return waiting
         }
-        for wake in woken { wake(token) }
+        for wake in woken.values { wake(token) }
         return true
     }
 
     /// Calls `wake` with the new token once the site is built again (at once when `token` is
     /// already old).
-    public func whenChanged(from token: String, _ wake: @escaping @Sendable (String) -> Void) {
+    /// - Returns: the number `stopWaiting` takes when the page gives up waiting (nil: woken already).
+    @discardableResult
+    public func whenChanged(from token: String, _ wake: @escaping @Sendable (String) -> Void) -> Int? {
         let current = snapshot.withLock { $0.token }
-        if current != token { return wake(current) }
-        waiters.withLock { $0.append(wake) }
+        if current != token {
+            wake(current)
+            return nil
+        }
+        let number = waiterNumbers.add(1, ordering: .relaxed).newValue
+        waiters.withLock { $0[number] = wake }
+        // A build that finished between the look at the token and the line above woke the
+        // others but not this one: whichever takes it from the list wakes it, once.
+        let now = snapshot.withLock { $0.token }
+        if now != token, let wake = waiters.withLock({ $0.removeValue(forKey: number) }) {
+            wake(now)
+            return nil
+        }
+        return number
+    }
+
+    /// Forgets the page waiting as `number` (its request was answered another way).
+    public func stopWaiting(_ number: Int) {
+        _ = waiters.withLock { $0.removeValue(forKey: number) }
     }
 
     /// What to send for a request's path (percent-encoded, with any query).
