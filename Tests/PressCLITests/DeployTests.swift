@@ -90,6 +90,44 @@ import Testing
         #expect(try await git(["--git-dir", remote, "show", "site-pages:index.html"], in: repository.path).status == 0)
     }
 
+    /// A `press build` between two deploys (an edit checked before it goes out) changes and
+    /// removes files in site/ that the next deploy's own build then leaves alone: the deploy
+    /// brings them all the same, to the folder and to the branch.
+    @Test func whatABuildBetweenTwoDeploysChangedGoesOutWithTheNext() async throws {
+        let repository = try await approved("  folder: www\n  branch: site-pages")
+        let draft = repository.directory.read("drafts/hello.md") ?? ""
+        try repository.directory.write("drafts/hello.md", draft + "\n![A chart](../assets/chart.png)\n")
+        try repository.directory.write("assets/chart.png", [0x89, 0x50, 0x4E, 0x47])
+        try await repository.commitAll("a chart", as: People.ada)
+        #expect(try await repository.press(["publish", "hello", "--skip-external"]).status == 0)
+        #expect(repository.directory.exists("www/assets/chart.png"))
+        func branch(_ path: String) async throws -> Output {
+            try await git(["show", "site-pages:\(path)"], in: repository.path)
+        }
+        #expect(try await branch("assets/chart.png").status == 0)
+
+        // The chart taken out and a line added; built (not deployed): site/ loses the chart.
+        let published = repository.directory.read("published/hello.md") ?? ""
+        try repository.directory.write(
+            "published/hello.md",
+            published.replacingOccurrences(of: "![A chart](../assets/chart.png)", with: "A line added."))
+        try await repository.commitAll("no chart", as: People.eddie)
+        #expect(try await repository.press(["build"]).status == 0)
+        #expect(!repository.directory.exists("site/assets/chart.png"))
+
+        // The next deploy builds nothing new, and brings both.
+        let deployed = try await repository.press(["build", "--deploy"])
+        #expect(deployed.status == 0, "\(deployed)")
+        #expect(repository.directory.read("www/posts/hello/index.html")?.contains("A line added.") == true)
+        #expect(!repository.directory.exists("www/assets/chart.png"))
+        #expect(try await branch("posts/hello/index.html").stdout.contains("A line added."))
+        #expect(try await branch("assets/chart.png").status != 0)
+        let served = Set(ContentRepository.allFiles(in: repository.path + "/www/"))
+        #expect(served == Set(ContentRepository.allFiles(in: repository.path + "/site")))
+        let listed = try await git(["ls-tree", "-r", "--name-only", "site-pages"], in: repository.path)
+        #expect(Set(listed.stdout.split(separator: "\n").map(String.init)) == served)
+    }
+
     @Test func aStrictDeployOfASiteWithErrorsDeploysNothingAndSaysWhy() async throws {
         let repository = try await approved("  folder: www")
         #expect(try await repository.press(["publish", "hello", "--skip-external"]).status == 0)

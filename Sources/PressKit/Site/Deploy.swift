@@ -113,24 +113,34 @@ extension ContentRepository {
         git.absolutePath(".press/build/branch-" + branch.replacingOccurrences(of: "/", with: "%2F"))
     }
 
-    /// Commits the built site to `branch`: the files this build wrote and removed when the
-    /// branch is where the last deploy left it, else the whole folder. With a remote (the
-    /// branch's upstream, or origin) it is fetched first, the commit made on the remote's tip,
-    /// and pushed only if the remote branch is still there (never forced; a refusal is tried
-    /// again on the new tip).
+    /// Commits the built site to `branch`: when the branch is where the last deploy left it,
+    /// the files that differ from what that deploy committed (by their stamps, kept in
+    /// `.press/build/branch-NAME`: whatever changed site/ since — this build, a `press build`
+    /// run in between, a build whose deploy failed — goes out) and deletions of the files gone;
+    /// else the whole folder. With a remote (the branch's upstream, or origin) it is fetched
+    /// first, the commit made on the remote's tip, and pushed only if the remote branch is
+    /// still there (never forced; a refusal is tried again on the new tip).
     func deployBranch(_ branch: String, build: BuildResult, signature: Signature) throws {
         let head = try git.headCommitID()
         let message =
             "site: built from \(head.map { String($0.description.prefix(7)) } ?? "nothing")\n\nPress-Site-Source: \(head?.description ?? "")\n"
         let remote = (try? RemoteSync(repository: self, remote: nil))?.remote
-        // The commit the last deploy that went through made, and the files changed since by
-        // builds whose deploy did not (kept before trying, so a failure or a crash loses none).
+        // The commit the last deploy that went through made, and the stamp of each file it
+        // committed (written only once it went through: a failure or a crash loses nothing).
         let state = readFile(deployedPath(branch)).map { String(decoding: $0, as: UTF8.self) } ?? ""
-        let lines = state.split(separator: "\n").map(String.init)
-        let recorded = lines.first.flatMap { ObjectID(hex: $0) }
-        let touched = Set(lines.dropFirst()).union(build.written).union(build.removed).sorted()
-        try ContentRepository.writeReplacing(
-            deployedPath(branch), Array(([recorded?.description ?? "-"] + touched).joined(separator: "\n").utf8))
+        let lines = state.split(separator: "\n")
+        let recorded = lines.first.flatMap { ObjectID(hex: String($0)) }
+        var committed: [String: UInt64] = [:]
+        for line in lines.dropFirst() {
+            let fields = line.split(separator: "\t")
+            guard fields.count == 2, let stamp = UInt64(fields[1], radix: 16) else { continue }
+            committed[String(fields[0])] = stamp
+        }
+        let known = committed.count == lines.count - 1
+        let files = ContentRepository.allFiles(in: build.output)
+        let stamps = Dictionary(
+            zip(files, files.parallelMap { FileStamp.of(build.output + "/" + $0)?.stamp ?? 0 }),
+            uniquingKeysWith: { a, _ in a })
         func contents(_ path: String) -> [UInt8] { readFile(build.output + "/" + path, followingLinks: false) ?? [] }
         var lastRefusal = ""
         for _ in 0..<3 {
@@ -139,15 +149,13 @@ extension ContentRepository {
             let upstream = try remote.flatMap { try git.referenceTarget("refs/remotes/\($0.name)/\(branch)") }
             let parent = remote == nil ? tip : upstream
             let changes: [FileChange]
-            let whole = !build.incremental || parent == nil || parent != recorded
+            let whole = parent == nil || parent != recorded || !known
             if whole {
-                changes = ContentRepository.allFiles(in: build.output).map { .write(path: $0, contents: contents($0)) }
+                changes = files.map { .write(path: $0, contents: contents($0)) }
             } else {
-                changes = touched.map { path in
-                    var info = stat()
-                    return lstat(build.output + "/" + path, &info) == 0
-                        ? .write(path: path, contents: contents(path)) : .delete(path: path)
-                }
+                changes =
+                    files.filter { committed[$0] != stamps[$0] }.map { .write(path: $0, contents: contents($0)) }
+                    + committed.keys.filter { stamps[$0] == nil }.sorted().map { .delete(path: $0) }
             }
             let commit = try git.commit(
                 changes, toBranch: branch, expecting: tip, parent: parent, replacingAll: whole, message: message,
@@ -158,7 +166,8 @@ extension ContentRepository {
                 lastRefusal = reason
                 continue
             }
-            try ContentRepository.writeReplacing(deployedPath(branch), Array(commit.description.utf8))
+            let record = [commit.description] + files.map { "\($0)\t\(String(stamps[$0] ?? 0, radix: 16))" }
+            try ContentRepository.writeReplacing(deployedPath(branch), Array(record.joined(separator: "\n").utf8))
             return
         }
         throw BuildError(location: nil, message: "the push of \(branch) was refused three times: \(lastRefusal)")
@@ -196,7 +205,7 @@ extension Result where Failure == Error {
 /// beside it (`.NAME.press/a` and `b`), made of hard links to the built files (which a later
 /// build replaces by rename, so a copy never changes under a reader). A deploy brings the copy
 /// not being served up to the build — only the files whose inode differs, and the files the
-/// builds since removed — and moves the link to it with one rename. A web server serving the
+/// build no longer has removed — and moves the link to it with one rename. A web server serving the
 /// folder sees the old site or the new one, never a mixture; the copy it stopped serving stays
 /// whole until the next deploy.
 enum FolderDeploy {
@@ -207,7 +216,7 @@ enum FolderDeploy {
         let name = (target as NSString).lastPathComponent
         let store = "\(parent)/.\(name).press"
         try FileManager.default.createDirectory(atPath: store, withIntermediateDirectories: true)
-        // Which copy is served, and what the builds since the other was served removed.
+        // Which copy is served.
         let stateFile = "\(store)/state"
         let state = readFile(stateFile).map { String(decoding: $0, as: UTF8.self) } ?? ""
         let lines = state.split(separator: "\n").map(String.init)
@@ -217,9 +226,8 @@ enum FolderDeploy {
         }
         let next = current == "a" ? "b" : "a"
         let copy = "\(store)/\(next)"
-        let removed = Set(lines.dropFirst()).union(build.removed)
         if lines.first == current, FileManager.default.fileExists(atPath: copy) {
-            try update(copy, from: build.output, files: build.all, removed: removed)
+            try update(copy, from: build.output, files: build.all)
         } else {
             // The first deploy, or a copy that is not what the state says: made whole — and the
             // other copy too when there is none, so that the next deploy (a publish, on time)
@@ -255,15 +263,13 @@ enum FolderDeploy {
             unlink(link)
             throw failure("cannot replace", target)
         }
-        // The copy now not served lacks what this build wrote (found by inode next time) and
-        // still has what it removed.
-        try ContentRepository.writeReplacing(
-            stateFile, Array(([next] + build.removed.sorted()).joined(separator: "\n").utf8))
+        // (The copy now not served is brought up to the next build by the next deploy.)
+        try ContentRepository.writeReplacing(stateFile, Array(next.utf8))
     }
 
-    /// Brings `copy` up to `source`: each file whose inode differs linked again, each of
-    /// `removed` that the source no longer has deleted.
-    private static func update(_ copy: String, from source: String, files: [String], removed: Set<String>) throws {
+    /// Brings `copy` up to `source`, whose files are `files`: each file whose inode differs
+    /// linked again, each file the source does not have deleted (whichever build removed it).
+    private static func update(_ copy: String, from source: String, files: [String]) throws {
         var folders: Set<String> = []
         for path in files {
             var built = stat()
@@ -286,9 +292,9 @@ enum FolderDeploy {
                 throw failure("cannot replace", "\(copy)/\(path)")
             }
         }
-        for path in removed {
-            var info = stat()
-            if lstat("\(source)/\(path)", &info) != 0 { ContentRepository.removeOutput(path, from: copy) }
+        let wanted = Set(files)
+        for path in ContentRepository.allFiles(in: copy) where !wanted.contains(path) {
+            ContentRepository.removeOutput(path, from: copy)
         }
     }
 
