@@ -216,10 +216,15 @@ enum FolderDeploy {
         let name = (target as NSString).lastPathComponent
         let store = "\(parent)/.\(name).press"
         try FileManager.default.createDirectory(atPath: store, withIntermediateDirectories: true)
-        // Which copy is served.
+        // Which copy is served, and how many files each copy holds.
         let stateFile = "\(store)/state"
         let state = readFile(stateFile).map { String(decoding: $0, as: UTF8.self) } ?? ""
         let lines = state.split(separator: "\n").map(String.init)
+        var counts: [String: Int] = [:]
+        for line in lines.dropFirst() {
+            let fields = line.split(separator: " ")
+            if fields.count == 2, let count = Int(fields[1]) { counts[String(fields[0])] = count }
+        }
         var current: String?
         if let destination = try? FileManager.default.destinationOfSymbolicLink(atPath: target) {
             current = destination.split(separator: "/").last.map(String.init)
@@ -227,7 +232,7 @@ enum FolderDeploy {
         let next = current == "a" ? "b" : "a"
         let copy = "\(store)/\(next)"
         if lines.first == current, FileManager.default.fileExists(atPath: copy) {
-            try update(copy, from: build.output, files: build.all)
+            try update(copy, from: build.output, files: build.all, holding: counts[next])
         } else {
             // The first deploy, or a copy that is not what the state says: made whole — and the
             // other copy too when there is none, so that the next deploy (a publish, on time)
@@ -238,6 +243,7 @@ enum FolderDeploy {
             if current != (next == "a" ? "b" : "a") {
                 try? FileManager.default.removeItem(atPath: other)
                 try linkTree(build.output, to: other)
+                counts[next == "a" ? "b" : "a"] = build.all.count
             }
         }
 
@@ -264,20 +270,26 @@ enum FolderDeploy {
             throw failure("cannot replace", target)
         }
         // (The copy now not served is brought up to the next build by the next deploy.)
-        try ContentRepository.writeReplacing(stateFile, Array(next.utf8))
+        counts[next] = build.all.count
+        let record = [next] + counts.keys.sorted().map { "\($0) \(counts[$0] ?? 0)" }
+        try ContentRepository.writeReplacing(stateFile, Array(record.joined(separator: "\n").utf8))
     }
 
     /// Brings `copy` up to `source`, whose files are `files`: each file whose inode differs
     /// linked again, each file the source does not have deleted (whichever build removed it).
-    private static func update(_ copy: String, from source: String, files: [String]) throws {
+    /// - Parameter holding: how many files the copy held when it was last brought up: when
+    ///   that and the files added make the build's count, the copy has nothing to delete and
+    ///   is not walked (a publish adds a page and removes none).
+    private static func update(_ copy: String, from source: String, files: [String], holding: Int?) throws {
         var folders: Set<String> = []
+        var added = 0
         for path in files {
             var built = stat()
             var copied = stat()
             guard lstat("\(source)/\(path)", &built) == 0 else { continue }
-            if lstat("\(copy)/\(path)", &copied) == 0, copied.st_ino == built.st_ino, copied.st_dev == built.st_dev {
-                continue
-            }
+            let present = lstat("\(copy)/\(path)", &copied) == 0
+            if present, copied.st_ino == built.st_ino, copied.st_dev == built.st_dev { continue }
+            if !present { added += 1 }
             let folder = (path as NSString).deletingLastPathComponent
             if !folder.isEmpty, folders.insert(folder).inserted {
                 try FileManager.default.createDirectory(atPath: "\(copy)/\(folder)", withIntermediateDirectories: true)
@@ -292,6 +304,7 @@ enum FolderDeploy {
                 throw failure("cannot replace", "\(copy)/\(path)")
             }
         }
+        guard holding.map({ $0 + added != files.count }) ?? true else { return }
         let wanted = Set(files)
         for path in ContentRepository.allFiles(in: copy) where !wanted.contains(path) {
             ContentRepository.removeOutput(path, from: copy)
