@@ -137,7 +137,8 @@ extension ContentRepository {
             committed[String(fields[0])] = stamp
         }
         let known = committed.count == lines.count - 1
-        let files = ContentRepository.allFiles(in: build.output)
+        // The build's files (not whatever else is in the folder: a killed build's temporary file).
+        let files = build.all.sorted()
         let stamps = Dictionary(
             zip(files, files.parallelMap { FileStamp.of(build.output + "/" + $0)?.stamp ?? 0 }),
             uniquingKeysWith: { a, _ in a })
