@@ -19,6 +19,15 @@ import Testing
         return repository
     }
 
+    /// `hello` approved, the site deployed to the branch `site-pages`, and a bare `origin`.
+    func approvedWithRemote() async throws -> (CLIRepository, String) {
+        let repository = try await approved("  branch: site-pages")
+        let remote = TemporaryDirectory("press-remote").file("remote.git")
+        #expect(try await git(["init", "-q", "--bare", remote], in: repository.path).status == 0)
+        #expect(try await git(["remote", "add", "origin", remote], in: repository.path).status == 0)
+        return (repository, remote)
+    }
+
     @Test func publishingPutsTheSiteInTheFolderAtOnceAndUnpublishingTakesThePostDown() async throws {
         let repository = try await approved(
             "  folder: www\n  run: test -f \"$PRESS_SITE/index.html\" && echo ran >> deployed.txt")
@@ -68,10 +77,7 @@ import Testing
     /// place, and the next deploy that goes through brings everything since, not only its own
     /// build's changes (here: none).
     @Test func aBranchDeployThatFailedIsMadeGoodByTheNextOne() async throws {
-        let repository = try await approved("  branch: site-pages")
-        let remote = TemporaryDirectory("press-remote").file("remote.git")
-        #expect(try await git(["init", "-q", "--bare", remote], in: repository.path).status == 0)
-        #expect(try await git(["remote", "add", "origin", remote], in: repository.path).status == 0)
+        let (repository, remote) = try await approvedWithRemote()
         #expect(try await repository.press(["publish", "hello", "--skip-external"]).status == 0)
         let page = ["--git-dir", remote, "show", "site-pages:posts/hello/index.html"]
         #expect(try await git(page, in: repository.path).stdout.contains("<h1>Hello</h1>"))
@@ -161,10 +167,7 @@ import Testing
     }
 
     @Test func theSiteIsCommittedToABranchAndPushedWithoutForce() async throws {
-        let repository = try await approved("  branch: site-pages")
-        let remote = TemporaryDirectory("press-remote").file("remote.git")
-        #expect(try await git(["init", "-q", "--bare", remote], in: repository.path).status == 0)
-        #expect(try await git(["remote", "add", "origin", remote], in: repository.path).status == 0)
+        let (repository, remote) = try await approvedWithRemote()
         #expect(try await repository.press(["publish", "hello", "--skip-external"]).status == 0)
         let page = try await git(["show", "site-pages:posts/hello/index.html"], in: repository.path)
         #expect(page.stdout.contains("<h1>Hello</h1>"), "\(page)")
