@@ -63,6 +63,7 @@ extension Press.Hook {
     /// `press hook retry`: what `HookRetry.start` runs; not for people.
     struct Retry: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "retry",
             abstract: "Retry hooks that failed after a transition (run by press itself).", shouldDisplay: false)
 
         @OptionGroup var options: RepositoryOptions

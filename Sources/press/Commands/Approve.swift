@@ -4,7 +4,8 @@ import PressKit
 
 extension Press {
     struct Approve: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Record your approval of a post in review.")
+        static let configuration = CommandConfiguration(
+            commandName: "approve", abstract: "Record your approval of a post in review.")
         @OptionGroup var options: RepositoryOptions
         @OptionGroup var remote: RemoteOptions
         @Argument(help: "The post's slug (or its file: drafts/SLUG.md).", completion: .slugs) var slug: String

@@ -5,6 +5,7 @@ import PressKit
 extension Press {
     struct Build: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "build",
             abstract: "Render the site: a page per post, the front page, an Atom feed and a sitemap.",
             discussion: """
                 After the first build only what changed is made again (.press/build/manifest says \

@@ -5,6 +5,7 @@ import PressKit
 extension Press {
     struct Completions: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "completions",
             abstract: "Print a shell completion script: commands, options, and the slugs of the posts here.",
             discussion: """
                 bash: press completions bash > /etc/bash_completion.d/press

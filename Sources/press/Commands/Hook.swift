@@ -6,10 +6,12 @@ import PressKit
 extension Press {
     struct Hook: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "hook",
             abstract: "Git hooks that run press.", subcommands: [Install.self, Retry.self])
 
         struct Install: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "install",
                 abstract: "Install a pre-commit hook that validates the posts a commit stages.",
                 discussion: """
                     With --server, in the shared repository (bare or not): a pre-receive hook that refuses \

@@ -6,6 +6,7 @@ import PressKit
 extension Press {
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "import",
             abstract: "Bring a blog in from WordPress, Jekyll or Hugo: its posts, in one commit.",
             subcommands: [WordPress.self, Jekyll.self, Hugo.self])
 

@@ -5,6 +5,7 @@ import PressKit
 extension Press {
     struct Init: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "init",
             abstract: "Make a folder (new, or an existing git repository) a press content repository.",
             discussion: "Creates drafts/, published/ and workflows/default.yml with you as editor, and commits them.")
 

@@ -5,6 +5,7 @@ import PressKit
 extension Press {
     struct Log: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "log",
             abstract: "A post's history from git: who, when, which transition, and the comment.")
 
         @OptionGroup var options: RepositoryOptions

@@ -5,7 +5,8 @@ import PressKit
 
 extension Press {
     struct New: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a draft: drafts/<slug>.md, committed.")
+        static let configuration = CommandConfiguration(
+            commandName: "new", abstract: "Create a draft: drafts/<slug>.md, committed.")
 
         @OptionGroup var options: RepositoryOptions
         @OptionGroup var remote: RemoteOptions

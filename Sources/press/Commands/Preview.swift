@@ -5,6 +5,7 @@ import PressKit
 extension Press {
     struct Preview: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "preview",
             abstract: "Serve the site with drafts and posts in review, and the editorial board at /_press/.",
             discussion: """
                 The site is built in memory and again whenever a post, template, asset or the \

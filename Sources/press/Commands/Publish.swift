@@ -4,7 +4,8 @@ import PressKit
 
 extension Press {
     struct Publish: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Publish a post now: it moves to published/.")
+        static let configuration = CommandConfiguration(
+            commandName: "publish", abstract: "Publish a post now: it moves to published/.")
         @OptionGroup var options: RepositoryOptions
         @OptionGroup var remote: RemoteOptions
         @OptionGroup var gate: GateOptions

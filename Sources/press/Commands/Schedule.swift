@@ -4,7 +4,8 @@ import PressKit
 
 extension Press {
     struct Schedule: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Schedule an approved post for publication.")
+        static let configuration = CommandConfiguration(
+            commandName: "schedule", abstract: "Schedule an approved post for publication.")
         @OptionGroup var options: RepositoryOptions
         @OptionGroup var remote: RemoteOptions
         @OptionGroup var gate: GateOptions

@@ -4,7 +4,8 @@ import PressKit
 
 extension Press {
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one post's metadata and what it can do next.")
+        static let configuration = CommandConfiguration(
+            commandName: "show", abstract: "Show one post's metadata and what it can do next.")
 
         @OptionGroup var options: RepositoryOptions
         @Argument(help: "The post's slug (or its file: drafts/SLUG.md).", completion: .slugs) var slug: String

@@ -6,6 +6,7 @@ import PressKit
 extension Press {
     struct Status: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "status",
             abstract: "List the posts: slug, title, state, author, publish time, approvals.")
 
         @OptionGroup var options: RepositoryOptions

@@ -5,6 +5,7 @@ import PressKit
 extension Press {
     struct Submit: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "submit",
             abstract: "Submit a draft for review (its uncommitted edits go in too).")
         @OptionGroup var options: RepositoryOptions
         @OptionGroup var remote: RemoteOptions

@@ -5,6 +5,7 @@ import PressKit
 extension Press {
     struct Sync: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "sync",
             abstract: "Fetch from the remote, bring in its commits (fast-forward or rebase yours), push.",
             discussion: """
                 Local commits are rebuilt on top of the remote's; one that changed a file the remote \

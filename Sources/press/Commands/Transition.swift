@@ -5,6 +5,7 @@ import PressKit
 extension Press {
     struct Transition: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "transition",
             abstract: "Make any transition the post's workflow defines, by name.",
             discussion:
                 "For workflows with states and transitions of their own, e.g. 'press transition clear-legal my-post'.")

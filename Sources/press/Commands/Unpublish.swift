@@ -4,7 +4,8 @@ import PressKit
 
 extension Press {
     struct Unpublish: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Take a published post back to drafts/.")
+        static let configuration = CommandConfiguration(
+            commandName: "unpublish", abstract: "Take a published post back to drafts/.")
         @OptionGroup var options: RepositoryOptions
         @OptionGroup var remote: RemoteOptions
         @Argument(help: "The post's slug (or its file: drafts/SLUG.md).", completion: .slugs) var slug: String

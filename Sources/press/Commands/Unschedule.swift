@@ -4,7 +4,8 @@ import PressKit
 
 extension Press {
     struct Unschedule: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Take a scheduled post back to review.")
+        static let configuration = CommandConfiguration(
+            commandName: "unschedule", abstract: "Take a scheduled post back to review.")
         @OptionGroup var options: RepositoryOptions
         @OptionGroup var remote: RemoteOptions
         @Argument(help: "The post's slug (or its file: drafts/SLUG.md).", completion: .slugs) var slug: String

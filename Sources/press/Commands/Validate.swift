@@ -5,6 +5,7 @@ import PressKit
 extension Press {
     struct Validate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "validate",
             abstract: "Check posts' metadata and links: other posts, assets, anchors, and with --external, URLs.",
             discussion: "Exit 0 with no errors (warnings allowed), 1 with errors, 2 for usage or configuration errors.")
 

@@ -6,6 +6,7 @@ import PressKit
 extension Press {
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "verify",
             abstract: "Check that every commit followed the workflow: transitions, edits and workflow changes.",
             discussion: """
                 RANGE is what git's log takes: a commit (its whole history, default HEAD), OLD..NEW (what \
