@@ -248,6 +248,24 @@ import Testing
         #expect(!built.stderr.contains("drafts/first.md:"), "\(built)")
     }
 
+    @Test func namesThatDifferOnlyInCaseShareOneListHeadedByTheNewestPosts() async throws {
+        let repository = try await repository()
+        try repository.directory.write(
+            "published/older.md",
+            "---\ntitle: Older\nslug: older\nauthor: Ada Author <ada@example.com>\ncategories: [news]\n"
+                + "tags: [ÉLECTIONS]\nstatus: published\npublished_at: 2025-12-01T09:00:00+00:00\n---\nOld.\n")
+        #expect(try await repository.press(["build"]).status == 0)
+        // Three posts in one category list (one to a page), headed as the newest post names it.
+        let news = repository.directory.read("site/categories/news/index.html") ?? ""
+        #expect(news.contains("News"), "\(news)")
+        #expect(!news.contains(">news<"), "\(news)")
+        let oldest = repository.directory.read("site/categories/news/page/1/index.html") ?? ""
+        #expect(oldest.contains("Older"), "\(oldest)")
+        #expect(repository.directory.read("site/categories/news/page/3/index.html") != nil)
+        let tags = repository.directory.read("site/tags/elections/page/1/index.html") ?? ""
+        #expect(tags.contains("Older") && tags.contains("Élections"), "\(tags)")
+    }
+
     @Test func aPostInAListIsTheItemTemplateMadeOnceForEveryList() async throws {
         let repository = try await repository()
         try repository.directory.write(

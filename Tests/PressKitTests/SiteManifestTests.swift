@@ -9,7 +9,7 @@ import Testing
         let awkward = SitePost(
             path: "published/a.md", stamp: 0x9f, fileSlug: "a", slug: "a", title: "Tabs\tand\nlines \\ slashes",
             state: "published", publishedAt: Date(timeIntervalSince1970: 1_796_000_000.25), publishAt: nil,
-            expireAt: Date(timeIntervalSince1970: 1_800_000_000), summary: "", categories: ["News", "Ünïcode"],
+            expireAt: Date(timeIntervalSince1970: -86_400.5), summary: "", categories: ["News", "Ünïcode"],
             tags: [], authors: ["Ada", "b@example.com"], sitePath: "/posts/a/")
         manifest.records[awkward.path] = awkward
         manifest.outputs["posts/a/index.html"] = SiteManifest.Output(key: 0x1f, links: ["b", "c"], assets: ["x.png"])
@@ -24,6 +24,11 @@ import Testing
         #expect(SiteManifest(bytes: Array("press-build 0\n/x\tk\t1\n".utf8)) == nil)
         #expect(SiteManifest(bytes: Array("press-build 2\n/x\tk\t1\nP\tonly\tthree\n".utf8)) == nil)
         #expect(SiteManifest(bytes: []) == nil)
+        // A last line without its line break: an append a crash cut short.
+        #expect(SiteManifest(bytes: Array("press-build 2\n/x\tk\t1\nS\t12".utf8)) == nil)
+        #expect(SiteManifest(bytes: Array("press-build 2\n/x\tk\t1\nS\t12\n".utf8))?.started == 12)
+        // A number that is not one.
+        #expect(SiteManifest(bytes: Array("press-build 2\n/x\tk\t1\nO\tindex.html\tzz\t\t\n".utf8)) == nil)
     }
 
     @Test func aJournalAppendedToTheFileReadsAsTheNewManifest() throws {

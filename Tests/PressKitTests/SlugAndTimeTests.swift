@@ -61,6 +61,15 @@ import Testing
         #expect(PressTime.format(summer, zone: london) == "2027-07-15T09:00:00+01:00")
     }
 
+    @Test func aTimeIsWrittenWithItsZonesOffsetEitherSideOfGreenwich() throws {
+        let york = try #require(TimeZone(identifier: "America/New_York"))
+        let kolkata = try #require(TimeZone(identifier: "Asia/Kolkata"))
+        let date = try PressTime.parse("2027-01-05T03:04:05+00:00", zone: london)
+        #expect(PressTime.format(date, zone: york) == "2027-01-04T22:04:05-05:00")
+        #expect(PressTime.format(date, zone: kolkata) == "2027-01-05T08:34:05+05:30")
+        #expect(PressTime.format(Date(timeIntervalSince1970: -1), zone: london) == "1970-01-01T00:59:59+01:00")
+    }
+
     @Test func aTimeInTheSpringGapIsRefused() {
         #expect(throws: TimeError.nonexistent("2027-03-28 01:30", zone: "Europe/London")) {
             try PressTime.parse("2027-03-28 01:30", zone: london)

@@ -141,6 +141,31 @@ private struct ListPage: Sendable {
     var older: String?
 }
 
+/// The pages of each category (or tag, or author), in the site's order: one lookup for each
+/// name on each page, the name's group found by its slug the first time it is met (names that
+/// differ only in case share a slug, and a group).
+private struct SiteGroups {
+    private var found: [(name: String, slug: String, pages: [Int])] = []
+    private var groupOfName: [String: Int] = [:]
+    private var groupOfSlug: [String: Int] = [:]
+
+    mutating func add(_ name: String, page: Int) {
+        if let group = groupOfName[name] {
+            found[group].pages.append(page)
+            return
+        }
+        let slug = Slug(title: name)?.value ?? name.lowercased()
+        let group = groupOfSlug[slug] ?? found.count
+        if group == found.count { found.append((name, slug, [])) }
+        groupOfSlug[slug] = group
+        groupOfName[name] = group
+        found[group].pages.append(page)
+    }
+
+    /// By slug.
+    var sorted: [(name: String, slug: String, pages: [Int])] { found.sorted { $0.slug < $1.slug } }
+}
+
 /// The `item` partial as lists see it: the HTML the post's `item` template made.
 private let itemHTML: MustacheTemplate = {
     do { return try MustacheTemplate(string: "{{{_item}}}") } catch { preconditionFailure("\(error)") }
@@ -187,13 +212,15 @@ extension ContentRepository {
     /// `buildSite` with the build lock already held (or not needed).
     func buildSiteLocked(_ request: BuildRequest) async throws -> BuildResult {
         let manifestFile = manifestPath(for: request.output)
+        // The post files looked at while the last build's manifest is read.
+        async let stamps = postStamps()
         var isDirectory: ObjCBool = false
         let previous =
             request.isIncremental
                 && FileManager.default.fileExists(atPath: request.output, isDirectory: &isDirectory)
                 && isDirectory.boolValue
             ? cachedManifest(manifestFile) : nil
-        let render = try renderSite(request, previous: previous)
+        let render = try renderSite(request, previous: previous, stamps: await stamps)
         defer { Leftovers.free((previous, render)) }
         let incremental = previous.map { $0.theme == render.manifest.theme && $0.output == request.output } ?? false
 
@@ -283,7 +310,10 @@ extension ContentRepository {
 
     /// The site in memory: each output whose inputs differ from `previous`'s record of them
     /// (every output when `previous` is nil or was made with another theme or workflow).
-    func renderSite(_ request: BuildRequest, previous: SiteManifest?) throws -> SiteRender {
+    func renderSite(
+        _ request: BuildRequest, previous: SiteManifest?,
+        stamps: [(path: String, stamp: UInt64, modified: Int64)]? = nil
+    ) throws -> SiteRender {
         let started = Int64(Date().timeIntervalSince1970 * 1_000_000_000)
         let workflow = try workflow()
         let (library, theme) = try themeLibrary()
@@ -307,12 +337,10 @@ extension ContentRepository {
         // (The last build's records are taken whole and the few that changed replaced: one
         // copy of the table instead of 10,000 insertions.)
         var toRead: [(path: String, stamp: UInt64)] = []
-        let root = root
-        let listed = postPaths()
+        let listed = stamps ?? postStamps()
         manifest.records = trusted?.records ?? [:]
         var known = 0
-        for (path, found) in zip(listed, listed.parallelMap { FileStamp.of(root + "/" + $0) }) {
-            guard let (stamp, modified) = found else { continue }
+        for (path, stamp, modified) in listed {
             guard let old = manifest.records[path] else {
                 toRead.append((path, stamp))
                 continue
@@ -323,7 +351,7 @@ extension ContentRepository {
         }
         // Records of files that are gone.
         if manifest.records.count != known {
-            let present = Set(listed)
+            let present = Set(listed.map(\.path))
             for path in manifest.records.keys.filter({ !present.contains($0) }) { manifest.records[path] = nil }
         }
         var read: [String: Post] = [:]
@@ -339,9 +367,12 @@ extension ContentRepository {
 
         // The posts that are out at `moment` (or every one, for a preview with drafts).
         var found: [SitePage] = []
+        // (The few states that are published, compared with each record's: no hashing.)
+        let publishedStates = workflow.folders.filter { $0.value == Workflow.publishedFolder }.keys
+        found.reserveCapacity(manifest.records.count)
         for record in manifest.records.values where !record.state.isEmpty {
             if let expire = record.expireAt, expire <= moment { continue }
-            let published = workflow.folder(of: record.state) == Workflow.publishedFolder
+            let published = publishedStates.contains { $0 == record.state }
             let date: Date?
             if published, (record.publishedAt ?? .distantPast) <= moment {
                 date = record.publishedAt
@@ -358,7 +389,7 @@ extension ContentRepository {
                 path = record.sitePath
             } else {
                 path = sitePath(slug: record.slug, categories: record.categories, date: date, workflow: workflow)
-                if request.keepsManifest { manifest.records[record.path]?.sitePath = path }
+                if request.keepsManifest { manifest.records[record.path] = record.with(sitePath: path) }
             }
             var key = InputKey()
             key.add(number: record.stamp)
@@ -368,11 +399,14 @@ extension ContentRepository {
                 SitePage(post: record, date: date, path: path, file: ContentRepository.file(for: path), key: key.value))
         }
         // Newest first (sorted by index: a page is a large value to move).
-        let pages = found.indices.sorted {
-            (found[$0].date ?? .distantPast, found[$1].path) > (found[$1].date ?? .distantPast, found[$0].path)
+        // (The dates as numbers beside the indexes: a comparison then copies no page.)
+        let dates = found.map { $0.date?.timeIntervalSince1970 ?? -.infinity }
+        let pages = found.indices.sorted { left, right in
+            dates[left] != dates[right] ? dates[left] > dates[right] : found[left].path < found[right].path
         }.map { found[$0] }
         let pathBySlug = Dictionary(pages.map { ($0.post.fileSlug, $0.path) }, uniquingKeysWith: { a, _ in a })
         var render = SiteRender(manifest: manifest)
+        render.manifest.outputs.reserveCapacity(trusted?.outputs.count ?? pages.count * 2)
         render.pages = pages
         render.read = Array(read.keys)
         let values = TemplateValues(
@@ -467,24 +501,20 @@ extension ContentRepository {
             }
         }
         addList(Array(pages.indices), at: "/", heading: nil)
-        func groups(_ names: (SitePost) -> [String]) -> [(name: String, slug: String, pages: [Int])] {
-            var found: [String: (String, [Int])] = [:]
-            var slugs: [String: String] = [:]
-            for (index, page) in pages.enumerated() {
-                for name in names(page.post) {
-                    let slug = slugs[name] ?? Slug(title: name)?.value ?? name.lowercased()
-                    slugs[name] = slug
-                    found[slug, default: (name, [])].1.append(index)
-                }
-            }
-            return found.keys.sorted().compactMap { slug in found[slug].map { (name: $0.0, slug: slug, pages: $0.1) } }
+        // The categories', tags' and authors' lists, found in one pass over the pages.
+        var categoryGroups = SiteGroups()
+        var tagGroups = SiteGroups()
+        var authorGroups = SiteGroups()
+        for index in pages.indices {
+            let post = pages[index].post
+            for name in post.categories { categoryGroups.add(name, page: index) }
+            for name in post.tags { tagGroups.add(name, page: index) }
+            for name in post.authors where !name.isEmpty { authorGroups.add(name, page: index) }
         }
-        let categories = groups(\.categories)
+        let categories = categoryGroups.sorted
         for group in categories { addList(group.pages, at: "/categories/\(group.slug)/", heading: group.name) }
-        for group in groups(\.tags) { addList(group.pages, at: "/tags/\(group.slug)/", heading: group.name) }
-        for group in groups({ $0.authors.filter { !$0.isEmpty } }) {
-            addList(group.pages, at: "/authors/\(group.slug)/", heading: group.name)
-        }
+        for group in tagGroups.sorted { addList(group.pages, at: "/tags/\(group.slug)/", heading: group.name) }
+        for group in authorGroups.sorted { addList(group.pages, at: "/authors/\(group.slug)/", heading: group.name) }
         var changedLists: [(file: String, list: ListPage)] = []
         let listKeys = lists.parallelMap { list -> (file: String, key: UInt64) in
             var key = InputKey()
@@ -575,15 +605,20 @@ extension ContentRepository {
         for group in categories {
             feed(group.pages, at: "/categories/\(group.slug)/", title: "\(group.name) — \(settings.title)")
         }
-        var sitemap = [
-            "<?xml version=\"1.0\" encoding=\"utf-8\"?>",
-            "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">",
-        ]
-        for path in lists.map(\.path) + pages.map(\.path) {
-            sitemap.append("<url><loc>\(HTMLEscape.attribute(settings.baseURL + path))</loc></url>")
+        // (Bytes appended in place: 16,000 lines of a 10,000-post site, made every build.)
+        var sitemap = Array(
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
+                .utf8)
+        sitemap.reserveCapacity((lists.count + pages.count) * (settings.baseURL.utf8.count + 64))
+        let base = HTMLEscape.attribute(settings.baseURL)
+        for path in lists.lazy.map(\.path) + pages.lazy.map(\.path) {
+            sitemap.append(contentsOf: "<url><loc>".utf8)
+            sitemap.append(contentsOf: base.utf8)
+            sitemap.append(contentsOf: HTMLEscape.attribute(path).utf8)
+            sitemap.append(contentsOf: "</loc></url>\n".utf8)
         }
-        sitemap.append("</urlset>")
-        generated["sitemap.xml"] = Array((sitemap.joined(separator: "\n") + "\n").utf8)
+        sitemap.append(contentsOf: "</urlset>\n".utf8)
+        generated["sitemap.xml"] = sitemap
         // The redirects an import wrote (old URLs to new), where hosts that read them look.
         if let redirects = readFile(git.absolutePath(ContentRepository.redirectsPath), followingLinks: false) {
             generated[ContentRepository.redirectsPath] = redirects
@@ -607,6 +642,28 @@ extension ContentRepository {
             render.manifest.outputs[asset] = SiteManifest.Output(key: stamp)
         }
         return render
+    }
+
+    /// Every post file's path and stamp, in no order: each folder read once and its files
+    /// looked up by name in it on both cores (a build looks at 10,000 files each time).
+    func postStamps() -> [(path: String, stamp: UInt64, modified: Int64)] {
+        ContentRepository.postFolders.flatMap { folder -> [(path: String, stamp: UInt64, modified: Int64)] in
+            guard let directory = opendir(git.absolutePath(folder)) else { return [] }
+            defer { closedir(directory) }
+            let descriptor = dirfd(directory)
+            var names: [String] = []
+            while let entry = readdir(directory) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+                }
+                if PostFile.slug(ofName: name) != nil { names.append(name) }
+            }
+            return names.parallelMap { name in
+                FileStamp.of(name, in: descriptor).map {
+                    (path: "\(folder)/\(name)", stamp: $0.stamp, modified: $0.modified)
+                }
+            }.compactMap { $0 }
+        }
     }
 
     /// What a build keeps of a post.

@@ -1,26 +1,65 @@
 import Foundation
 
 /// What a build needs of a post, kept between builds so that an unchanged file is not read
-/// again: its state, dates and the values its pages and lists show.
-struct SitePost: Sendable, Equatable {
-    var path: String
+/// again: its state, dates and the values its pages and lists show. A class: a build copies the
+/// records of 10,000 posts into pages and lists, and a copy is then one reference.
+final class SitePost: Sendable, Equatable {
+    let path: String
     /// The file's identity and last change (`FileStamp`); a record whose stamp no longer
     /// matches the file is read again.
-    var stamp: UInt64
-    var fileSlug: String
-    var slug: String
-    var title: String
-    var state: String
-    var publishedAt: Date?
-    var publishAt: Date?
-    var expireAt: Date?
-    var summary: String
-    var categories: [String]
-    var tags: [String]
+    let stamp: UInt64
+    let fileSlug: String
+    let slug: String
+    let title: String
+    let state: String
+    let publishedAt: Date?
+    let publishAt: Date?
+    let expireAt: Date?
+    let summary: String
+    let categories: [String]
+    let tags: [String]
     /// Display names: the name, or the address of an author known by address alone.
-    var authors: [String]
+    let authors: [String]
     /// Its path on the site as readers see it now, once a build has worked it out.
-    var sitePath = ""
+    let sitePath: String
+
+    init(
+        path: String, stamp: UInt64, fileSlug: String, slug: String, title: String, state: String,
+        publishedAt: Date?, publishAt: Date?, expireAt: Date?, summary: String, categories: [String], tags: [String],
+        authors: [String], sitePath: String = ""
+    ) {
+        self.path = path
+        self.stamp = stamp
+        self.fileSlug = fileSlug
+        self.slug = slug
+        self.title = title
+        self.state = state
+        self.publishedAt = publishedAt
+        self.publishAt = publishAt
+        self.expireAt = expireAt
+        self.summary = summary
+        self.categories = categories
+        self.tags = tags
+        self.authors = authors
+        self.sitePath = sitePath
+    }
+
+    /// The same record with its site path worked out.
+    func with(sitePath: String) -> SitePost {
+        SitePost(
+            path: path, stamp: stamp, fileSlug: fileSlug, slug: slug, title: title, state: state,
+            publishedAt: publishedAt, publishAt: publishAt, expireAt: expireAt, summary: summary,
+            categories: categories, tags: tags, authors: authors, sitePath: sitePath)
+    }
+
+    static func == (left: SitePost, right: SitePost) -> Bool {
+        left === right
+            || (left.path, left.stamp, left.fileSlug, left.slug, left.title, left.state)
+                == (right.path, right.stamp, right.fileSlug, right.slug, right.title, right.state)
+                && (left.publishedAt, left.publishAt, left.expireAt, left.summary, left.sitePath)
+                    == (right.publishedAt, right.publishAt, right.expireAt, right.summary, right.sitePath)
+                && (left.categories, left.tags, left.authors) == (right.categories, right.tags, right.authors)
+    }
 }
 
 /// A file's device, inode, size and change times: any write, rename over or checkout changes it.
@@ -28,7 +67,19 @@ enum FileStamp {
     /// nil: nothing is at `path`, or it is not a regular file.
     static func of(_ path: String) -> (stamp: UInt64, modified: Int64)? {
         var info = stat()
-        guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        guard lstat(path, &info) == 0 else { return nil }
+        return of(info)
+    }
+
+    /// The stamp of `name` in the open folder `folder` (a lookup of one name, not a path's).
+    static func of(_ name: String, in folder: Int32) -> (stamp: UInt64, modified: Int64)? {
+        var info = stat()
+        guard fstatat(folder, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
+        return of(info)
+    }
+
+    private static func of(_ info: stat) -> (stamp: UInt64, modified: Int64)? {
+        guard info.st_mode & S_IFMT == S_IFREG else { return nil }
         let modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
         let changed = Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec)
         var key = InputKey()
@@ -105,85 +156,57 @@ struct SiteManifest: Sendable {
 
     /// nil when the file is missing, from another version, or damaged: a full build follows.
     init?(bytes: [UInt8]) {
-        var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false).makeIterator()
-        @Sendable func fields(_ line: ArraySlice<UInt8>) -> [String] {
-            line.withUnsafeBufferPointer { buffer in
-                var found: [String] = []
-                found.reserveCapacity(16)
-                var start = 0
-                for index in 0...buffer.count where index == buffer.count || buffer[index] == 0x09 {
-                    let field = UnsafeBufferPointer(rebasing: buffer[start..<index])
-                    let text = String(decoding: field, as: UTF8.self)
-                    found.append(field.contains(0x5C) ? SiteManifest.unescape(text) : text)
-                    start = index + 1
-                }
-                return found
-            }
+        // The lines' ends first, then the lines read on both cores in slices, each slice's
+        // entries applied in the file's order (a journal line overrides what came before it).
+        let ends = bytes.withUnsafeBufferPointer { buffer in
+            var ends: [Int] = []
+            ends.reserveCapacity(buffer.count / 200)
+            for index in buffer.indices where buffer[index] == 0x0A { ends.append(index) }
+            return ends
         }
-        guard let first = lines.next(), String(decoding: first, as: UTF8.self) == SiteManifest.header,
-            let head = lines.next().map(fields), head.count == 3, let started = Int64(head[2])
+        guard ends.count >= 2,
+            String(decoding: bytes[..<ends[0]], as: UTF8.self) == SiteManifest.header,
+            let head = bytes.withUnsafeBufferPointer({ buffer -> (String, String, Int64)? in
+                var line = ManifestLine(buffer, from: ends[0] + 1, to: ends[1])
+                guard let output = line.text(), let theme = line.text(), let started = line.number(),
+                    line.atEnd
+                else { return nil }
+                return (output, theme, started)
+            })
         else { return nil }
-        output = head[0]
-        theme = head[1]
-        self.started = started
-        @Sendable func date(_ text: String) -> Date? {
-            Int64(text).map { Date(timeIntervalSince1970: Double($0) / 1000) }
-        }
-        @Sendable func list(_ text: String) -> [String] {
-            text.isEmpty
-                ? []
-                : text.utf8.split(separator: 0x1F, omittingEmptySubsequences: false).map {
-                    String(decoding: $0, as: UTF8.self)
+        (output, theme, started) = head
+        let lines = Array(ends.indices.dropFirst(2))
+        let size = Swift.max(256, lines.count / (ProcessInfo.processInfo.activeProcessorCount * 4) + 1)
+        let slices = stride(from: 0, to: lines.count, by: size).map { lines[$0..<Swift.min($0 + size, lines.count)] }
+        let read = slices.parallelMap { slice -> [ManifestEntry]? in
+            bytes.withUnsafeBufferPointer { buffer in
+                var entries: [ManifestEntry] = []
+                entries.reserveCapacity(slice.count)
+                for index in slice where ends[index] > ends[index - 1] + 1 {
+                    var line = ManifestLine(buffer, from: ends[index - 1] + 1, to: ends[index])
+                    guard let entry = line.entry() else { return nil }
+                    entries.append(entry)
                 }
-        }
-        enum Entry: Sendable {
-            case post(SitePost)
-            case output(String, Output)
-            case removedPost(String)
-            case removedOutput(String)
-            case started(Int64)
-            case damaged
-        }
-        var rest: [ArraySlice<UInt8>] = []
-        while let line = lines.next() {
-            if !line.isEmpty { rest.append(line) }
-        }
-        // On both cores: 10,000 posts and as many outputs are read at the start of every build.
-        let entries = rest.parallelMap { line -> Entry in
-            let parts = fields(line)
-            switch parts.first {
-            case "P" where parts.count == 15:
-                return .post(
-                    SitePost(
-                        path: parts[1], stamp: UInt64(parts[2], radix: 16) ?? 0, fileSlug: parts[3], slug: parts[4],
-                        title: parts[5],
-                        state: parts[6], publishedAt: date(parts[7]), publishAt: date(parts[8]),
-                        expireAt: date(parts[9]), summary: parts[10], categories: list(parts[11]),
-                        tags: list(parts[12]), authors: list(parts[13]), sitePath: parts[14]))
-            case "O" where parts.count == 5:
-                guard let key = UInt64(parts[2], radix: 16) else { return .damaged }
-                return .output(parts[1], Output(key: key, links: list(parts[3]), assets: list(parts[4])))
-            // What later builds appended (see `journal(since:)`).
-            case "XP" where parts.count == 2: return .removedPost(parts[1])
-            case "XO" where parts.count == 2: return .removedOutput(parts[1])
-            case "S" where parts.count == 2: return Int64(parts[1]).map { .started($0) } ?? .damaged
-            default:
-                return .damaged
+                return entries
             }
         }
-        records.reserveCapacity(entries.count / 2)
-        outputs.reserveCapacity(entries.count / 2)
-        for entry in entries {
-            switch entry {
-            case .post(let post): records[post.path] = post
-            case .output(let path, let output): outputs[path] = output
-            case .removedPost(let path): records[path] = nil
-            case .removedOutput(let path): outputs[path] = nil
-            case .started(let time): self.started = time
-            case .damaged: return nil
+        records.reserveCapacity(lines.count / 2)
+        outputs.reserveCapacity(lines.count / 2)
+        for entries in read {
+            guard let entries else { return nil }
+            for entry in entries {
+                switch entry {
+                case .post(let post): records[post.path] = post
+                case .output(let path, let output): outputs[path] = output
+                case .removedPost(let path): records[path] = nil
+                case .removedOutput(let path): outputs[path] = nil
+                case .started(let time): self.started = time
+                }
             }
         }
-        lineCount = rest.count
+        // (A last line without its line break is one an append left unfinished: damaged.)
+        guard ends.last == bytes.count - 1 else { return nil }
+        lineCount = read.reduce(0) { $0 + ($1?.count ?? 0) }
     }
 
     /// The lines the file holds (after its head): with the records and outputs, a measure of how
@@ -290,7 +313,7 @@ struct SiteManifest: Sendable {
         }
     }
 
-    private static func unescape(_ text: String) -> String {
+    static func unescape(_ text: String) -> String {
         guard text.utf8.contains(0x5C) else { return text }
         var out = ""
         var escaped = false
@@ -359,5 +382,121 @@ private struct ManifestWriter {
                 value.utf8.contains(0x1F) ? value.replacingOccurrences(of: "\u{1F}", with: " ") : value, into: &out)
         }
         out.append(last ? 0x0A : 0x09)
+    }
+}
+
+/// A line of a manifest, read.
+private enum ManifestEntry: Sendable {
+    case post(SitePost)
+    case output(String, SiteManifest.Output)
+    /// What later builds appended (see `journal(since:)`).
+    case removedPost(String)
+    case removedOutput(String)
+    case started(Int64)
+}
+
+/// The fields of one manifest line, read in order straight from the file's bytes: no string is
+/// made for a field that is a number, nor an array for the line's fields.
+private struct ManifestLine {
+    private let buffer: UnsafeBufferPointer<UInt8>
+    private var position: Int
+    private let end: Int
+    /// Whether the last field was read (a field past it is missing).
+    private(set) var atEnd = false
+
+    init(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) {
+        self.buffer = buffer
+        position = start
+        self.end = end
+    }
+
+    /// The next field's bytes; nil after the last.
+    private mutating func field() -> UnsafeBufferPointer<UInt8>? {
+        guard !atEnd, let base = buffer.baseAddress else { return nil }
+        let index =
+            memchr(base + position, 0x09, end - position).map {
+                UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base
+            } ?? end
+        let field = UnsafeBufferPointer(start: base + position, count: index - position)
+        if index == end { atEnd = true }
+        position = index + 1
+        return field
+    }
+
+    mutating func text() -> String? { field().map(ManifestLine.string) }
+
+    private static func string(_ field: UnsafeBufferPointer<UInt8>) -> String {
+        let text = String(decoding: field, as: UTF8.self)
+        return field.contains(0x5C) ? SiteManifest.unescape(text) : text
+    }
+
+    /// A decimal number (negative too), or a hexadecimal one.
+    mutating func number(radix: UInt64 = 10) -> Int64? {
+        field().flatMap { ManifestLine.number($0, radix: radix) }
+    }
+
+    /// Milliseconds since 1970, or nothing (an empty field).
+    mutating func date() -> Date?? {
+        guard let field = field() else { return nil }
+        guard !field.isEmpty else { return .some(nil) }
+        return ManifestLine.number(field, radix: 10).map { .some(Date(timeIntervalSince1970: Double($0) / 1000)) }
+    }
+
+    private static func number(_ field: UnsafeBufferPointer<UInt8>, radix: UInt64) -> Int64? {
+        let negative = radix == 10 && field.first == 0x2D
+        let digits = field.dropFirst(negative ? 1 : 0)
+        guard !digits.isEmpty else { return nil }
+        var value: UInt64 = 0
+        for byte in digits {
+            let digit: UInt64
+            switch byte {
+            case 0x30...0x39: digit = UInt64(byte - 0x30)
+            case 0x61...0x66 where radix == 16: digit = UInt64(byte - 0x61 + 10)
+            default: return nil
+            }
+            let (times, overflow) = value.multipliedReportingOverflow(by: radix)
+            guard !overflow else { return nil }
+            value = times &+ digit
+        }
+        if radix == 16 { return Int64(bitPattern: value) }
+        guard value <= UInt64(Int64.max) else { return nil }
+        return negative ? -Int64(value) : Int64(value)
+    }
+
+    mutating func list() -> [String]? {
+        guard let field = field() else { return nil }
+        guard !field.isEmpty else { return [] }
+        return field.split(separator: 0x1F, omittingEmptySubsequences: false).map {
+            ManifestLine.string(UnsafeBufferPointer(rebasing: $0))
+        }
+    }
+
+    /// The line as an entry; nil when it is damaged.
+    mutating func entry() -> ManifestEntry? {
+        guard let kind = text() else { return nil }
+        let entry: ManifestEntry
+        switch kind {
+        case "P":
+            guard let path = text(), let stamp = number(radix: 16), let fileSlug = text(), let slug = text(),
+                let title = text(), let state = text(), let publishedAt = date(), let publishAt = date(),
+                let expireAt = date(), let summary = text(), let categories = list(), let tags = list(),
+                let authors = list(), let sitePath = text()
+            else { return nil }
+            entry = .post(
+                SitePost(
+                    path: path, stamp: UInt64(bitPattern: stamp), fileSlug: fileSlug, slug: slug, title: title,
+                    state: state, publishedAt: publishedAt, publishAt: publishAt, expireAt: expireAt, summary: summary,
+                    categories: categories, tags: tags, authors: authors, sitePath: sitePath))
+        case "O":
+            guard let path = text(), let key = number(radix: 16), let links = list(), let assets = list() else {
+                return nil
+            }
+            entry = .output(path, SiteManifest.Output(key: UInt64(bitPattern: key), links: links, assets: assets))
+        case "XP": guard let path = text() else { return nil }; entry = .removedPost(path)
+        case "XO": guard let path = text() else { return nil }; entry = .removedOutput(path)
+        case "S": guard let time = number() else { return nil }; entry = .started(time)
+        default: return nil
+        }
+        return atEnd ? entry : nil
     }
 }

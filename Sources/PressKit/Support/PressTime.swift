@@ -87,11 +87,32 @@ public enum PressTime {
         let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
         let seconds = local - days * 86_400
         let (year, month, day) = civilFromDays(days)
-        let sign = offset < 0 ? "-" : "+"
         let minutes = abs(offset) / 60
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d%@%02d:%02d", year, month, day, seconds / 3600, seconds / 60 % 60,
-            seconds % 60, sign, minutes / 60, minutes % 60)
+        // Digits by hand: `String(format:)` costs several microseconds, and a build formats a
+        // date for each entry of every feed.
+        var text = ""
+        text.reserveCapacity(25)
+        func digits(_ value: Int, _ count: Int) {
+            let number = String(value)
+            for _ in number.utf8.count..<max(count, number.utf8.count) { text.append("0") }
+            text.append(number)
+        }
+        digits(year, 4)
+        text.append("-")
+        digits(month, 2)
+        text.append("-")
+        digits(day, 2)
+        text.append("T")
+        digits(seconds / 3600, 2)
+        text.append(":")
+        digits(seconds / 60 % 60, 2)
+        text.append(":")
+        digits(seconds % 60, 2)
+        text.append(offset < 0 ? "-" : "+")
+        digits(minutes / 60, 2)
+        text.append(":")
+        digits(minutes % 60, 2)
+        return text
     }
 
     // MARK: - The civil calendar, by arithmetic (Howard Hinnant's algorithms): no Calendar, no locale.
