@@ -1,5 +1,6 @@
 #include "CTimerFD.h"
 
+#include <malloc.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/timerfd.h>
@@ -15,3 +16,7 @@ int press_arm_at(int timer, long long seconds, long nanoseconds) {
 }
 
 int press_event(void) { return eventfd(0, EFD_CLOEXEC); }
+
+int press_heap_top_pad(int bytes) {
+    return mallopt(M_TOP_PAD, bytes);
+}

@@ -302,7 +302,7 @@ import Testing
                 let file = golden + "/" + path
                 try FileManager.default.createDirectory(
                     atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-                FileManager.default.createFile(atPath: file, contents: Data(bytes))
+                #expect(FileManager.default.createFile(atPath: file, contents: Data(bytes)), "\(file)")
             }
         }
         let expected = files(golden)

@@ -55,7 +55,8 @@ import Testing
         new.outputs["posts/d/index.html"] = SiteManifest.Output(key: 0xd, links: ["a"])
         let journal = try #require(
             new.journal(
-                since: read, records: ["published/b.md", "published/d.md"], outputs: ["posts/d/index.html"],
+                since: read, records: ["published/b.md", "published/c.md", "published/d.md"],
+                outputs: ["posts/d/index.html"],
                 removedOutputs: ["posts/c/index.html"]))
         #expect(String(decoding: journal, as: UTF8.self).split(separator: "\n").count == 6)
         let again = try #require(SiteManifest(bytes: base + journal))

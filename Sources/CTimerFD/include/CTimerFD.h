@@ -1,5 +1,6 @@
-// Linux's timerfd and eventfd, which Swift's Glibc module leaves out: the scheduler sleeps
-// until a wall-clock deadline on a timerfd that the kernel cancels when the clock is set.
+// Linux's timerfd and eventfd, and malloc's tuning, which Swift's Glibc module leaves out: the
+// scheduler sleeps until a wall-clock deadline on a timerfd that the kernel cancels when the
+// clock is set.
 // Plain integers only, so that no system type is defined twice for Swift.
 #pragma once
 
@@ -13,3 +14,6 @@ int press_arm_at(int timer, long long seconds, long nanoseconds);
 
 /// An eventfd (close-on-exec), or -1 with errno set.
 int press_event(void);
+
+/// Has malloc grow the heap `bytes` beyond each request (M_TOP_PAD); 1 done, 0 not.
+int press_heap_top_pad(int bytes);

@@ -81,8 +81,10 @@ struct SiteRender: Sendable {
     var rendered: [String] = []
     /// Files in the repository copied into the site.
     var assets: Set<String> = []
-    /// Posts read this time (the others were as the manifest recorded them).
+    /// Posts read this time (the others were as the manifest recorded them), and records gone
+    /// (the file is, or it could not be read).
     var read: [String] = []
+    var gone: [String] = []
 }
 
 /// The values the templates see of the site and of a post in a list, made on any thread.
@@ -263,13 +265,14 @@ extension ContentRepository {
         result.all = Array(render.manifest.outputs.keys)
         if request.keepsManifest,
             !incremental || !render.changed.isEmpty || !result.removed.isEmpty || !render.read.isEmpty
+                || !render.gone.isEmpty
         {
             try FileManager.default.createDirectory(
                 atPath: (manifestFile as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             var manifest = render.manifest
             if incremental, let previous,
                 let journal = manifest.journal(
-                    since: previous, records: render.read, outputs: Array(render.changed.keys),
+                    since: previous, records: render.read + render.gone, outputs: Array(render.changed.keys),
                     removedOutputs: result.removed),
                 ContentRepository.append(journal, to: manifestFile)
             {
@@ -350,15 +353,17 @@ extension ContentRepository {
             toRead.append((path, stamp))
         }
         // Records of files that are gone.
+        var gone: [String] = []
         if manifest.records.count != known {
             let present = Set(listed.map(\.path))
-            for path in manifest.records.keys.filter({ !present.contains($0) }) { manifest.records[path] = nil }
+            gone = manifest.records.keys.filter { !present.contains($0) }
+            for path in gone { manifest.records[path] = nil }
         }
         var read: [String: Post] = [:]
         let stamps = Dictionary(toRead.map { ($0.path, $0.stamp) }, uniquingKeysWith: { a, _ in a })
         for (path, result) in readAll(paths: toRead.map(\.path), { $0 }) {
             guard case .success(let post) = result else {
-                manifest.records[path] = nil
+                if manifest.records.removeValue(forKey: path) != nil { gone.append(path) }
                 continue
             }
             read[path] = post
@@ -409,6 +414,7 @@ extension ContentRepository {
         render.manifest.outputs.reserveCapacity(trusted?.outputs.count ?? pages.count * 2)
         render.pages = pages
         render.read = Array(read.keys)
+        render.gone = gone
         let values = TemplateValues(
             settings: settings, zone: zone,
             dayFormat: Date.FormatStyle(

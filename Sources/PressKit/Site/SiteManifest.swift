@@ -214,12 +214,11 @@ struct SiteManifest: Sendable {
     var lineCount = 0
 
     /// What to append to the file of `previous` to make it read as this manifest: the records
-    /// of the posts read again (`records`), the outputs made again (`outputs`) and gone
-    /// (`removedOutputs`) — everything else was taken from `previous` as it was — a record that
-    /// is gone (`XP`), and the new start time. Nil when the file has grown to twice what it
-    /// describes: then it is written whole again. (A build that changed ten pages appends ten
-    /// lines instead of rewriting 5 MB; an append cut short by a crash is a damaged line, and
-    /// the next build is a whole one.)
+    /// of the posts read again or gone (`records`), the outputs made again (`outputs`) and gone
+    /// (`removedOutputs`) — everything else was taken from `previous` as it was — and the new
+    /// start time. Nil when the file has grown to twice what it describes: then it is written
+    /// whole again. (A build that changed ten pages appends ten lines instead of rewriting 5 MB;
+    /// an append cut short by a crash is a damaged line, and the next build is a whole one.)
     func journal(
         since previous: SiteManifest, records changed: [String], outputs made: [String], removedOutputs: [String]
     )
@@ -228,22 +227,17 @@ struct SiteManifest: Sendable {
         guard previous.output == output, previous.theme == theme else { return nil }
         var writer = ManifestWriter()
         var count = 0
-        var added = 0
         for path in changed {
-            guard let record = records[path] else { continue }
-            if previous.records[path] == nil { added += 1 }
-            if previous.records[path] != record {
+            let old = previous.records[path]
+            if let record = records[path] {
+                guard old != record else { continue }
                 writer.record(record)
-                count += 1
-            }
-        }
-        // Records gone: as many as the counts say (no pass over 10,000 paths when none is).
-        if previous.records.count + added != records.count {
-            for path in previous.records.keys where records[path] == nil {
+            } else {
+                guard old != nil else { continue }
                 writer.field("XP")
                 writer.field(path, last: true)
-                count += 1
             }
+            count += 1
         }
         for path in made {
             guard let output = outputs[path], previous.outputs[path] != output else { continue }
