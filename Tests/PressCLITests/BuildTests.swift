@@ -196,6 +196,27 @@ import Testing
         #expect(!incremental.keys.contains { $0.contains(".press-") })
     }
 
+    @Test func aDeletedDraftLeavesTheManifestWithTheBuildThatFoundItGone() async throws {
+        let repository = try await repository()
+        #expect(try await repository.press(["build"]).status == 0)
+        func records() throws -> [String] {
+            let manifest = try #require(repository.directory.bytes(".press/build/manifest").flatMap(SiteManifest.init))
+            return manifest.records.keys.sorted()
+        }
+        #expect(try records() == ["drafts/third.md", "published/first.md", "published/second.md"])
+        // (Files dated back: a build trusts its record of a file changed a second before it.)
+        for path in ["published/first.md", "published/second.md", "drafts/third.md"] {
+            try FileManager.default.setAttributes(
+                [.modificationDate: Date(timeIntervalSinceNow: -60)], ofItemAtPath: "\(repository.path)/\(path)")
+        }
+        _ = try await repository.press(["build"])
+        // Nothing on the site changes; the record of the draft is gone all the same.
+        try FileManager.default.removeItem(atPath: repository.path + "/drafts/third.md")
+        let built = try await repository.press(["build"])
+        #expect(built.stdout.contains("built 2 posts: 0 of "), "\(built)")
+        #expect(try records() == ["published/first.md", "published/second.md"])
+    }
+
     @Test func twoBuildsAtOnceTakeTurnsAndLeaveTheSiteWhole() async throws {
         let repository = try await repository()
         #expect(try await repository.press(["build"]).status == 0)
