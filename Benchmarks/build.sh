@@ -4,6 +4,7 @@
 # equivalent templates: a page per post, the front page and category and tag pages paginated
 # ten to a page, an Atom/RSS feed and the sitemap. Wall time and peak memory, medians.
 # usage: Benchmarks/build.sh    (BENCH_DIR, RUNS override; installs hyperfine and hugo)
+# OTHER_PRESS names a second press (an earlier build, say) measured in the same hyperfine run.
 source "$(dirname "$0")/preamble.sh"
 runs=${RUNS:-5}
 debian hugo
@@ -61,8 +62,11 @@ echo "posts published: $(ls "$repo"/published/*.md | wc -l)"
 # a build's output is 9,700 files.
 runs_dir=$work/build-runs-$(date +%s)
 mkdir -p "$runs_dir"
+others=()
+[ -z "${OTHER_PRESS:-}" ] || others=("$OTHER_PRESS build --repo $repo --out $runs_dir/other-{run}")
 hyperfine --runs 1 -P run 1 "$runs" \
   "$press build --repo $repo --out $runs_dir/press-{run}" \
+  "${others[@]}" \
   "hugo --quiet --source $site --destination $runs_dir/hugo-{run}" \
   --export-json "$work/build.json" > /dev/null
 for name in press hugo; do
@@ -80,7 +84,8 @@ python3 - "$work/build.json" <<'PY'
 import json, statistics, sys
 times = {}
 for result in json.load(open(sys.argv[1]))["results"]:
-    name = "press build" if "press build" in result["command"] else "hugo"
+    command = result["command"]
+    name = "other press" if "/other-" in command else "press build" if "press build" in command else "hugo"
     times.setdefault(name, []).extend(result["times"])
 for name, values in times.items():
     print(f"{name:<15} median {statistics.median(values):.3f} s  (runs: {' '.join(f'{t:.3f}' for t in values)})")

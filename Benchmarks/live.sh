@@ -4,8 +4,9 @@
 #   live         the scheduler publishing POSTS posts (2 s apart) with a `folder:` deploy: the
 #                seconds from each post's publish_at to the deployed folder holding it
 #   preview      `press preview` on the whole repository (drafts too): the seconds from a draft
-#                being saved to a page waiting on the preview being told to reload (PREVIEW_PRESS
-#                names a second press to measure beside it, e.g. an earlier build)
+#                being saved to a page waiting on the preview being told to reload
+# OTHER_PRESS names a second press (an earlier build, say) to measure beside the first in the
+# incremental and preview sections, in the same hyperfine run, each on its own copy.
 # usage: Benchmarks/live.sh [incremental live preview]   (BENCH_DIR, RUNS, POSTS override)
 source "$(dirname "$0")/preamble.sh"
 runs=${RUNS:-10}
@@ -22,35 +23,47 @@ base=$work/repo-10000
 
 if want incremental; then
   echo "== incremental: press build after one publish, $runs runs"
-  repo=$work/incremental-$(date +%s)
-  cp -a "$base" "$repo"
-  cd "$repo"
-  # A post in review with an approval that the publish gate lets through.
-  slug=""
-  for file in $(grep -l "status: review" drafts/*.md); do
-    grep -q "approvals:" "$file" || continue
-    candidate=$(basename "$file" .md)
-    if "$press" publish "$candidate" --skip-external >/dev/null 2>&1; then slug=$candidate; break; fi
+  # Each press on a copy of its own, the same post published in each.
+  commands=()
+  prepares=()
+  unchanged=()
+  for binary in "$press" ${OTHER_PRESS:-}; do
+    repo=$work/incremental-$(date +%s%N)
+    cp -a "$base" "$repo"
+    cd "$repo"
+    # A post in review with an approval that the publish gate lets through.
+    if [ -z "${slug:-}" ]; then
+      for file in $(grep -l "status: review" drafts/*.md); do
+        grep -q "approvals:" "$file" || continue
+        candidate=$(basename "$file" .md)
+        if "$binary" publish "$candidate" --skip-external >/dev/null 2>&1; then slug=$candidate; break; fi
+      done
+      [ -n "${slug:-}" ] || { echo "no post to publish"; exit 1; }
+    else
+      "$binary" publish "$slug" --skip-external >/dev/null
+    fi
+    published=$(git rev-parse HEAD)
+    git reset -q --hard HEAD~1
+    "$binary" build --full >/dev/null
+    # Each run: the repository as before the publish, built, then the publish commit checked
+    # out (what `press publish` leaves), then the measured build.
+    commands+=("cd $repo && $binary build")
+    prepares+=(--prepare "cd $repo && git reset -q --hard $published~1 && $binary build >/dev/null && sleep 1.1 && $binary build >/dev/null && git reset -q --hard $published")
+    unchanged+=("cd $repo && $binary build")
   done
-  [ -n "$slug" ] || { echo "no post to publish"; exit 1; }
-  published=$(git rev-parse HEAD)
-  git reset -q --hard HEAD~1
-  "$press" build --full >/dev/null
-  # Each run: the repository as before the publish, built, then the publish commit checked out
-  # (what `press publish` leaves), then the measured build.
-  hyperfine --runs "$runs" --export-json "$work/incremental.json" \
-    --prepare "git reset -q --hard $published~1 && $press build >/dev/null && sleep 1.1 && $press build >/dev/null && git reset -q --hard $published" \
-    "$press build" \
-    --command-name "after one publish" >/dev/null
-  hyperfine --runs "$runs" --export-json "$work/unchanged.json" --warmup 2 \
-    "$press build" --command-name "nothing changed" >/dev/null
+  hyperfine --runs "$runs" --export-json "$work/incremental.json" "${prepares[@]}" "${commands[@]}" >/dev/null
+  hyperfine --runs "$runs" --export-json "$work/unchanged.json" --warmup 2 "${unchanged[@]}" >/dev/null
   "$press" build -v | tail -12
   python3 - "$work/incremental.json" "$work/unchanged.json" <<'PY'
 import json, statistics, sys
-for path in sys.argv[1:]:
+for path, what in zip(sys.argv[1:], ["after one publish", "nothing changed"]):
+    medians = []
     for r in json.load(open(path))["results"]:
         times = sorted(r["times"])
-        print(f"{r['command']}: median {statistics.median(times)*1000:.0f} ms, min {times[0]*1000:.0f} ms, max {times[-1]*1000:.0f} ms ({len(times)} runs)")
+        medians.append(statistics.median(times))
+        print(f"{what}, {r['command'].split(' && ')[-1]}: median {medians[-1]*1000:.0f} ms, min {times[0]*1000:.0f} ms, max {times[-1]*1000:.0f} ms ({len(times)} runs)")
+    if len(medians) == 2:
+        print(f"{what}: first / second = {medians[0] / medians[1]:.2f}")
 PY
 fi
 
@@ -124,7 +137,7 @@ if want preview; then
   drafts=(drafts/*.md)
   draft=${drafts[0]}
   port=4711
-  for binary in "$press" ${PREVIEW_PRESS:-}; do
+  for binary in "$press" ${OTHER_PRESS:-${PREVIEW_PRESS:-}}; do
     "$binary" preview --port $port > "$work/preview.log" 2>&1 &
     pid=$!
     # The page's reload script asks /_press/changes?since=TOKEN, which answers when the site

@@ -20,6 +20,17 @@ import Testing
         #expect((read.output, read.theme, read.started) == (manifest.output, manifest.theme, manifest.started))
     }
 
+    @Test func aNumberAddedToAKeyAloneOrInAListMakesTheSameKey() {
+        var alone = InputKey()
+        alone.add(word: 0x0123_4567_89ab_cdef)
+        var listed = InputKey()
+        listed.add([0x0123_4567_89ab_cdef] as [UInt64])
+        var other = InputKey()
+        other.add(word: 0x0123_4567_89ab_cdee)
+        #expect(alone.value == listed.value)
+        #expect(alone.value != other.value)
+    }
+
     @Test func aDamagedOrOtherManifestIsNotUsed() {
         #expect(SiteManifest(bytes: Array("press-build 0\n/x\tk\t1\n".utf8)) == nil)
         #expect(SiteManifest(bytes: Array("press-build 2\n/x\tk\t1\nP\tonly\tthree\n".utf8)) == nil)

@@ -422,7 +422,7 @@ extension ContentRepository {
         @Sendable func pageKey(_ page: SitePage, links: [String]) -> UInt64 {
             var key = InputKey()
             key.add(themeHex)
-            key.add([page.key])
+            key.add(word: page.key)
             for link in links {
                 key.add(link)
                 key.add(pathBySlug[link] ?? "")

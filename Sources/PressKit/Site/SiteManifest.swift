@@ -111,6 +111,11 @@ struct InputKey {
         value = hash
     }
 
+    /// The same as `add([number])`, without making the array (a build adds one for each page).
+    mutating func add(word number: UInt64) {
+        withUnsafeBytes(of: number) { add($0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
     mutating func add(_ numbers: [UInt64]) {
         numbers.withUnsafeBytes { add($0.bindMemory(to: UInt8.self)) }
     }
