@@ -169,7 +169,8 @@ struct SiteManifest: Sendable {
             for index in buffer.indices where buffer[index] == 0x0A { ends.append(index) }
             return ends
         }
-        guard ends.count >= 2,
+        // (A last line without its line break is one an append left unfinished: damaged.)
+        guard ends.count >= 2, ends.last == bytes.count - 1,
             String(decoding: bytes[..<ends[0]], as: UTF8.self) == SiteManifest.header,
             let head = bytes.withUnsafeBufferPointer({ buffer -> (String, String, Int64)? in
                 var line = ManifestLine(buffer, from: ends[0] + 1, to: ends[1])
@@ -209,8 +210,6 @@ struct SiteManifest: Sendable {
                 }
             }
         }
-        // (A last line without its line break is one an append left unfinished: damaged.)
-        guard ends.last == bytes.count - 1 else { return nil }
         lineCount = read.reduce(0) { $0 + ($1?.count ?? 0) }
     }
 
@@ -473,7 +472,7 @@ private struct ManifestLine {
     /// The line as an entry; nil when it is damaged.
     mutating func entry() -> ManifestEntry? {
         guard let kind = text() else { return nil }
-        let entry: ManifestEntry
+        let entry: ManifestEntry?
         switch kind {
         case "P":
             guard let path = text(), let stamp = number(radix: 16), let fileSlug = text(), let slug = text(),
@@ -491,10 +490,10 @@ private struct ManifestLine {
                 return nil
             }
             entry = .output(path, SiteManifest.Output(key: UInt64(bitPattern: key), links: links, assets: assets))
-        case "XP": guard let path = text() else { return nil }; entry = .removedPost(path)
-        case "XO": guard let path = text() else { return nil }; entry = .removedOutput(path)
-        case "S": guard let time = number() else { return nil }; entry = .started(time)
-        default: return nil
+        case "XP": entry = text().map(ManifestEntry.removedPost)
+        case "XO": entry = text().map(ManifestEntry.removedOutput)
+        case "S": entry = number().map(ManifestEntry.started)
+        default: entry = nil
         }
         return atEnd ? entry : nil
     }
