@@ -654,16 +654,11 @@ extension ContentRepository {
     /// looked up by name in it on both cores (a build looks at 10,000 files each time).
     func postStamps() -> [(path: String, stamp: UInt64, modified: Int64)] {
         ContentRepository.postFolders.flatMap { folder -> [(path: String, stamp: UInt64, modified: Int64)] in
-            guard let directory = opendir(git.absolutePath(folder)) else { return [] }
-            defer { closedir(directory) }
-            let descriptor = dirfd(directory)
-            var names: [String] = []
-            while let entry = readdir(directory) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                    String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-                }
-                if PostFile.slug(ofName: name) != nil { names.append(name) }
-            }
+            let path = git.absolutePath(folder)
+            let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            guard descriptor >= 0 else { return [] }
+            defer { close(descriptor) }
+            let names = ContentRepository.names(in: path).filter { PostFile.slug(ofName: $0) != nil }
             return names.parallelMap { name in
                 FileStamp.of(name, in: descriptor).map {
                     (path: "\(folder)/\(name)", stamp: $0.stamp, modified: $0.modified)
