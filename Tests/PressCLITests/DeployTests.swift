@@ -30,7 +30,9 @@ import Testing
 
     @Test func publishingPutsTheSiteInTheFolderAtOnceAndUnpublishingTakesThePostDown() async throws {
         let repository = try await approved(
-            "  folder: www\n  run: test -f \"$PRESS_SITE/index.html\" && echo ran >> deployed.txt")
+            // The command reads the site while the build lock is held: no build changes it meanwhile.
+            "  folder: www\n  run: test -f \"$PRESS_SITE/index.html\" && ! flock -n .press/build/lock true"
+                + " && echo ran >> deployed.txt")
         let published = try await repository.press(["publish", "hello", "--skip-external"])
         #expect(published.status == 0, "\(published)")
         #expect(published.stdout.contains("deployed to folder www, run '"), "\(published)")

@@ -44,9 +44,10 @@ extension ContentRepository {
         async throws -> Deployment
     {
         let workflow = try workflow()
-        // The build and the copies made of it under one lock: no other build changes site/
-        // while a folder or branch is made from it. (A `run:` command runs after.)
-        var lock: FileLock? = try buildLock()
+        // The build and every deploy of it under one lock: no other build changes site/ while a
+        // folder or branch is made from it or a `run:` command reads it (an upload of a mix of
+        // two builds). A build meanwhile waits for the command, up to the lock's minute.
+        let lock = try buildLock()
         defer { withExtendedLifetime(lock) {} }
         let build = try await buildSiteLocked(BuildRequest(output: root + "/site", strict: strict, now: now))
         var outcomes: [DeployOutcome] = []
@@ -77,7 +78,6 @@ extension ContentRepository {
             }.failureText
             outcomes.append(DeployOutcome(target: "branch \(branch)", failure: failure))
         }
-        lock = nil
         if let command = settings.run, only?.contains("run") ?? true {
             var environment: [String: String] = [:]
             let own = ProcessInfo.processInfo.environment
