@@ -1,6 +1,9 @@
+#define _GNU_SOURCE
 #include "CTimerFD.h"
 
+#include <fcntl.h>
 #include <malloc.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/timerfd.h>
@@ -19,4 +22,8 @@ int press_event(void) { return eventfd(0, EFD_CLOEXEC); }
 
 int press_heap_top_pad(int bytes) {
     return mallopt(M_TOP_PAD, bytes);
+}
+
+int press_exchange(const char *first, const char *second) {
+    return renameat2(AT_FDCWD, first, AT_FDCWD, second, RENAME_EXCHANGE);
 }

@@ -294,8 +294,8 @@ extension Repository {
     /// has none of it.
     private func failpoint(_ name: String) throws {
         #if DEBUG
+            Crashpoint.here(name)
             let environment = ProcessInfo.processInfo.environment
-            if environment["PRESS_CRASHPOINT"] == name { kill(getpid(), SIGKILL) }
             if injectedCrashes.contains(name) { throw GitError.injectedCrash(point: name) }
             if environment["PRESS_FAILPOINT"] == name || injectedFailures.contains(name) {
                 throw GitError.injectedFailure(point: name)

@@ -196,6 +196,38 @@ import Testing
         #expect(!incremental.keys.contains { $0.contains(".press-") })
     }
 
+    /// A build killed as by `kill -9` — with its new folder written, just after swapping it
+    /// with the old one, with an incremental build's file written but not yet in place — leaves
+    /// a whole site (the old one or the new one) and nothing in it that is not the site's; the
+    /// next build removes what the killed one left beside it.
+    @Test(arguments: [("site-written", "new"), ("site-swapped", "new"), ("site-file-written", "incoming")])
+    func aKilledBuildLeavesAWholeSiteAndTheNextTidiesUp(point: String, leftover: String) async throws {
+        let repository = try await repository()
+        #expect(try await repository.press(["build"]).status == 0)
+        let before = files(repository.path + "/site")
+        let second = repository.directory.read("published/second.md") ?? ""
+        try repository.directory.write("published/second.md", second + "\nA line more.\n")
+        let whole = point != "site-file-written"
+        let killed = try await repository.press(
+            whole ? ["build", "--full"] : ["build"], environment: ["PRESS_CRASHPOINT": point])
+        #expect(killed.status != 0, "\(killed)")
+        func besides() -> [String] {
+            ContentRepository.names(in: repository.path).filter { $0.hasPrefix("site.press-") }.sorted()
+        }
+        #expect(besides().count == 1 && besides().allSatisfy { $0.contains(".press-\(leftover)-") }, "\(besides())")
+        let site = files(repository.path + "/site")
+        #expect(site == before || point == "site-swapped", "the old site, whole")
+        #expect(site.keys.contains("posts/second/index.html") && site.keys.contains("index.html"))
+        #expect(!site.keys.contains { $0.contains(".press-") }, "\(site.keys.sorted())")
+
+        let again = try await repository.press(["build"])
+        #expect(again.status == 0, "\(again)")
+        #expect(besides() == [], "\(besides())")
+        #expect(try await repository.press(["build", "--full", "--out", "whole"]).status == 0)
+        #expect(files(repository.path + "/site") == files(repository.path + "/whole"))
+        #expect(repository.directory.read("site/posts/second/index.html")?.contains("A line more.") == true)
+    }
+
     @Test func aDeletedDraftLeavesTheManifestWithTheBuildThatFoundItGone() async throws {
         let repository = try await repository()
         #expect(try await repository.press(["build"]).status == 0)

@@ -1,7 +1,7 @@
-// Linux's timerfd and eventfd, and malloc's tuning, which Swift's Glibc module leaves out: the
-// scheduler sleeps until a wall-clock deadline on a timerfd that the kernel cancels when the
-// clock is set.
-// Plain integers only, so that no system type is defined twice for Swift.
+// Linux's timerfd and eventfd, malloc's tuning and renameat2, which Swift's Glibc module leaves
+// out: the scheduler sleeps until a wall-clock deadline on a timerfd that the kernel cancels
+// when the clock is set; a build swaps the new site folder with the old one in one step.
+// Plain integers and strings only, so that no system type is defined twice for Swift.
 #pragma once
 
 /// A CLOCK_REALTIME timerfd (close-on-exec), or -1 with errno set.
@@ -17,3 +17,7 @@ int press_event(void);
 
 /// Has malloc grow the heap `bytes` beyond each request (M_TOP_PAD); 1 done, 0 not.
 int press_heap_top_pad(int bytes);
+
+/// Swaps the paths `first` and `second` (both must exist) in one step (renameat2's
+/// RENAME_EXCHANGE). 0, or -1 with errno set (EINVAL: the file system cannot).
+int press_exchange(const char *first, const char *second);

@@ -1,3 +1,4 @@
+import CTimerFD
 import Foundation
 import Git
 import Mustache
@@ -193,7 +194,7 @@ extension ContentRepository {
     /// the same paths.
     ///
     /// The first build (or one with `full`, or after the theme, the workflow or press changed)
-    /// writes a new folder beside the old one and puts it in its place by renames. After that
+    /// writes a new folder beside the old one and swaps the two. After that
     /// `.press/build/manifest` says what each file was made from, and only files whose inputs
     /// changed are made again, each written to a temporary name and renamed over the old one;
     /// pages whose post is gone are removed. A web server serving the folder never sees a
@@ -230,6 +231,7 @@ extension ContentRepository {
         // nothing. A whole site is written into its new folder meanwhile (validation and the
         // file system's work overlap), and that folder is put in place only if it may be.
         async let checked = renderedWarnings(render, now: request.now)
+        ContentRepository.removeLeftovers(beside: request.output)
         let fresh = incremental ? nil : try ContentRepository.writeFolder(beside: request.output, render.changed)
         let warnings: [Diagnostic]
         do {
@@ -247,11 +249,10 @@ extension ContentRepository {
             return result
         }
         if let fresh {
+            Crashpoint.here("site-written")
             try ContentRepository.putFolder(fresh, in: request.output)
         } else if let previous {
-            for (path, bytes) in render.changed.sorted(by: { $0.key < $1.key }) {
-                try ContentRepository.writeReplacing("\(request.output)/\(path)", bytes)
-            }
+            try ContentRepository.replaceFiles(render.changed, in: request.output)
             // Outputs gone: as many as the counts say (no pass over 10,000 paths when none is).
             let added = render.changed.keys.count { previous.outputs[$0] == nil }
             if previous.outputs.count + added != render.manifest.outputs.count {
@@ -809,6 +810,46 @@ extension ContentRepository {
         return writeAll(bytes, to: descriptor)
     }
 
+    /// Replaces (or adds) the site's files `files` in the folder `output`, each written to a
+    /// temporary name and renamed into place: a reader sees the old file or the new one, never
+    /// part of one. The temporary files are in a folder beside `output`
+    /// (`NAME.press-incoming-PID`), not in the site, so that what a killed build leaves is
+    /// never served nor uploaded, and the next build removes it.
+    static func replaceFiles(_ files: [String: [UInt8]], in output: String) throws {
+        let incoming = "\(URL(fileURLWithPath: output).standardizedFileURL.path).press-incoming-\(getpid())"
+        try? FileManager.default.removeItem(atPath: incoming)
+        guard mkdir(incoming, 0o755) == 0 else {
+            throw BuildError(location: nil, message: "cannot make \(incoming): \(String(cString: strerror(errno)))")
+        }
+        defer { try? FileManager.default.removeItem(atPath: incoming) }
+        for (number, (path, bytes)) in files.sorted(by: { $0.key < $1.key }).enumerated() {
+            let temporary = "\(incoming)/\(number)"
+            let target = "\(output)/\(path)"
+            try writeNew(temporary, bytes)
+            Crashpoint.here("site-file-written")
+            try FileManager.default.createDirectory(
+                atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            guard rename(temporary, target) == 0 else {
+                throw BuildError(location: nil, message: "cannot write \(target): \(String(cString: strerror(errno)))")
+            }
+        }
+    }
+
+    /// What a killed build left beside the site folder `output` — a new folder not yet put in
+    /// place (`NAME.press-new-PID`), an old one not yet removed (`-old-`), an incremental
+    /// build's temporary files (`-incoming-`) — removed once the process that made it is gone.
+    static func removeLeftovers(beside output: String) {
+        let target = URL(fileURLWithPath: output).standardizedFileURL.path
+        let parent = (target as NSString).deletingLastPathComponent
+        let prefix = (target as NSString).lastPathComponent + ".press-"
+        for name in names(in: parent) where name.hasPrefix(prefix) {
+            guard let dash = name.lastIndex(of: "-"), let pid = pid_t(name[name.index(after: dash)...]),
+                pid != getpid(), kill(pid, 0) != 0, errno == ESRCH
+            else { continue }
+            try? FileManager.default.removeItem(atPath: "\(parent)/\(name)")
+        }
+    }
+
     /// Removes a file the site no longer has, and the folders it leaves empty.
     static func removeOutput(_ path: String, from output: String) {
         unlink("\(output)/\(path)")
@@ -856,9 +897,17 @@ extension ContentRepository {
         return fresh
     }
 
-    /// Puts the folder `fresh` in `folder`'s place by renames (the old one is then removed).
+    /// Puts the folder `fresh` in `folder`'s place (the old one is then removed): the two are
+    /// swapped in one step, so that `folder` is never missing, not even to a build killed
+    /// between two renames; where the file system cannot swap, by two renames.
     static func putFolder(_ fresh: String, in folder: String) throws {
         let target = URL(fileURLWithPath: folder).standardizedFileURL.path
+        if press_exchange(fresh, target) == 0 {
+            // `fresh` names the old site now.
+            Crashpoint.here("site-swapped")
+            try? FileManager.default.removeItem(atPath: fresh)
+            return
+        }
         let old = "\(target).press-old-\(getpid())"
         do {
             if FileManager.default.fileExists(atPath: target) {
