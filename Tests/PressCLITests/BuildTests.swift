@@ -196,6 +196,25 @@ import Testing
         #expect(!incremental.keys.contains { $0.contains(".press-") })
     }
 
+    /// A post file read again whose bytes are as they were — the build right after a checkout
+    /// or a pull (files changed a moment before a build are read again by the next), a save
+    /// without change — remakes no page: a deploy after it uploads nothing.
+    @Test func aFileReadAgainWithTheSameBytesRemakesNoPage() async throws {
+        let repository = try await repository()
+        #expect(try await repository.press(["build"]).status == 0)
+        let again = try await repository.press(["build"])
+        #expect(again.stdout.contains("built 2 posts: 0 of "), "\(again)")
+        try FileManager.default.setAttributes(
+            [.modificationDate: Date()], ofItemAtPath: repository.path + "/published/second.md")
+        let touched = try await repository.press(["build"])
+        #expect(touched.stdout.contains("built 2 posts: 0 of "), "\(touched)")
+        let second = repository.directory.read("published/second.md") ?? ""
+        try repository.directory.write("published/second.md", second.replacingOccurrences(of: "Back", with: "Go back"))
+        let changed = try await repository.press(["build", "--verbose"])
+        #expect(changed.stdout.contains("wrote posts/second/index.html"), "\(changed)")
+        #expect(repository.directory.read("site/posts/second/index.html")?.contains("Go back to") == true)
+    }
+
     /// A build killed as by `kill -9` — with its new folder written, just after swapping it
     /// with the old one, with an incremental build's file written but not yet in place — leaves
     /// a whole site (the old one or the new one) and nothing in it that is not the site's; the

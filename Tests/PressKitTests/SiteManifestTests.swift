@@ -7,7 +7,8 @@ import Testing
     @Test func aManifestReadsBackAsItWasWrittenWhateverTheTitlesHoldIn() throws {
         var manifest = SiteManifest(output: "/srv/site", theme: "ab12", started: 1_796_000_000_000_000_000)
         let awkward = SitePost(
-            path: "published/a.md", stamp: 0x9f, fileSlug: "a", slug: "a", title: "Tabs\tand\nlines \\ slashes",
+            path: "published/a.md", stamp: 0x9f, content: 0xfedc_ba98_7654_3210, fileSlug: "a", slug: "a",
+            title: "Tabs\tand\nlines \\ slashes",
             state: "published", publishedAt: Date(timeIntervalSince1970: 1_796_000_000.25), publishAt: nil,
             expireAt: Date(timeIntervalSince1970: -86_400.5), summary: "", categories: ["News", "Ünïcode"],
             tags: [], authors: ["Ada", "b@example.com"], sitePath: "/posts/a/")
@@ -31,21 +32,42 @@ import Testing
         #expect(alone.value != other.value)
     }
 
+    @Test func theDigestOfBytesTellsEveryOneWordChangeAndLengthApart() {
+        func digest(_ bytes: [UInt8]) -> UInt64 {
+            var digest = ContentDigest()
+            digest.add(bytes[...])
+            return digest.value
+        }
+        let text = Array("---\ntitle: A\n---\nThe body, long enough for a few words and a tail.\n".utf8)
+        var seen: Set<UInt64> = [digest(text)]
+        #expect(digest(text) == digest(Array(text)))
+        for index in text.indices {
+            var changed = text
+            changed[index] ^= 0x01
+            #expect(seen.insert(digest(changed)).inserted, "byte \(index)")
+        }
+        for count in 0..<text.count { #expect(seen.insert(digest(Array(text[..<count]))).inserted, "\(count) bytes") }
+        #expect(digest([0]) != digest([0, 0]))
+    }
+
     @Test func aDamagedOrOtherManifestIsNotUsed() {
         #expect(SiteManifest(bytes: Array("press-build 0\n/x\tk\t1\n".utf8)) == nil)
-        #expect(SiteManifest(bytes: Array("press-build 2\n/x\tk\t1\nP\tonly\tthree\n".utf8)) == nil)
+        // One of the press before (no digest of the post files' bytes): a whole build follows.
+        #expect(SiteManifest(bytes: Array("press-build 2\n/x\tk\t1\nS\t12\n".utf8)) == nil)
+        #expect(SiteManifest(bytes: Array("press-build 3\n/x\tk\t1\nP\tonly\tthree\n".utf8)) == nil)
         #expect(SiteManifest(bytes: []) == nil)
         // A last line without its line break: an append a crash cut short.
-        #expect(SiteManifest(bytes: Array("press-build 2\n/x\tk\t1\nS\t12".utf8)) == nil)
-        #expect(SiteManifest(bytes: Array("press-build 2\n/x\tk\t1\nS\t12\n".utf8))?.started == 12)
+        #expect(SiteManifest(bytes: Array("press-build 3\n/x\tk\t1\nS\t12".utf8)) == nil)
+        #expect(SiteManifest(bytes: Array("press-build 3\n/x\tk\t1\nS\t12\n".utf8))?.started == 12)
         // A number that is not one.
-        #expect(SiteManifest(bytes: Array("press-build 2\n/x\tk\t1\nO\tindex.html\tzz\t\t\n".utf8)) == nil)
+        #expect(SiteManifest(bytes: Array("press-build 3\n/x\tk\t1\nO\tindex.html\tzz\t\t\n".utf8)) == nil)
     }
 
     @Test func aJournalAppendedToTheFileReadsAsTheNewManifest() throws {
         func post(_ name: String, _ title: String) -> SitePost {
             SitePost(
-                path: "published/\(name).md", stamp: UInt64(title.utf8.count), fileSlug: name, slug: name, title: title,
+                path: "published/\(name).md", stamp: UInt64(title.utf8.count), content: 7, fileSlug: name, slug: name,
+                title: title,
                 state: "published", publishedAt: nil, publishAt: nil, expireAt: nil, summary: "", categories: [],
                 tags: [], authors: [])
         }

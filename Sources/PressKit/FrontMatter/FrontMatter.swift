@@ -104,6 +104,18 @@ public struct FrontMatter: Sendable {
         return out
     }
 
+    /// The digest of the file's bytes as read (`ContentDigest`), piece by piece as they were
+    /// split: the same bytes give the same pieces, and the same digest.
+    var digest: UInt64 {
+        var digest = ContentDigest()
+        digest.add(hasBOM ? [1] : [0])
+        digest.add(opening)
+        for line in lines { digest.add(line) }
+        digest.add(closing)
+        digest.add(body)
+        return digest.value
+    }
+
     /// The body after the front matter, byte for byte.
     public var bodyBytes: [UInt8] { Array(body) }
 

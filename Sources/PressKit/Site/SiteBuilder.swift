@@ -68,7 +68,7 @@ struct SitePage: Sendable {
     var date: Date?
     var path: String
     var file: String
-    /// The post's file as it was read, its path and date: what lists show of it.
+    /// The post file's bytes (their digest), its path and date: what lists show of it.
     var key: UInt64
 }
 
@@ -398,7 +398,7 @@ extension ContentRepository {
                 if request.keepsManifest { manifest.records[record.path] = record.with(sitePath: path) }
             }
             var key = InputKey()
-            key.add(number: record.stamp)
+            key.add(number: record.content)
             key.add(path)
             key.add(number: date.map { UInt64(bitPattern: Int64($0.timeIntervalSince1970 * 1000)) } ?? 0)
             found.append(
@@ -431,11 +431,11 @@ extension ContentRepository {
             return key.value
         }
 
-        // A page per post whose inputs changed: its file, or the path of a post it links to.
+        // A page per post whose inputs changed: its file's bytes, or the path of a post it links
+        // to. (A post read again whose bytes are as they were keeps its page.)
         var needed: [Int] = []
-        let fresh = read
         let kept = pages.parallelMap { page -> SiteManifest.Output? in
-            guard fresh[page.post.path] == nil, let old = trusted?.outputs[page.file],
+            guard let old = trusted?.outputs[page.file],
                 old.key == pageKey(page, links: old.links)
             else { return nil }
             return old
@@ -672,7 +672,8 @@ extension ContentRepository {
     private func sitePost(_ post: Post, stamp: UInt64, workflow: Workflow) -> SitePost {
         func time(_ text: String?) -> Date? { text.flatMap { try? PressTime.parse($0, zone: workflow.timeZone) } }
         return SitePost(
-            path: post.path, stamp: stamp, fileSlug: post.fileSlug, slug: post.slug ?? post.fileSlug,
+            path: post.path, stamp: stamp, content: post.frontMatter.digest, fileSlug: post.fileSlug,
+            slug: post.slug ?? post.fileSlug,
             title: post.title ?? post.fileSlug, state: post.status ?? "", publishedAt: time(post.publishedAt),
             publishAt: time(post.publishAt), expireAt: time(post.string("expire_at")), summary: post.summary ?? "",
             categories: post.categories, tags: post.tags,
