@@ -5,18 +5,22 @@
 # ten to a page, an Atom/RSS feed and the sitemap. Wall time and peak memory, medians.
 # usage: Benchmarks/build.sh    (BENCH_DIR, RUNS override; installs hyperfine and hugo)
 # OTHER_PRESS names a second press (an earlier build, say) measured in the same hyperfine run.
+# PUBLISHED=1 builds a repository of its own whose 10,000 posts are all published (the issue's
+# wording) instead of run.sh's, where 6 in 10 are.
 source "$(dirname "$0")/preamble.sh"
 runs=${RUNS:-5}
 debian hugo
 machine "$(hugo version | cut -d' ' -f1-2)"
 
-repo=$work/repo-10000
-[ -d "$repo/.git" ] || python3 "$root/Benchmarks/generate.py" "$repo" --posts 10000 --press "$press"
+share=${PUBLISHED:-0.6}
+suffix=$([ "$share" = 0.6 ] && echo "" || echo "-published-$share")
+repo=$work/repo-10000$suffix
+[ -d "$repo/.git" ] || python3 "$root/Benchmarks/generate.py" "$repo" --posts 10000 --published "$share" --press "$press"
 (cd "$repo" && git reset -q --hard main)
 
 # The same published posts as a Hugo site: press's front matter as it is (Hugo reads
 # published_at as the date through its frontmatter setting), templates of the same pages.
-site=$work/hugo-10000
+site=$work/hugo-10000$suffix
 rm -rf "$site" && mkdir -p "$site/content/posts" "$site/layouts/_default"
 cp "$repo"/published/*.md "$site/content/posts/"
 cat > "$site/hugo.toml" <<'EOF'

@@ -3,7 +3,7 @@
 bodies full of links (other posts, images, anchors, external URLs), and a history of N commits,
 one post added per commit, written with `git fast-import` so that 100,000 commits take seconds.
 
-usage: generate.py DIR --posts N [--commits C] [--edits E] [--seed S]
+usage: generate.py DIR --posts N [--commits C] [--edits E] [--seed S] [--published SHARE]
 """
 import argparse
 import bisect
@@ -86,6 +86,8 @@ def main():
                         help="the press whose `init` workflow the repository gets")
     parser.add_argument("--commits", type=int, default=0,
                         help="history length (default: one commit per post; fewer adds posts in batches)")
+    parser.add_argument("--published", type=float, default=0.6,
+                        help="the share of posts published; the rest drafts, in review and scheduled (5:4:1)")
     parser.add_argument("--edits", type=int, default=0,
                         help="then this many commits, each an edit of one post chosen at random (a long history)")
     args = parser.parse_args()
@@ -94,7 +96,9 @@ def main():
     states = []
     for _ in range(n):
         roll = rng.random()
-        states.append("published" if roll < 0.6 else "draft" if roll < 0.8 else "review" if roll < 0.95 else "scheduled")
+        share = args.published
+        states.append("published" if roll < share else "draft" if roll < share + (1 - share) * 0.5
+                      else "review" if roll < share + (1 - share) * 0.875 else "scheduled")
     published = [i for i in range(n) if states[i] == "published"]
     posts = []
     for i in range(n):
