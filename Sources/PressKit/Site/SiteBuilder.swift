@@ -86,6 +86,9 @@ struct SiteRender: Sendable {
     /// (the file is, or it could not be read).
     var read: [String] = []
     var gone: [String] = []
+    /// The posts read this time, as they were read: the validation of those going out checks
+    /// these (the bytes that were rendered) instead of reading the files again.
+    var posts: [String: Post] = [:]
 }
 
 /// The values the templates see of the site and of a post in a list, made on any thread.
@@ -300,6 +303,7 @@ extension ContentRepository {
         var check = ValidationRequest(paths: many ? nil : render.rendered, now: now)
         check.only = many ? rendered : nil
         check.approvalsAgainstHistory = false
+        check.posts = render.posts
         let report = try await Validator(repository: self).validate(check)
         return report.sorted.filter { $0.severity == .error && rendered.contains($0.location.path) }
     }
@@ -480,6 +484,7 @@ extension ContentRepository {
             render.manifest.outputs[pages[index].file] = made.output
             render.rendered.append(pages[index].post.path)
         }
+        render.posts = posts
 
         // Lists of posts, newest first, `site.per_page` to a page: the front page, and one for
         // each category, tag and author. Their pages are numbered from the oldest post, so that

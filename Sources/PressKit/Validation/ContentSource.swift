@@ -40,12 +40,13 @@ struct ContentSource: Sendable {
 
     /// Reads the posts at `paths` on both cores (from the working tree or the index). A key in
     /// the wrong shape does not stop a post being read: the metadata check reports it at the
-    /// key, and the post's body and links are checked all the same.
-    func readAll<T: Sendable>(paths: [String], _ transform: @escaping @Sendable (Post) -> T) -> [(
-        path: String, post: Result<T, Error>
-    )] {
+    /// key, and the post's body and links are checked all the same. A post in `known` is taken
+    /// from there instead.
+    func readAll<T: Sendable>(
+        paths: [String], known: [String: Post] = [:], _ transform: @escaping @Sendable (Post) -> T
+    ) -> [(path: String, post: Result<T, Error>)] {
         let results = paths.parallelMap { path in
-            Result { transform(try self.readPost(at: path, checkingShape: false)) }
+            Result { transform(try known[path] ?? self.readPost(at: path, checkingShape: false)) }
         }
         return Array(zip(paths, results))
     }

@@ -19,6 +19,9 @@ public struct ValidationRequest: Sendable {
     /// Whether approvals in front matter are checked against history (a walk of it): a site
     /// build leaves that to the gate and `press verify`.
     public var approvalsAgainstHistory = true
+    /// Posts of the working tree already read (a build's), by path: checked as they are instead
+    /// of read again. Not used for a check of what is staged.
+    var posts: [String: Post] = [:]
 
     public struct PendingState: Sendable {
         public var slug: String
@@ -85,7 +88,7 @@ public struct Validator {
         // checked every other post's front matter too (for slugs, states and times); a check of
         // some posts reads the posts they link to when it meets them, and skips duplicate titles.
         let toRead = partial ? checked.sorted() : allPaths
-        let scanned = source.readAll(paths: toRead) { post in
+        let scanned = source.readAll(paths: toRead, known: request.staged ? [:] : request.posts) { post in
             (
                 post, PostRecord(post: post, workflow: workflow),
                 checked.contains(post.path)
