@@ -99,8 +99,11 @@ private struct TemplateValues: Sendable {
 
     var site: [String: Any] {
         // (An empty text is true to Mustache: a key with no value is left out.)
-        var site: [String: Any] = ["title": settings.title, "language": settings.language, "root": "/"]
-        if !settings.description.isEmpty { site["description"] = settings.description }
+        var site: [String: Any] = [
+            "title": TemplateText(settings.title), "language": TemplateText(settings.language),
+            "root": TemplateText("/"),
+        ]
+        if !settings.description.isEmpty { site["description"] = TemplateText(settings.description) }
         return site
     }
 
@@ -111,6 +114,21 @@ private struct TemplateValues: Sendable {
             summary: page.post.summary, date: page.date.map { $0.formatted(dayFormat) },
             datetime: page.date.map { PressTime.format($0, zone: zone) })
     }
+}
+
+/// A text as the templates see it: itself (escaped in `{{value}}`), true in a section, with the
+/// string transforms (`{{uppercased(title)}}`), and no keys of its own — a name inside its
+/// section is looked up in the values around it, as for a string. swift-mustache renders a
+/// `String` only after several failed casts and looks names up in it by reflection (a `Mirror`
+/// made each time); this it renders at the first cast, and answers a lookup at once.
+struct TemplateText: MustacheCustomRenderable, MustacheParent, MustacheTransformable, Sendable {
+    let renderText: String
+    var isNull: Bool { false }
+
+    init(_ text: String) { renderText = text }
+
+    func child(named: String) -> Any? { nil }
+    func transform(_ name: String) -> Any? { renderText.transform(name) }
 }
 
 /// What the templates see of a post: as `post` on its page, and as an entry of `posts` in a list.
@@ -125,14 +143,14 @@ private struct PostValues: Sendable {
 
     var dictionary: [String: Any] {
         var item: [String: Any] = [
-            "title": title, "path": path,
-            "authors": authors.enumerated().map { ["name": $1, "last": $0 == authors.count - 1] },
-            "categories": categories,
+            "title": TemplateText(title), "path": TemplateText(path),
+            "authors": authors.enumerated().map { ["name": TemplateText($1), "last": $0 == authors.count - 1] },
+            "categories": categories.map(TemplateText.init),
         ]
-        if !summary.isEmpty { item["summary"] = summary }
+        if !summary.isEmpty { item["summary"] = TemplateText(summary) }
         if let date, let datetime {
-            item["date"] = date
-            item["datetime"] = datetime
+            item["date"] = TemplateText(date)
+            item["datetime"] = TemplateText(datetime)
         }
         return item
     }
@@ -466,11 +484,11 @@ extension ContentRepository {
                 self.resolve(destination, from: post, pathBySlug: pathBySlug, assets: &assets, links: &links)
             }
             var item = values.post(page).dictionary
-            item["html"] = html
+            item["html"] = TemplateText(html)
             var context: [String: Any] = [
-                "site": values.site, "post": item, "page_title": "\(page.post.title) — \(settings.title)",
+                "site": values.site, "post": item, "page_title": TemplateText("\(page.post.title) — \(settings.title)"),
             ]
-            if !page.post.summary.isEmpty { context["description"] = page.post.summary }
+            if !page.post.summary.isEmpty { context["description"] = TemplateText(page.post.summary) }
             let bytes = Array((library.render(context, withTemplate: "post") ?? "").utf8)
             let sortedLinks = links.sorted()
             return (
@@ -558,17 +576,19 @@ extension ContentRepository {
             let posts = list.posts.compactMap { index -> [String: Any]? in
                 guard let item = items[index] else { return nil }
                 var entry = item.values.dictionary
-                entry["_item"] = item.html
+                entry["_item"] = TemplateText(item.html)
                 return entry
             }
             var context: [String: Any] = [
                 "site": values.site, "posts": posts,
-                "page_title": list.heading.map { "\($0) — \(settings.title)" } ?? settings.title,
+                "page_title": TemplateText(list.heading.map { "\($0) — \(settings.title)" } ?? settings.title),
             ]
-            if let heading = list.heading { context["heading"] = heading }
-            if !settings.description.isEmpty, list.heading == nil { context["description"] = settings.description }
-            if let newer = list.newer { context["newer"] = newer }
-            if let older = list.older { context["older"] = older }
+            if let heading = list.heading { context["heading"] = TemplateText(heading) }
+            if !settings.description.isEmpty, list.heading == nil {
+                context["description"] = TemplateText(settings.description)
+            }
+            if let newer = list.newer { context["newer"] = TemplateText(newer) }
+            if let older = list.older { context["older"] = TemplateText(older) }
             return Array((listLibrary.render(context, withTemplate: "list") ?? "").utf8)
         }
         for ((file, _), bytes) in zip(changedLists, listBytes) { render.changed[file] = bytes }
@@ -578,7 +598,8 @@ extension ContentRepository {
         var generated: [String: [UInt8]] = [:]
         generated["404.html"] = Array(
             (library.render(
-                ["site": values.site, "page_title": "Not found — \(settings.title)"], withTemplate: "notfound") ?? "")
+                ["site": values.site, "page_title": TemplateText("Not found — \(settings.title)")],
+                withTemplate: "notfound") ?? "")
                 .utf8)
         let updated = pages.compactMap(\.date).max() ?? Date(timeIntervalSince1970: 0)
         // Atom ids are absolute: the page's address, or without `site.base_url` a URN of its path.
