@@ -140,6 +140,22 @@ import Testing
         #expect(repository.directory.read("site/index.html") == before)
     }
 
+    /// A template sees a text as Mustache sees a string: the string transforms, a name inside
+    /// the text's section looked up around it (the text has no keys of its own), `{{.}}` in a
+    /// list of texts, a text true in a section even when a list of them is empty.
+    @Test func aTemplateSeesTextsAsMustacheStrings() async throws {
+        let repository = try await repository()
+        try repository.directory.write(
+            "templates/post.mustache",
+            "[{{uppercased(post.title)}}][{{#post.date}}{{post.path}}:{{renderText}}:{{count}}{{/post.date}}]"
+                + "[{{#post.categories}}<{{.}}>{{/post.categories}}][{{#post.summary}}yes{{/post.summary}}]"
+                + "[{{^post.nothing}}none{{/post.nothing}}][{{lowercased(site.title)}}]")
+        #expect(try await repository.press(["build"]).status == 0)
+        let page = repository.directory.read("site/posts/second/index.html") ?? ""
+        #expect(
+            page == "[SECOND][/posts/second/::][<News><Sport>][yes][none][the &lt;example&gt; times]", "\(page)")
+    }
+
     /// Every file under `folder`, with its bytes.
     func files(_ folder: String) -> [String: [UInt8]] {
         var found: [String: [UInt8]] = [:]
