@@ -154,6 +154,19 @@ import Testing
         let page = repository.directory.read("site/posts/second/index.html") ?? ""
         #expect(
             page == "[SECOND][/posts/second/::][<News><Sport>][yes][none][the &lt;example&gt; times]", "\(page)")
+
+        // A list's entries: each post's values, its `item` HTML, and the values around the list.
+        try repository.directory.write("templates/item.mustache", "<{{title}}>")
+        try repository.directory.write(
+            "templates/list.mustache",
+            "{{#posts}}({{title}}|{{path}}|{{#authors}}{{name}}{{^last}},{{/last}}{{/authors}}|{{summary}}"
+                + "|{{datetime}}|{{nothing}}|{{site.title}}|{{> item}}){{/posts}}")
+        #expect(try await repository.press(["build"]).status == 0)
+        let front = repository.directory.read("site/index.html") ?? ""
+        #expect(
+            front
+                == "(Second|/posts/second/|Ada Author|A summary.|2026-02-01T09:00:00+00:00||The &lt;Example&gt; Times|<Second>)",
+            "\(front)")
     }
 
     /// Every file under `folder`, with its bytes.

@@ -141,19 +141,40 @@ private struct PostValues: Sendable {
     var date: String?
     var datetime: String?
 
+    private static let names = ["title", "path", "authors", "categories", "summary", "date", "datetime"]
+
+    /// The values by name (a key with no value is left out: an empty text is true to Mustache).
     var dictionary: [String: Any] {
-        var item: [String: Any] = [
-            "title": TemplateText(title), "path": TemplateText(path),
-            "authors": authors.enumerated().map { ["name": TemplateText($1), "last": $0 == authors.count - 1] },
-            "categories": categories.map(TemplateText.init),
-        ]
-        if !summary.isEmpty { item["summary"] = TemplateText(summary) }
-        if let date, let datetime {
-            item["date"] = TemplateText(date)
-            item["datetime"] = TemplateText(datetime)
-        }
+        var item: [String: Any] = [:]
+        for name in PostValues.names { item[name] = child(named: name) }
         return item
     }
+}
+
+extension PostValues: MustacheParent {
+    /// A value looked up by name: an entry of a list is the post's values themselves, with no
+    /// dictionary made for each of the 37,000 entries of a 10,000-post site's lists.
+    func child(named name: String) -> Any? {
+        switch name {
+        case "title": TemplateText(title)
+        case "path": TemplateText(path)
+        case "authors": authors.enumerated().map { ["name": TemplateText($1), "last": $0 == authors.count - 1] }
+        case "categories": categories.map(TemplateText.init)
+        case "summary": summary.isEmpty ? nil : TemplateText(summary)
+        case "date": datetime == nil ? nil : date.map(TemplateText.init)
+        case "datetime": date == nil ? nil : datetime.map(TemplateText.init)
+        default: nil
+        }
+    }
+}
+
+/// An entry of `posts` in a list: the post's values, and as `_item` the HTML its `item`
+/// template made.
+private struct ListEntry: MustacheParent, Sendable {
+    let values: PostValues
+    let item: TemplateText
+
+    func child(named name: String) -> Any? { name == "_item" ? item : values.child(named: name) }
 }
 
 /// A list page to make: which posts (indexes into the site's pages), its heading and neighbours.
@@ -573,11 +594,9 @@ extension ContentRepository {
             return lists
         }()
         let listBytes = changedLists.parallelMap { file, list -> [UInt8] in
-            let posts = list.posts.compactMap { index -> [String: Any]? in
+            let posts = list.posts.compactMap { index -> ListEntry? in
                 guard let item = items[index] else { return nil }
-                var entry = item.values.dictionary
-                entry["_item"] = TemplateText(item.html)
-                return entry
+                return ListEntry(values: item.values, item: TemplateText(item.html))
             }
             var context: [String: Any] = [
                 "site": values.site, "posts": posts,
