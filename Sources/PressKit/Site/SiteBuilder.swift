@@ -97,14 +97,13 @@ private struct TemplateValues: Sendable {
     let zone: TimeZone
     let dayFormat: Date.FormatStyle
 
-    var site: [String: Any] {
+    var site: TemplateObject {
         // (An empty text is true to Mustache: a key with no value is left out.)
-        var site: [String: Any] = [
+        TemplateObject([
             "title": TemplateText(settings.title), "language": TemplateText(settings.language),
             "root": TemplateText("/"),
-        ]
-        if !settings.description.isEmpty { site["description"] = TemplateText(settings.description) }
-        return site
+            "description": settings.description.isEmpty ? nil : TemplateText(settings.description),
+        ])
     }
 
     /// A post's values, worked out once (formatting its date is most of the cost).
@@ -131,6 +130,16 @@ struct TemplateText: MustacheCustomRenderable, MustacheParent, MustacheTransform
     func transform(_ name: String) -> Any? { renderText.transform(name) }
 }
 
+/// Values a template looks up by name, made once and used on any thread (the site's: one for
+/// the whole build); a key whose value is nil is left out.
+struct TemplateObject: MustacheParent, Sendable {
+    private let fields: [String: any Sendable]
+
+    init(_ fields: [String: (any Sendable)?]) { self.fields = fields.compactMapValues { $0 } }
+
+    func child(named name: String) -> Any? { fields[name] }
+}
+
 /// What the templates see of a post: as `post` on its page, and as an entry of `posts` in a list.
 private struct PostValues: Sendable {
     var title: String
@@ -143,22 +152,26 @@ private struct PostValues: Sendable {
 
     private static let names = ["title", "path", "authors", "categories", "summary", "date", "datetime"]
 
-    /// The values by name (a key with no value is left out: an empty text is true to Mustache).
-    var dictionary: [String: Any] {
-        var item: [String: Any] = [:]
-        for name in PostValues.names { item[name] = child(named: name) }
-        return item
+    /// The values by name, and `extra` (a key with no value is left out: an empty text is true
+    /// to Mustache).
+    func object(adding extra: [String: (any Sendable)?]) -> TemplateObject {
+        var fields = extra
+        for name in PostValues.names { fields[name] = value(named: name) }
+        return TemplateObject(fields)
     }
 }
 
 extension PostValues: MustacheParent {
     /// A value looked up by name: an entry of a list is the post's values themselves, with no
     /// dictionary made for each of the 37,000 entries of a 10,000-post site's lists.
-    func child(named name: String) -> Any? {
+    func child(named name: String) -> Any? { value(named: name) }
+
+    func value(named name: String) -> (any Sendable)? {
         switch name {
         case "title": TemplateText(title)
         case "path": TemplateText(path)
-        case "authors": authors.enumerated().map { ["name": TemplateText($1), "last": $0 == authors.count - 1] }
+        case "authors":
+            authors.enumerated().map { TemplateObject(["name": TemplateText($1), "last": $0 == authors.count - 1]) }
         case "categories": categories.map(TemplateText.init)
         case "summary": summary.isEmpty ? nil : TemplateText(summary)
         case "date": datetime == nil ? nil : date.map(TemplateText.init)
@@ -463,6 +476,7 @@ extension ContentRepository {
             settings: settings, zone: zone,
             dayFormat: Date.FormatStyle(
                 date: .long, time: .omitted, locale: Locale(identifier: settings.language), timeZone: zone))
+        let site = values.site
         @Sendable func pageKey(_ page: SitePage, links: [String]) -> UInt64 {
             var key = InputKey()
             key.add(themeHex)
@@ -504,12 +518,11 @@ extension ContentRepository {
             let html = PostHTML.render(post.frontMatter.bodySlice, title: page.post.title) { destination in
                 self.resolve(destination, from: post, pathBySlug: pathBySlug, assets: &assets, links: &links)
             }
-            var item = values.post(page).dictionary
-            item["html"] = TemplateText(html)
-            var context: [String: Any] = [
-                "site": values.site, "post": item, "page_title": TemplateText("\(page.post.title) — \(settings.title)"),
-            ]
-            if !page.post.summary.isEmpty { context["description"] = TemplateText(page.post.summary) }
+            let context = TemplateObject([
+                "site": site, "post": values.post(page).object(adding: ["html": TemplateText(html)]),
+                "page_title": TemplateText("\(page.post.title) — \(settings.title)"),
+                "description": page.post.summary.isEmpty ? nil : TemplateText(page.post.summary),
+            ])
             let bytes = Array((library.render(context, withTemplate: "post") ?? "").utf8)
             let sortedLinks = links.sorted()
             return (
@@ -583,9 +596,7 @@ extension ContentRepository {
         let onLists = Set(changedLists.flatMap(\.list.posts)).sorted()
         let madeItems = onLists.parallelMap { index -> (values: PostValues, html: String) in
             let post = values.post(pages[index])
-            var context = post.dictionary
-            context["site"] = values.site
-            return (post, library.render(context, withTemplate: "item") ?? "")
+            return (post, library.render(post.object(adding: ["site": site]), withTemplate: "item") ?? "")
         }
         let items = Dictionary(uniqueKeysWithValues: zip(onLists, madeItems))
         let listLibrary = {
@@ -598,16 +609,14 @@ extension ContentRepository {
                 guard let item = items[index] else { return nil }
                 return ListEntry(values: item.values, item: TemplateText(item.html))
             }
-            var context: [String: Any] = [
-                "site": values.site, "posts": posts,
+            let context = TemplateObject([
+                "site": site, "posts": posts,
                 "page_title": TemplateText(list.heading.map { "\($0) — \(settings.title)" } ?? settings.title),
-            ]
-            if let heading = list.heading { context["heading"] = TemplateText(heading) }
-            if !settings.description.isEmpty, list.heading == nil {
-                context["description"] = TemplateText(settings.description)
-            }
-            if let newer = list.newer { context["newer"] = TemplateText(newer) }
-            if let older = list.older { context["older"] = TemplateText(older) }
+                "heading": list.heading.map(TemplateText.init),
+                "description": settings.description.isEmpty || list.heading != nil
+                    ? nil : TemplateText(settings.description),
+                "newer": list.newer.map(TemplateText.init), "older": list.older.map(TemplateText.init),
+            ])
             return Array((listLibrary.render(context, withTemplate: "list") ?? "").utf8)
         }
         for ((file, _), bytes) in zip(changedLists, listBytes) { render.changed[file] = bytes }
@@ -617,7 +626,7 @@ extension ContentRepository {
         var generated: [String: [UInt8]] = [:]
         generated["404.html"] = Array(
             (library.render(
-                ["site": values.site, "page_title": TemplateText("Not found — \(settings.title)")],
+                TemplateObject(["site": site, "page_title": TemplateText("Not found — \(settings.title)")]),
                 withTemplate: "notfound") ?? "")
                 .utf8)
         let updated = pages.compactMap(\.date).max() ?? Date(timeIntervalSince1970: 0)
