@@ -738,6 +738,7 @@ extension ContentRepository {
     /// repository has one; and the templates' text, for the manifest's key.
     /// - Throws: `BuildError` naming the template file, line and column of a template error.
     func themeLibrary() throws -> (library: MustacheLibrary, text: String) {
+        Theme.contentType
         var library = MustacheLibrary()
         var text = ""
         for name in Theme.names {
