@@ -244,6 +244,28 @@ import Testing
         #expect(repository.directory.read("site/posts/second/index.html")?.contains("Go back to") == true)
     }
 
+    /// An edit of a post's body remakes its page and no list it is on (lists show its title,
+    /// summary, authors, categories and date); an edit of its title remakes those lists too.
+    @Test func anEditOfTheBodyAloneRemakesThePostsPageAndNoList() async throws {
+        let repository = try await repository()
+        #expect(try await repository.press(["build"]).status == 0)
+        let second = repository.directory.read("published/second.md") ?? ""
+        try repository.directory.write("published/second.md", second.replacingOccurrences(of: "Back", with: "Go back"))
+        let body = try await repository.press(["build", "--verbose"])
+        let written = body.stdout.split(separator: "\n").filter { $0.contains("wrote ") }.map(String.init)
+        #expect(written == ["wrote posts/second/index.html"], "\(body)")
+
+        let edited = repository.directory.read("published/second.md") ?? ""
+        try repository.directory.write(
+            "published/second.md", edited.replacingOccurrences(of: "title: Second", with: "title: Second, again"))
+        let title = try await repository.press(["build", "--verbose"])
+        #expect(title.stdout.contains("wrote index.html"), "\(title)")
+        #expect(title.stdout.contains("wrote categories/sport/index.html"), "\(title)")
+        #expect(repository.directory.read("site/index.html")?.contains("Second, again") == true)
+        #expect(try await repository.press(["build", "--full", "--out", "whole"]).status == 0)
+        #expect(files(repository.path + "/site") == files(repository.path + "/whole"))
+    }
+
     /// A build killed as by `kill -9` — with its new folder written, just after swapping it
     /// with the old one, with an incremental build's file written but not yet in place — leaves
     /// a whole site (the old one or the new one) and nothing in it that is not the site's; the

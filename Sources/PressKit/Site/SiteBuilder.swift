@@ -68,8 +68,11 @@ struct SitePage: Sendable {
     var date: Date?
     var path: String
     var file: String
-    /// The post file's bytes (their digest), its path and date: what lists show of it.
+    /// The post file's bytes (their digest), its path and date: what its page is made from.
     var key: UInt64
+    /// What lists show of it (its path, date, title, summary, authors and categories): an edit
+    /// of the body alone remakes the post's page, not the lists it is on.
+    var shown: UInt64
 }
 
 /// The site rendered in memory: the bytes of each output that changed since the last build
@@ -453,12 +456,24 @@ extension ContentRepository {
                 path = sitePath(slug: record.slug, categories: record.categories, date: date, workflow: workflow)
                 if request.keepsManifest { manifest.records[record.path] = record.with(sitePath: path) }
             }
+            let time = date.map { UInt64(bitPattern: Int64($0.timeIntervalSince1970 * 1000)) } ?? 0
             var key = InputKey()
             key.add(number: record.content)
             key.add(path)
-            key.add(number: date.map { UInt64(bitPattern: Int64($0.timeIntervalSince1970 * 1000)) } ?? 0)
+            key.add(number: time)
+            var shown = InputKey()
+            shown.add(path)
+            shown.add(number: time)
+            shown.add(record.title)
+            shown.add(record.summary)
+            shown.add(number: UInt64(record.authors.count))
+            for name in record.authors { shown.add(name) }
+            shown.add(number: UInt64(record.categories.count))
+            for name in record.categories { shown.add(name) }
             found.append(
-                SitePage(post: record, date: date, path: path, file: ContentRepository.file(for: path), key: key.value))
+                SitePage(
+                    post: record, date: date, path: path, file: ContentRepository.file(for: path), key: key.value,
+                    shown: shown.value))
         }
         // Newest first (sorted by index: a page is a large value to move).
         // (The dates as numbers beside the indexes: a comparison then copies no page.)
@@ -584,7 +599,7 @@ extension ContentRepository {
             var key = InputKey()
             key.add(themeHex)
             for text in [list.path, list.heading ?? "", list.newer ?? "", list.older ?? ""] { key.add(text) }
-            key.add(list.posts.map { pages[$0].key })
+            key.add(list.posts.map { pages[$0].shown })
             return (ContentRepository.file(for: list.path), key.value)
         }
         for (list, (file, key)) in zip(lists, listKeys) {
