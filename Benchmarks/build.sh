@@ -84,6 +84,12 @@ for name in press hugo; do
   done
   echo "$name: peak memory (KB, 3 runs): $(cat "$runs_dir"/mem-$name-* | sort -n | tr '\n' ' '); files written: $(find "$runs_dir/$name-mem-1" -type f | wc -l)"
 done
+# The floor under any build of this site here: only creating its folders and files, from memory
+# on two threads (Benchmarks/writefloor.c), 5 runs.
+debian gcc
+gcc -O2 -pthread -o "$work/writefloor" "$root/Benchmarks/writefloor.c"
+echo "creating the site's files alone (writefloor, s, 5 runs): $(for i in 1 2 3 4 5; do
+  "$work/writefloor" "$runs_dir/press-1" "$runs_dir/floor-$i"; done | sort -n | tr '\n' ' ')"
 python3 - "$work/build.json" <<'PY'
 import json, statistics, sys
 times = {}
