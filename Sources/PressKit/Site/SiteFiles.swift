@@ -1,0 +1,177 @@
+import CTimerFD
+import Foundation
+import Git
+
+/// How a build puts files on disk: every file written whole under a temporary name (or into a
+/// new folder) and renamed into place, so that a reader never sees part of one.
+extension ContentRepository {
+    /// Creates `path` (which must not exist) holding `bytes`.
+    private static func writeNew(_ path: String, _ bytes: [UInt8]) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard descriptor >= 0 else {
+            throw BuildError(location: nil, message: "cannot write \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        guard writeAll(bytes, to: descriptor) else {
+            throw BuildError(location: nil, message: "cannot write \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Writes all of `bytes` to an open file, through short writes and interruptions.
+    private static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> Bool {
+        var written = 0
+        while written < bytes.count {
+            let count = bytes.withUnsafeBytes { buffer in
+                write(descriptor, buffer.baseAddress.map { $0 + written }, buffer.count - written)
+            }
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { return false }
+            written += count
+        }
+        return true
+    }
+
+    /// Writes `bytes` to a temporary name beside `path` and renames it over `path`: a reader sees
+    /// the old file or the new one, never part of one.
+    static func writeReplacing(_ path: String, _ bytes: [UInt8]) throws {
+        let folder = (path as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let temporary = "\(folder)/.\((path as NSString).lastPathComponent).press-\(getpid())"
+        unlink(temporary)
+        do {
+            try writeNew(temporary, bytes)
+            guard rename(temporary, path) == 0 else {
+                throw BuildError(location: nil, message: "cannot write \(path): \(String(cString: strerror(errno)))")
+            }
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+    }
+
+    /// Appends `bytes` to the file at `path` (which must exist); false when it cannot.
+    static func append(_ bytes: [UInt8], to path: String) -> Bool {
+        let descriptor = open(path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        return writeAll(bytes, to: descriptor)
+    }
+
+    /// Replaces (or adds) the site's files `files` in the folder `output`, each written to a
+    /// temporary name and renamed into place: a reader sees the old file or the new one, never
+    /// part of one. The temporary files are in a folder beside `output`
+    /// (`NAME.press-incoming-PID`), not in the site, so that what a killed build leaves is
+    /// never served nor uploaded, and the next build removes it.
+    static func replaceFiles(_ files: [String: [UInt8]], in output: String) throws {
+        let incoming = "\(URL(fileURLWithPath: output).standardizedFileURL.path).press-incoming-\(getpid())"
+        try? FileManager.default.removeItem(atPath: incoming)
+        guard mkdir(incoming, 0o755) == 0 else {
+            throw BuildError(location: nil, message: "cannot make \(incoming): \(String(cString: strerror(errno)))")
+        }
+        defer { try? FileManager.default.removeItem(atPath: incoming) }
+        for (number, (path, bytes)) in files.sorted(by: { $0.key < $1.key }).enumerated() {
+            let temporary = "\(incoming)/\(number)"
+            let target = "\(output)/\(path)"
+            try writeNew(temporary, bytes)
+            Crashpoint.here("site-file-written")
+            try FileManager.default.createDirectory(
+                atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            guard rename(temporary, target) == 0 else {
+                throw BuildError(location: nil, message: "cannot write \(target): \(String(cString: strerror(errno)))")
+            }
+        }
+    }
+
+    /// What a killed build left beside the site folder `output` — a new folder not yet put in
+    /// place (`NAME.press-new-PID`), an old one not yet removed (`-old-`), an incremental
+    /// build's temporary files (`-incoming-`) — removed once the process that made it is gone.
+    static func removeLeftovers(beside output: String) {
+        let target = URL(fileURLWithPath: output).standardizedFileURL.path
+        let parent = (target as NSString).deletingLastPathComponent
+        let prefix = (target as NSString).lastPathComponent + ".press-"
+        for name in names(in: parent) where name.hasPrefix(prefix) {
+            guard let dash = name.lastIndex(of: "-"), let pid = pid_t(name[name.index(after: dash)...]),
+                pid != getpid(), kill(pid, 0) != 0, errno == ESRCH
+            else { continue }
+            try? FileManager.default.removeItem(atPath: "\(parent)/\(name)")
+        }
+    }
+
+    /// Removes a file the site no longer has, and the folders it leaves empty.
+    static func removeOutput(_ path: String, from output: String) {
+        unlink("\(output)/\(path)")
+        var folder = (path as NSString).deletingLastPathComponent
+        while !folder.isEmpty, rmdir("\(output)/\(folder)") == 0 {
+            folder = (folder as NSString).deletingLastPathComponent
+        }
+    }
+
+    /// Writes `files` into a new folder beside `folder` (on both cores), and returns its path.
+    static func writeFolder(beside folder: String, _ files: [String: [UInt8]]) throws -> String {
+        let target = URL(fileURLWithPath: folder).standardizedFileURL.path
+        try FileManager.default.createDirectory(
+            atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let fresh = "\(target).press-new-\(getpid())"
+        try? FileManager.default.removeItem(atPath: fresh)
+        // Each file written once, in place: the folder is new, and it is the folder's rename
+        // that readers see (a temporary file per file would double the work). The folders
+        // first, parents before children, then the files.
+        var folders: Set<String> = [""]
+        for path in files.keys {
+            var folder = (path as NSString).deletingLastPathComponent
+            while folders.insert(folder).inserted { folder = (folder as NSString).deletingLastPathComponent }
+        }
+        do {
+            for folder in folders.sorted() where mkdir(folder.isEmpty ? fresh : "\(fresh)/\(folder)", 0o755) != 0 {
+                throw BuildError(
+                    location: nil, message: "cannot write \(fresh)/\(folder): \(String(cString: strerror(errno)))")
+            }
+            let failures = Array(files).parallelMap { path, bytes -> String? in
+                do {
+                    try writeNew("\(fresh)/\(path)", bytes)
+                    return nil
+                } catch {
+                    return "\(error)"
+                }
+            }
+            if let failure = failures.lazy.compactMap({ $0 }).first {
+                throw BuildError(location: nil, message: failure)
+            }
+        } catch {
+            try? FileManager.default.removeItem(atPath: fresh)
+            throw error
+        }
+        return fresh
+    }
+
+    /// Puts the folder `fresh` in `folder`'s place (the old one is then removed): the two are
+    /// swapped in one step, so that `folder` is never missing, not even to a build killed
+    /// between two renames; where the file system cannot swap, by two renames.
+    static func putFolder(_ fresh: String, in folder: String) throws {
+        let target = URL(fileURLWithPath: folder).standardizedFileURL.path
+        if press_exchange(fresh, target) == 0 {
+            // `fresh` names the old site now.
+            Crashpoint.here("site-swapped")
+            try? FileManager.default.removeItem(atPath: fresh)
+            return
+        }
+        let old = "\(target).press-old-\(getpid())"
+        do {
+            if FileManager.default.fileExists(atPath: target) {
+                guard rename(target, old) == 0 else {
+                    throw BuildError(
+                        location: nil, message: "cannot replace \(target): \(String(cString: strerror(errno)))")
+                }
+            }
+            guard rename(fresh, target) == 0 else {
+                let reason = String(cString: strerror(errno))
+                _ = rename(old, target)
+                throw BuildError(location: nil, message: "cannot put the site in \(target): \(reason)")
+            }
+        } catch {
+            try? FileManager.default.removeItem(atPath: fresh)
+            throw error
+        }
+        try? FileManager.default.removeItem(atPath: old)
+    }
+}
