@@ -40,11 +40,15 @@ test: deps
 	$(SWIFT) test
 
 # The library's tests (validation's parallel scan among them) under ThreadSanitizer, in a build
-# folder of their own; CI runs it after `make test`.
+# folder of their own; CI runs it after `make test`. Reports go to .build-tsan/tsan-report.PID;
+# when there are any, their gist (where each access was) is printed last.
 test-tsan: deps
 	$(SWIFT) build --build-tests --sanitize=thread --build-path .build-tsan
-	TSAN_OPTIONS=suppressions=$(CURDIR)/Tests/tsan.supp \
-		$(SWIFT) test --sanitize=thread --build-path .build-tsan --skip-build --filter PressKitTests
+	rm -f .build-tsan/tsan-report.*
+	TSAN_OPTIONS=suppressions=$(CURDIR)/Tests/tsan.supp:log_path=$(CURDIR)/.build-tsan/tsan-report \
+		$(SWIFT) test --sanitize=thread --build-path .build-tsan --skip-build --filter PressKitTests \
+		|| { cat .build-tsan/tsan-report.* 2>/dev/null | awk '/^  [A-Z].* (access of|of size) /{n=3} n-->0; /^SUMMARY/' \
+			| sed -E 's/ \(pressPackageTests.*//' | cut -c1-180 | head -14; exit 1; }
 
 # The git layer's and the library's tests under AddressSanitizer and LeakSanitizer (use after
 # free, double free, overflows, leaks), in a build folder of their own; CI runs it too. Full
@@ -55,8 +59,11 @@ test-asan: deps
 		$(SWIFT) test --sanitize=address --build-path .build-asan --skip-build --filter 'GitTests|PressKitTests'
 
 # The code's form, as .swift-format sets it (swift-format ships with the toolchain); CI runs lint.
+# It also refuses the standard library's Mutex, whose waits ThreadSanitizer cannot see (Locked.swift).
 lint:
 	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
+	@! grep -rnE '\bMutex *[<(]' Sources Tests --include='*.swift' \
+		|| { echo "lint: use Locked (Sources/Git/Locked.swift), not Mutex"; exit 1; }
 
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests Package.swift

@@ -32,7 +32,10 @@ let package = Package(
             pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
-        .target(name: "Git", dependencies: ["CLibGit2"]),
+        .target(
+            name: "Git",
+            dependencies: ["CLibGit2", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]
+        ),
         .target(name: "CTimerFD"),
         .target(
             name: "PressKit",

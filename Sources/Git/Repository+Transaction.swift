@@ -1,6 +1,5 @@
 import CLibGit2
 import Foundation
-import Synchronization
 
 /// How a commit made by `Repository.commit` reaches the disk, and how it is undone or finished
 /// after a crash.
@@ -320,7 +319,7 @@ extension Repository {
 /// thread uses it at a time: the reader's until it hands it over); the semaphore says it is there.
 private final class IndexRead: Sendable {
     private let done = DispatchSemaphore(value: 0)
-    private let result = Mutex<Result<OpaquePointer, GitError>?>(nil)
+    private let result = Locked<Result<OpaquePointer, GitError>?>(nil)
 
     init(path: String) {
         DispatchQueue.global(qos: .userInitiated).async { [self] in

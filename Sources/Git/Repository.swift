@@ -1,6 +1,5 @@
 import CLibGit2
 import Foundation
-import Synchronization
 
 /// A git repository with a working tree, opened through libgit2.
 ///
@@ -17,8 +16,8 @@ public final class Repository: Sendable {
     /// A repository without a working tree (a server's), opened to read its history only
     /// (`openHistory`); nothing is ever committed to it.
     public let isBare: Bool
-    private let injected = Mutex<(failures: Set<String>, crashes: Set<String>)>(([], []))
-    private let signer = Mutex<CommitSigning?>(nil)
+    private let injected = Locked<(failures: Set<String>, crashes: Set<String>)>(([], []))
+    private let signer = Locked<CommitSigning?>(nil)
 
     /// Signs every commit this repository writes from now on, when set: it is handed the commit
     /// as git hashes it (without the signature) and returns the armored signature, stored in the

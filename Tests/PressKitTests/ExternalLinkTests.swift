@@ -1,7 +1,7 @@
 import Foundation
 @testable import PressKit
 import TestSupport
-import Synchronization
+import Git
 import Testing
 
 /// External links against a server this test starts on 127.0.0.1; nothing reaches the internet.
@@ -234,7 +234,7 @@ import Testing
 
 /// The host names a test resolver was asked for, in order.
 final class Counter: Sendable {
-    private let state = Mutex<[String]>([])
+    private let state = Locked<[String]>([])
     func add(_ name: String) { state.withLock { $0.append(name) } }
     var names: [String] { state.withLock { $0 } }
 }

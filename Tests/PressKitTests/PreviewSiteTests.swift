@@ -1,6 +1,6 @@
 import Foundation
 import PressKit
-import Synchronization
+import Git
 import TestSupport
 import Testing
 
@@ -48,7 +48,7 @@ import Testing
     @Test func aWaitingPageIsWokenWhenAPostChangesAndNotBefore() throws {
         let (fixture, site) = try site()
         let token = site.token
-        let woken = Mutex<[String]>([])
+        let woken = Locked<[String]>([])
         site.whenChanged(from: token) { new in woken.withLock { $0.append(new) } }
         #expect(!site.refresh(now: now))
         #expect(woken.withLock { $0 }.isEmpty)
@@ -59,7 +59,7 @@ import Testing
         #expect(site.token != token)
         #expect(String(decoding: site.response(for: "/posts/hello/").body, as: UTF8.self).contains("A new paragraph."))
         // A page built before the change is answered at once.
-        let late = Mutex<String?>(nil)
+        let late = Locked<String?>(nil)
         site.whenChanged(from: token) { new in late.withLock { $0 = new } }
         #expect(late.withLock { $0 } == site.token)
     }

@@ -5,7 +5,6 @@ import Foundation
 import Git
 import PressKit
 import TestSupport
-import Synchronization
 import Testing
 
 /// A bare repository on disk and clones of it: the first made with `press init`, with `hello`.
@@ -141,7 +140,7 @@ func perform(_ repository: ContentRepository, _ name: String, _ person: Person, 
         from remote: SharedRemote
     ) throws -> RemoteSync {
         let sync = try RemoteSync(repository: second, remote: nil)
-        let interfered = Mutex(false)
+        let interfered = Locked(false)
         let first = remote.first
         sync.beforePush = {
             guard

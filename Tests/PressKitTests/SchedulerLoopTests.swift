@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import PressKit
-import Synchronization
+import Git
 import TestSupport
 import Testing
 
@@ -27,14 +27,14 @@ final class VirtualClock: SchedulerClock {
         var ended = false
     }
 
-    private let state: Mutex<State>
+    private let state: Locked<State>
     private let end: Double
     private let ending: AsyncStream<Void>.Continuation
     /// Finishes when the clock's uptime has reached `end`.
     let reachedEnd: AsyncStream<Void>
 
     init(wall: Date, uptime: Double = 0, steps: [Step] = [], end: Double) {
-        state = Mutex(State(wall: wall, uptime: uptime, steps: steps))
+        state = Locked(State(wall: wall, uptime: uptime, steps: steps))
         self.end = end
         (reachedEnd, ending) = AsyncStream.makeStream()
     }
@@ -75,7 +75,7 @@ struct RecordingLogHandler: LogHandler {
     }
 
     final class Record: Sendable {
-        let entries = Mutex<[Entry]>([])
+        let entries = Locked<[Entry]>([])
         var all: [Entry] { entries.withLock { $0 } }
     }
 
@@ -214,7 +214,7 @@ struct RecordingLogHandler: LogHandler {
     @Test(.timeLimit(.minutes(1))) func settingTheWallClockEndsTheSleep() async throws {
         let clock = WallClock()
         let sleeping = Task { await clock.sleep(until: .distantFuture, atMost: 60) }
-        let ended = Mutex(false)
+        let ended = Locked(false)
         let watcher = Task {
             _ = await sleeping.value
             ended.withLock { $0 = true }

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import Git
 
 #if canImport(Glibc)
     import Glibc
@@ -14,7 +14,7 @@ public final class BackgroundProcess: Sendable {
     }
 
     private let process: Process
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// Starts `executable`; `environment` is added to press's own; standard output is discarded
     /// and standard error appended to `log` (discarded without one).

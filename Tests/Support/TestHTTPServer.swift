@@ -2,7 +2,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
-import Synchronization
+import Git
 
 /// An HTTP server on 127.0.0.1 (or another loopback address) for link-checking tests and
 /// benchmarks. Routes:
@@ -30,7 +30,7 @@ public final class TestHTTPServer: Sendable {
             var bodies: [String: [String]] = [:]
             var headers: [String: [[(String, String)]]] = [:]
         }
-        let record = Mutex(Record())
+        let record = Locked(Record())
 
         func count(_ path: String, _ method: String) -> Int {
             record.withLock { record in

@@ -1,6 +1,5 @@
 import Foundation
 import Git
-import Synchronization
 
 /// The transitions history records for each post, back to the repository's newest `init`:
 /// what approvals are counted from, instead of the front matter anyone can type.

@@ -1,6 +1,5 @@
 import Foundation
 import Git
-import Synchronization
 
 /// A content repository: a git repository with `drafts/`, `published/` and `workflows/`.
 ///
@@ -15,13 +14,13 @@ public final class ContentRepository: Sendable {
         /// Parsed workflows by name and blob, whatever commit they came from.
         var parsed: [String: Workflow] = [:]
     }
-    private let workflowCache = Mutex(WorkflowCache())
+    private let workflowCache = Locked(WorkflowCache())
     /// The transition history read last (see `transitionHistory()`).
-    let historyCache = Mutex<TransitionHistory?>(nil)
+    let historyCache = Locked<TransitionHistory?>(nil)
     /// Whether each workflow's commands may run, with the HEAD that was worked out at.
-    let trustCache = Mutex<[String: (ObjectID, CommandTrust)]>([:])
+    let trustCache = Locked<[String: (ObjectID, CommandTrust)]>([:])
     /// The site build's manifest this process wrote last, with the stamp of its file.
-    let manifestCache = Mutex<(UInt64, SiteManifest)?>(nil)
+    let manifestCache = Locked<(UInt64, SiteManifest)?>(nil)
 
     public static let postFolders = [Workflow.draftsFolder, Workflow.publishedFolder]
 

@@ -1,6 +1,5 @@
 import Foundation
 import Git
-import Synchronization
 
 /// Whether press may run the commands a workflow holds (its hooks and their environment).
 public enum CommandTrust: Equatable, Sendable {

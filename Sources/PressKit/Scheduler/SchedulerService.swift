@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Git
 import Logging
 import ServiceLifecycle
@@ -223,7 +222,7 @@ final class PendingDeploy: Sendable {
         var retryAt: Double?
         var backoff: Double = 1
     }
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// When the next try is due (on the clock that never steps); nil when nothing waits.
     var retryAt: Double? { state.withLock { $0.retryAt } }
@@ -282,11 +281,11 @@ public actor HookTasks {
 /// the folders' modification times (a file added, removed, renamed or replaced by an editor).
 final class ChangeWatch: Sendable {
     private let repository: ContentRepository
-    private let stamp: Mutex<String>
+    private let stamp: Locked<String>
 
     init(repository: ContentRepository) {
         self.repository = repository
-        stamp = Mutex(ChangeWatch.stamp(of: repository))
+        stamp = Locked(ChangeWatch.stamp(of: repository))
     }
 
     /// Whether anything changed since the last call (or since it was made).

@@ -35,8 +35,8 @@ public final class PreviewSite: Sendable {
     public let repository: ContentRepository
     /// The site as it will be at this time (no drafts); nil: everything, drafts included.
     public let at: Date?
-    private let snapshot = Mutex(Snapshot())
-    private let waiters = Mutex<[Int: @Sendable (String) -> Void]>([:])
+    private let snapshot = Locked(Snapshot())
+    private let waiters = Locked<[Int: @Sendable (String) -> Void]>([:])
     private let waiterNumbers = Atomic<Int>(0)
     private let boot = String(UInt32.random(in: 0...UInt32.max), radix: 36)
     private let counter = Atomic<Int>(0)

@@ -1,7 +1,6 @@
 import Foundation
 import Git
 import Mustache
-import Synchronization
 
 /// What `press build` is asked for.
 public struct BuildRequest: Sendable {

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import Git
 
 extension Array where Element: Sendable {
     /// `map` over both cores: the array is cut into chunks, each mapped on a thread of its own
@@ -26,7 +26,7 @@ extension Array where Element: Sendable {
         guard count > 1 else { return map(0..<count) }
         let chunk = Swift.max(16, count / (ProcessInfo.processInfo.activeProcessorCount * 4) + 1)
         let chunks = (count + chunk - 1) / chunk
-        let done = Mutex<[[T]]>(Array<[T]>(repeating: [], count: chunks))
+        let done = Locked<[[T]]>(Array<[T]>(repeating: [], count: chunks))
         DispatchQueue.concurrentPerform(iterations: chunks) { index in
             let results = map((index * chunk)..<Swift.min(count, (index + 1) * chunk))
             done.withLock { $0[index] = results }

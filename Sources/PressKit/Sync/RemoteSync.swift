@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Git
 
 /// How the local branch was brought up to the remote's.
@@ -54,7 +53,7 @@ public final class RemoteSync: Sendable {
         get { pushHook.withLock { $0 } }
         set { pushHook.withLock { $0 = newValue } }
     }
-    private let pushHook = Mutex<(@Sendable () throws -> Void)?>(nil)
+    private let pushHook = Locked<(@Sendable () throws -> Void)?>(nil)
 
     /// The remote `name`, or the branch's upstream (`branch.NAME.remote`), or `origin`.
     /// - Throws: `SyncError.noRemote`, `.detachedHead`.
