@@ -140,6 +140,30 @@ import Testing
         #expect(repository.directory.read("site/index.html") == before)
     }
 
+    /// A quote followed by a combining mark is one character, and Mustache's own escaping (by
+    /// character) let it through: in a repository's template it ended an attribute's value, and
+    /// the rest of the title became attributes. Every template escapes by scalar now, the
+    /// repository's own and one that names the library's `HTML`; `TEXT` still turns it off.
+    @Test func aQuoteWithACombiningMarkCannotLeaveAnAttributeOfARepositorysTemplate() async throws {
+        let repository = try await repository()
+        let title = "Fact\"\u{301} onmouseover=alert(1) x='\u{301}<\u{338}"
+        let text = try #require(repository.directory.read("published/second.md"))
+        try repository.directory.write(
+            "published/second.md",
+            text.replacingOccurrences(
+                of: "title: Second", with: "title: \"Fact\\\"\\u0301 onmouseover=alert(1) x='\\u0301<\\u0338\""))
+        try repository.directory.write(
+            "templates/post.mustache",
+            "<a title=\"{{post.title}}\">\n{{% CONTENT_TYPE: HTML}}<b title=\"{{post.title}}\">\n")
+        try repository.directory.write("templates/item.mustache", "{{% CONTENT_TYPE: TEXT}}{{title}}")
+        #expect(try await repository.press(["build"]).status == 0)
+        let escaped = "Fact&quot;\u{301} onmouseover=alert(1) x=&#39;\u{301}&lt;\u{338}"
+        let page = repository.directory.read("site/posts/second/index.html") ?? ""
+        #expect(page == "<a title=\"\(escaped)\">\n<b title=\"\(escaped)\">\n", "\(page)")
+        let front = repository.directory.read("site/index.html") ?? ""
+        #expect(front.contains(title), "\(front)")
+    }
+
     /// A template sees a text as Mustache sees a string: the string transforms, a name inside
     /// the text's section looked up around it (the text has no keys of its own), `{{.}}` in a
     /// list of texts, a text true in a section even when a list of them is empty.

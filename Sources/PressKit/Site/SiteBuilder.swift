@@ -658,14 +658,18 @@ extension ContentRepository {
         for name in Theme.names {
             let path = "templates/\(name).mustache"
             let own = readFile(git.absolutePath(path)).map { String(decoding: $0, as: UTF8.self) }
-            text += "\(name)\n\(own ?? Theme.defaults[name] ?? "")\n"
+            // What is read is the key of every page made with it (so pages made from a
+            // repository's template before it was read with the prefix are made again).
+            let read = own.map { Theme.ownPrefix + $0 } ?? Theme.defaults[name] ?? ""
+            text += "\(name)\n\(read)\n"
             do {
-                library.register(try MustacheTemplate(string: own ?? Theme.defaults[name] ?? ""), named: name)
+                library.register(try MustacheTemplate(string: read), named: name)
             } catch let error as MustacheTemplate.ParserError {
+                // A line of the repository's file is one less than the line of what was read.
                 throw BuildError(
                     location: SourceLocation(
-                        path: own == nil ? "(press's \(name) template)" : path, line: error.context.lineNumber,
-                        column: error.context.columnNumber + 1),
+                        path: own == nil ? "(press's \(name) template)" : path,
+                        line: error.context.lineNumber - (own == nil ? 0 : 1), column: error.context.columnNumber + 1),
                     message: "the template cannot be read: \(ContentRepository.words(for: error.error))")
             }
         }

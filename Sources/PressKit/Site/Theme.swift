@@ -1,10 +1,13 @@
 import Mustache
 
 /// HTML escaping of the five characters swift-mustache's own `HTML` escapes, with the same
-/// entities, by `HTMLEscape` (a text without any is returned as it is): the library's looks each
-/// character up in a dictionary, a twentieth of a whole build. The default theme's templates
-/// name it (`{{% CONTENT_TYPE: PRESS_HTML}}`); a repository's template without that line is
-/// escaped by the library's, to the same text.
+/// entities, by `HTMLEscape`, one Unicode scalar at a time. The library's looks each character
+/// (grapheme) up in a dictionary: a `"` followed by a combining mark is one character that is not
+/// `"`, and went out as it was, ending an attribute's value in the browser (a title could add an
+/// `onmouseover` to a repository's own template). Every template press renders is escaped by this
+/// one: the default theme's name it (`{{% CONTENT_TYPE: PRESS_HTML}}`), a repository's own are
+/// read with that line put before theirs, and it is registered as `HTML` too, for a template that
+/// names the library's. It is also faster: a text without any of the five is returned as it is.
 struct PressHTML: MustacheContentType {
     func escapeText(_ text: String) -> String { HTMLEscape.attribute(text) }
 }
@@ -19,8 +22,16 @@ struct PressHTML: MustacheContentType {
 enum Theme {
     static let names = ["head", "foot", "post", "list", "item", "notfound"]
 
-    /// Registers `PRESS_HTML`, which the default templates name, before any is read.
-    static let contentType: Void = MustacheContentTypes.register(PressHTML(), named: "PRESS_HTML")
+    /// Registers `PRESS_HTML`, which every template names, and the same as `HTML`, before any
+    /// template is read.
+    static let contentType: Void = {
+        MustacheContentTypes.register(PressHTML(), named: "PRESS_HTML")
+        MustacheContentTypes.register(PressHTML(), named: "HTML")
+    }()
+
+    /// Put before a repository's own template, on a line of its own (a standalone tag: it leaves
+    /// nothing in the output). Its escaping applies until the template names another.
+    static let ownPrefix = "{{% CONTENT_TYPE: PRESS_HTML}}\n"
 
     static let defaults: [String: String] = [
         "head": """
