@@ -57,22 +57,42 @@ public enum ICalendar {
             + "Z"
     }
 
+    /// A TEXT value (RFC 5545 3.3.11): a backslash, `;` and `,` escaped with a backslash, a line
+    /// break (LF, CRLF or CR) as `\n`, any other control character but tab left out. One
+    /// Unicode scalar at a time: a search by character missed a `,` or a line break followed by a
+    /// combining mark, and a title could break a line of the feed.
     static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: ";", with: "\\;")
-            .replacingOccurrences(of: ",", with: "\\,").replacingOccurrences(of: "\n", with: "\\n")
+        var out = ""
+        var afterCR = false
+        for scalar in text.unicodeScalars {
+            defer { afterCR = scalar == "\r" }
+            switch scalar {
+            case "\\", ";", ",":
+                out.unicodeScalars.append("\\")
+                out.unicodeScalars.append(scalar)
+            case "\r": out += "\\n"
+            case "\n": if !afterCR { out += "\\n" }
+            case "\t": out.unicodeScalars.append(scalar)
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F: continue
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 
     /// Lines longer than 75 octets are folded: CRLF and a space, never inside a UTF-8 sequence.
+    /// Between scalars, not characters: one character (a letter and its combining marks) can be
+    /// longer than a line.
     static func fold(_ line: String) -> String {
         var out = ""
         var width = 0
-        for character in line {
-            let size = String(character).utf8.count
+        for scalar in line.unicodeScalars {
+            let size = UTF8.width(scalar)
             if width + size > 75 {
                 out += "\r\n "
                 width = 1
             }
-            out.append(character)
+            out.unicodeScalars.append(scalar)
             width += size
         }
         return out
