@@ -50,8 +50,8 @@ struct Diagnostics {
 
     private func write(location: String?, message: String, severity: String = "error") {
         let label = style.paint("\(severity):", severity == "error" ? .red : .yellow)
-        let prefix = location.map { "\($0): " } ?? "press: "
-        handle.write(Data("\(prefix)\(label) \(message)\n".utf8))
+        let prefix = location.map { "\(TerminalText.visible($0)): " } ?? "press: "
+        handle.write(Data("\(prefix)\(label) \(TerminalText.visible(message, keepingLineBreaks: true))\n".utf8))
     }
 }
 

@@ -6,7 +6,9 @@ struct Table {
     var header: [String]
     var rows: [[String]]
 
+    /// Each cell is one line, whatever its text holds (`TerminalText`).
     func render(_ style: TerminalStyle, maxWidths: [Int: Int] = [:]) -> String {
+        let rows = rows.map { $0.map { TerminalText.visible($0) } }
         guard style.isTerminal else {
             return rows.map { $0.joined(separator: "\t") + "\n" }.joined()
         }

@@ -413,3 +413,28 @@ import Testing
             "\(output)")
     }
 }
+
+/// What a repository holds is printed so that a terminal shows it and obeys none of it: a title
+/// with escape sequences (setting the window's title, clearing the screen) comes out as `\x1B`.
+@Suite struct TerminalEscapeTests {
+    @Test func controlCharactersFromTheRepositoryArePrintedAsEscapes() async throws {
+        let repository = try await CLIRepository()
+        let text = repository.directory.read("drafts/hello.md") ?? ""
+        try repository.directory.write(
+            "drafts/hello.md",
+            text.replacingOccurrences(of: "title: Hello", with: "title: \"Hello \\e]0;pwned\\a\\e[2J\\nline two\"")
+                + "\nSee [this](gone\u{1B}[31m.md).\n")
+        let status = try await repository.press(["status"])
+        #expect(status.stdout.hasPrefix("hello\tHello \\x1B]0;pwned\\x07\\x1B[2J\\nline two\tdraft\t"), "\(status)")
+        let show = try await repository.press(["show", "hello"])
+        #expect(show.stdout.contains("Hello \\x1B]0;pwned\\x07\\x1B[2J\\nline two\n"), "\(show)")
+        let validate = try await repository.press(["validate"])
+        #expect(validate.stdout.contains("gone\\x1B[31m.md"), "\(validate)")
+        let github = try await repository.press(["validate", "--format", "github"])
+        #expect(github.stdout.contains("gone\\x1B[31m.md"), "\(github)")
+        for output in [status, show, validate, github] {
+            #expect(!output.stdout.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{07}" }, "\(output)")
+            #expect(!output.stderr.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{07}" }, "\(output)")
+        }
+    }
+}

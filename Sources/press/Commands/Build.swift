@@ -57,8 +57,8 @@ extension Press {
                 BuildRequest(output: output, at: moment, drafts: drafts, strict: strict, full: full, now: Date()))
             try report(result)
             if verbose {
-                for path in result.written { print("wrote \(path)") }
-                for path in result.removed { print("removed \(path)") }
+                for path in result.written { print("wrote \(TerminalText.visible(path))") }
+                for path in result.removed { print("removed \(TerminalText.visible(path))") }
             }
             print(BuildSummary(result).line)
         }

@@ -26,7 +26,8 @@ extension Press {
                     request: ImportRequest(
                         actor: actor, committer: try Person.committer(for: actor), now: Date(), dryRun: dryRun,
                         update: update))
-                print(ImportReport(result: result, dryRun: dryRun, verbose: verbose).text, terminator: "")
+                let text = ImportReport(result: result, dryRun: dryRun, verbose: verbose).text
+                print(TerminalText.visible(text, keepingLineBreaks: true), terminator: "")
             }
         }
 

@@ -29,7 +29,8 @@ extension Press {
                 ("workflow", workflow.name), ("next", next.isEmpty ? "none" : next.joined(separator: ", ")),
             ]
             for (key, value) in fields {
-                print("\(style.paint(key.padding(toLength: 13, withPad: " ", startingAt: 0), .bold))\(value)")
+                let shown = TerminalText.visible(value)
+                print("\(style.paint(key.padding(toLength: 13, withPad: " ", startingAt: 0), .bold))\(shown)")
             }
         }
     }

@@ -65,7 +65,9 @@ struct Report {
     /// `path:line:col: error|warning: message [rule]`.
     static func line(_ diagnostic: Diagnostic, _ style: TerminalStyle) -> String {
         let label = style.paint("\(diagnostic.severity.rawValue):", diagnostic.severity == .error ? .red : .yellow)
-        return "\(diagnostic.location): \(label) \(diagnostic.message) [\(diagnostic.rule)]"
+        let location = TerminalText.visible(diagnostic.location.description)
+        return
+            "\(location): \(label) \(TerminalText.visible(diagnostic.message, keepingLineBreaks: true)) [\(diagnostic.rule)]"
     }
 
     init(_ report: ValidationReport) { self.report = report }
@@ -83,10 +85,10 @@ struct Report {
                     external: report.externalLinks, errors: report.errors, warnings: report.warnings))
         case .github:
             for diagnostic in report.sorted {
-                let message = diagnostic.message.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(
-                    of: "\n", with: "%0A")
+                let message = WorkflowCommand.message(diagnostic.message)
+                let file = WorkflowCommand.property(diagnostic.path)
                 Swift.print(
-                    "::\(diagnostic.severity.rawValue) file=\(diagnostic.path),line=\(diagnostic.line),col=\(diagnostic.column),title=\(diagnostic.rule)::\(message)"
+                    "::\(diagnostic.severity.rawValue) file=\(file),line=\(diagnostic.line),col=\(diagnostic.column),title=\(diagnostic.rule)::\(message)"
                 )
             }
             Swift.print(report.summary)

@@ -99,30 +99,35 @@ struct VerifyOutput {
         case .github:
             for violation in report.violations {
                 let level = violation.revertedBy == nil ? "error" : "warning"
-                let message =
+                let message = WorkflowCommand.message(
                     "commit \(violation.commit.description.prefix(7)) (\(violation.subject)) by \(violation.author): \(violation.message)"
-                    .replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\n", with: "%0A")
-                Swift.print("::\(level) file=\(violation.path),title=press verify: \(violation.rule)::\(message)")
+                )
+                let file = WorkflowCommand.property(violation.path)
+                Swift.print("::\(level) file=\(file),title=press verify: \(violation.rule)::\(message)")
             }
             Swift.print(summary)
         case .text:
             let style = TerminalStyle(descriptor: 1)
             var previous: ObjectID?
             for violation in report.violations {
+                // A commit's subject, author and files are whoever made it wrote them.
+                let (subject, author) = (
+                    TerminalText.visible(violation.subject), TerminalText.visible(violation.author)
+                )
+                let (path, message) = (TerminalText.visible(violation.path), TerminalText.visible(violation.message))
                 if previous != violation.commit {
                     let short = violation.commit.description.prefix(7)
-                    Swift.print(
-                        style.paint("commit \(short)", .yellow) + " \(violation.subject)  (\(violation.author))")
+                    Swift.print(style.paint("commit \(short)", .yellow) + " \(subject)  (\(author))")
                     previous = violation.commit
                 }
                 if let revert = violation.revertedBy {
                     let label = style.paint("warning:", .yellow)
                     Swift.print(
-                        "  \(violation.path): \(label) \(violation.message) [\(violation.rule)] (reverted by an admin in \(revert.description.prefix(7)))"
+                        "  \(path): \(label) \(message) [\(violation.rule)] (reverted by an admin in \(revert.description.prefix(7)))"
                     )
                 } else {
                     let label = style.paint("error:", .red)
-                    Swift.print("  \(violation.path): \(label) \(violation.message) [\(violation.rule)]")
+                    Swift.print("  \(path): \(label) \(message) [\(violation.rule)]")
                 }
             }
             Swift.print(summary)
