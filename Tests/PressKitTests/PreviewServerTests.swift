@@ -32,6 +32,24 @@ import Testing
         #expect(try await get("/nothing-here/").0 == 404)
         #expect(try await get("/posts/hello/", method: .POST).0 == 405)
 
+        // A page on another site whose name was pointed at 127.0.0.1 (DNS rebinding) gets
+        // nothing; this machine's names get the preview, with or without a port.
+        for host in ["evil.example:\(server.port)", "evil.example", "127.0.0.1.evil.example", "localhost.evil.example"]
+        {
+            var request = HTTPClientRequest(url: base + "/posts/hello/")
+            request.headers.replaceOrAdd(name: "Host", value: host)
+            let response = try await client.execute(request, timeout: .seconds(30))
+            let body = String(buffer: try await response.body.collect(upTo: 1 << 24))
+            #expect(response.status.code == 403 && !body.contains("press-banner"), "\(host): \(body)")
+        }
+        for host in [
+            "localhost:\(server.port)", "127.0.0.1", "127.1.2.3:80", "[::1]:\(server.port)", "preview.localhost",
+        ] {
+            var request = HTTPClientRequest(url: base + "/_press/")
+            request.headers.replaceOrAdd(name: "Host", value: host)
+            #expect(try await client.execute(request, timeout: .seconds(30)).status.code == 200, "\(host)")
+        }
+
         // A page waiting for a change is answered when the post changes, with the new token.
         let token = site.token
         async let waited = get("/_press/changes?since=\(token)")

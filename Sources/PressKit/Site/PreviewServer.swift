@@ -6,6 +6,10 @@ import NIOPosix
 /// The web server of `press preview`, on SwiftNIO: GET and HEAD of the site's files, the
 /// editorial board, and `/_press/changes?since=TOKEN`, which answers when the site is built
 /// again (or after `patience`, 25 seconds, with the same token: ask again).
+///
+/// On a loopback connection a request must name this machine in its `Host` (`localhost`,
+/// `127.x.x.x`, `[::1]`): a page on another site can point its own name at 127.0.0.1 (DNS
+/// rebinding) and would otherwise read the drafts and the board from the reader's browser.
 public final class PreviewServer: Sendable {
     public let host: String
     public let port: Int
@@ -18,8 +22,10 @@ public final class PreviewServer: Sendable {
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
-                channel.pipeline.configureHTTPServerPipeline().flatMapThrowing {
-                    try channel.pipeline.syncOperations.addHandler(Handler(site: site, patience: patience))
+                let loopback = channel.localAddress.map(PreviewServer.isLoopback) ?? false
+                return channel.pipeline.configureHTTPServerPipeline().flatMapThrowing {
+                    try channel.pipeline.syncOperations.addHandler(
+                        Handler(site: site, patience: patience, checksHost: loopback))
                 }
             }
         channel = try await bootstrap.bind(host: host, port: port).get()
@@ -31,19 +37,37 @@ public final class PreviewServer: Sendable {
 
     public func close() async throws { try await channel.close() }
 
+    static func isLoopback(_ address: SocketAddress) -> Bool {
+        guard let ip = address.ipAddress else { return false }
+        return ip.hasPrefix("127.") || ip == "::1" || ip.hasPrefix("::ffff:127.")
+    }
+
+    /// Whether a `Host` header names this machine's loopback: `localhost` (or a name under it,
+    /// which browsers keep on this machine), an IPv4 address in 127/8 or `[::1]`, with any port.
+    static func namesLoopback(_ host: String) -> Bool {
+        let name = host.lowercased()
+        if name.hasPrefix("[") { return name == "[::1]" || name.hasPrefix("[::1]:") }
+        let bare = name.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        if bare == "localhost" || bare.hasSuffix(".localhost") { return true }
+        let parts = bare.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
+    }
+
     /// One connection: used on its event loop only.
     private final class Handler: ChannelInboundHandler {
         typealias InboundIn = HTTPServerRequestPart
         typealias OutboundOut = HTTPServerResponsePart
         let site: PreviewSite
         let patience: TimeAmount
+        let checksHost: Bool
         var head: HTTPRequestHead?
         /// The request being answered; a late answer to an earlier one is dropped.
         var request = 0
 
-        init(site: PreviewSite, patience: TimeAmount) {
+        init(site: PreviewSite, patience: TimeAmount, checksHost: Bool) {
             self.site = site
             self.patience = patience
+            self.checksHost = checksHost
         }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -59,6 +83,13 @@ public final class PreviewServer: Sendable {
         }
 
         func respond(to head: HTTPRequestHead, context: ChannelHandlerContext) {
+            // (A request without a Host, HTTP/1.0 by hand, is no browser's.)
+            if checksHost, let host = head.headers.first(name: "Host"), !PreviewServer.namesLoopback(host) {
+                let text = "press preview answers to localhost, 127.0.0.1 and [::1]; this request named another host\n"
+                return send(
+                    PreviewSite.Response(status: 403, contentType: "text/plain; charset=utf-8", body: Array(text.utf8)),
+                    to: head, context: context)
+            }
             guard head.method == .GET || head.method == .HEAD else {
                 return send(
                     PreviewSite.Response(status: 405, contentType: "text/plain", body: Array("GET or HEAD\n".utf8)),
