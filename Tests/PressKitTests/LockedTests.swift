@@ -14,7 +14,7 @@ import Testing
                 // Threads of their own, not tasks: both run at once however busy the pool is.
                 Thread.detachNewThread {
                     counts.withLock { $0["started", default: 0] += 1 }
-                    while counts.withLock({ $0["started"] }) != 2 {}
+                    while counts.withLock({ $0["started"] }) != 2 { sched_yield() }
                     for _ in 0..<rounds {
                         counts.withLock { $0[name, default: 0] += 1 }
                         counts.withLock { $0["both", default: 0] += 1 }
