@@ -437,4 +437,24 @@ import Testing
             #expect(!output.stderr.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{07}" }, "\(output)")
         }
     }
+
+    @Test func bidirectionalOverridesInATitleArePrintedAsEscapesAndMarksAreKept() async throws {
+        let repository = try await CLIRepository()
+        let text = repository.directory.read("drafts/hello.md") ?? ""
+        // U+202E makes a terminal show the rest of the line right to left: "Hello" followed by
+        // the state column reversed; U+200F (RLM) is an ordinary part of Hebrew or Arabic text.
+        try repository.directory.write(
+            "drafts/hello.md",
+            text.replacingOccurrences(of: "title: Hello", with: "title: \"Hello \u{2066}\u{202E}dehsilbup\u{200F}\""))
+        let status = try await repository.press(["status"])
+        #expect(status.stdout.hasPrefix("hello\tHello \\u{2066}\\u{202E}dehsilbup\u{200F}\tdraft\t"), "\(status)")
+        let show = try await repository.press(["show", "hello"])
+        #expect(show.stdout.contains("Hello \\u{2066}\\u{202E}dehsilbup\u{200F}\n"), "\(show)")
+        for output in [status, show] {
+            #expect(
+                !output.stdout.unicodeScalars.contains {
+                    (0x202A...0x202E).contains($0.value) || (0x2066...0x2069).contains($0.value)
+                }, "\(output)")
+        }
+    }
 }
