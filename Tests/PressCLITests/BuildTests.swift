@@ -125,6 +125,45 @@ import Testing
         #expect(!names.contains { $0.contains(".press-new-") || $0.contains(".press-old-") }, "\(names)")
     }
 
+    /// A whole build replaces its folder: it refuses one it did not make — the repository, a
+    /// folder holding it, its `.git`, a folder of someone's files — and changes nothing there.
+    @Test func aBuildReplacesNoFolderThatHoldsFilesItDidNotBuild() async throws {
+        let repository = try await repository()
+        let parent = (repository.path as NSString).deletingLastPathComponent
+        // The folder above the repository is named through a link: were the refusal to go, a
+        // build would replace the link, not the system's temporary folder.
+        let links = TemporaryDirectory("press-link")
+        let link = links.file("to-repository")
+        let up = links.file("above-repository")
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: repository.path)
+        try FileManager.default.createSymbolicLink(atPath: up, withDestinationPath: parent)
+        for (out, says) in [
+            (".", "is the repository"), (up, "is a folder holding the repository"), (link, "is the repository"),
+            (".git/site", "inside the repository's .git/"), ("assets", "holds files press did not build (chart.png)"),
+            ("published", "holds files press did not build (.gitkeep, first.md, second.md)"),
+        ] {
+            let build = try await repository.press(["build", "--out", out])
+            #expect(build.status == 2, "\(out): \(build)")
+            #expect(build.stderr.contains(says), "\(out): \(build)")
+        }
+        #expect(try await repository.status() == "")
+        #expect(repository.directory.bytes("assets/chart.png") == [0x89, 0x50, 0x4E, 0x47])
+        #expect(FileManager.default.fileExists(atPath: parent + "/" + (repository.path as NSString).lastPathComponent))
+
+        // A new or empty folder is the build's from then on, whole builds and looks at drafts
+        // alike; one given someone's file after that is still the build's to replace.
+        try FileManager.default.createDirectory(atPath: repository.path + "/www", withIntermediateDirectories: false)
+        for arguments in [
+            ["--out", "www"], ["--full", "--out", "www"], ["--drafts", "--out", "look"], ["--drafts", "--out", "look"],
+        ] {
+            let build = try await repository.press(["build"] + arguments)
+            #expect(build.status == 0, "\(arguments): \(build)")
+        }
+        #expect(repository.directory.exists("www/posts/first/index.html"))
+        #expect(repository.directory.exists("look/posts/third/index.html"))
+        withExtendedLifetime(links) {}
+    }
+
     @Test func aTemplateOfTheRepositoryIsUsedAndABrokenOneWritesNothing() async throws {
         let repository = try await repository()
         try repository.directory.write("templates/post.mustache", "<p class=\"mine\">{{post.title}}</p>{{{post.html}}}")

@@ -75,6 +75,28 @@ import Testing
         #expect(again.status == 1, "\(again)")
     }
 
+    /// `deploy: folder:` naming the folder above the repository would move it aside, and one
+    /// inside `site/` would be replaced by the next whole build: refused, not tried again, the
+    /// publish stands and nothing moved.
+    @Test(arguments: [("up", "is a folder holding the repository"), ("site/live", "is in the build's own folder")])
+    func aDeployFolderThatHoldsTheRepositoryOrIsInTheSiteIsRefused(folder: String, says: String) async throws {
+        let repository = try await approved("  folder: \(folder)")
+        // `up` is a link to the folder above (were the refusal to go, a deploy would replace
+        // the link, not the system's temporary folder); git is told to ignore it.
+        try FileManager.default.createSymbolicLink(
+            atPath: repository.path + "/up",
+            withDestinationPath: (repository.path as NSString).deletingLastPathComponent)
+        try repository.directory.write(".git/info/exclude", "up\n")
+        let published = try await repository.press(["publish", "hello", "--skip-external"])
+        #expect(published.status == 0, "\(published)")
+        #expect(published.stderr.contains("deploy to folder \(folder) failed: deploy.folder "), "\(published)")
+        #expect(published.stderr.contains(says), "\(published)")
+        #expect(repository.directory.exists("published/hello.md"))
+        #expect(repository.directory.exists("site/posts/hello/index.html"))
+        #expect(!repository.directory.exists("site/live"))
+        #expect(try await repository.status() == "")
+    }
+
     /// A deploy to a branch that fails (the remote cannot be reached) leaves the transition in
     /// place, and the next deploy that goes through brings everything since, not only its own
     /// build's changes (here: none).

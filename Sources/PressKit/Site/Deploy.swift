@@ -66,10 +66,24 @@ extension ContentRepository {
         }
         if let folder = settings.folder, only?.contains("folder") ?? true {
             let target = (folder as NSString).isAbsolutePath ? folder : root + "/" + folder
+            // A folder it may not be is the workflow's mistake: reported, not tried again.
+            let refusal = Result {
+                try refuseRepositoryFolder(target, as: "deploy.folder")
+                let site = ContentRepository.resolvedPath(build.output)
+                let resolved = ContentRepository.resolvedPath(target)
+                if resolved == site || resolved.hasPrefix(site + "/") {
+                    throw BuildError(
+                        location: nil,
+                        message:
+                            "deploy.folder \(folder) is in the build's own folder (\(site)): give a folder of its own",
+                        isUsage: true)
+                }
+            }.failureText
             outcomes.append(
                 DeployOutcome(
                     target: "folder \(folder)",
-                    failure: Result { try FolderDeploy.publish(build, to: target) }.failureText))
+                    failure: refusal ?? Result { try FolderDeploy.publish(build, to: target) }.failureText,
+                    retryable: refusal == nil))
         }
         if let branch = settings.branch, only?.contains("branch") ?? true {
             let person = actor ?? workflow.scheduler

@@ -56,7 +56,9 @@ public struct BuildResult: Sendable {
 public struct BuildError: PressError {
     public var location: SourceLocation?
     public var message: String
-    public var isConfigurationError: Bool { location != nil }
+    /// A folder the build or a deploy may not replace (exit 2, as a template's error is).
+    var isUsage = false
+    public var isConfigurationError: Bool { location != nil || isUsage }
     public var description: String { message }
 }
 
@@ -180,6 +182,7 @@ extension ContentRepository {
                 && FileManager.default.fileExists(atPath: request.output, isDirectory: &isDirectory)
                 && isDirectory.boolValue
             ? cachedManifest(manifestFile) : nil
+        if previous == nil { try refuseForeignOutput(request.output, manifest: manifestFile) }
         let render = try renderSite(request, previous: previous, stamps: await stamps)
         defer { Leftovers.free((previous, render)) }
         let incremental = previous.map { $0.theme == render.manifest.theme && $0.output == request.output } ?? false
@@ -207,6 +210,7 @@ extension ContentRepository {
         }
         if let fresh {
             Crashpoint.here("site-written")
+            try recordBuiltFolder(request.output)
             try ContentRepository.putFolder(fresh, in: request.output)
         } else if let previous {
             try ContentRepository.replaceFiles(render.changed, in: request.output)

@@ -106,6 +106,99 @@ extension ContentRepository {
         }
     }
 
+    /// A path with every symbolic link in the part of it that exists resolved (`realpath`), the
+    /// rest as written: the same folder named two ways compares equal.
+    static func resolvedPath(_ path: String) -> String {
+        var existing = URL(fileURLWithPath: path).standardizedFileURL.path
+        var rest: [String] = []
+        while true {
+            if let real = realpath(existing, nil) {
+                defer { free(real) }
+                let base = String(cString: real)
+                return rest.reversed().reduce(base) { $0 == "/" ? "/" + $1 : $0 + "/" + $1 }
+            }
+            let parent = (existing as NSString).deletingLastPathComponent
+            guard parent != existing, !parent.isEmpty else { return existing }
+            rest.append((existing as NSString).lastPathComponent)
+            existing = parent
+        }
+    }
+
+    /// Refuses a folder that a build would replace whole, or a deploy would move aside, when it
+    /// is the repository, a folder holding it, or in its `.git` or `.press`: `press build --out .`
+    /// would put the site in the repository's place.
+    func refuseRepositoryFolder(_ folder: String, as role: String) throws {
+        let folder = URL(fileURLWithPath: folder).standardizedFileURL.path
+        let target = ContentRepository.resolvedPath(folder)
+        let repository = ContentRepository.resolvedPath(root)
+        func within(_ base: String) -> Bool { target == base || target.hasPrefix(base == "/" ? "/" : base + "/") }
+        if target == repository || repository.hasPrefix(target == "/" ? "/" : target + "/") {
+            throw BuildError(
+                location: nil,
+                message:
+                    "\(role) \(folder) is \(target == repository ? "the repository" : "a folder holding the repository") (\(repository)): give a folder of its own, such as site/",
+                isUsage: true)
+        }
+        for own in [".git", ".press"] where within(repository + "/" + own) {
+            throw BuildError(
+                location: nil,
+                message:
+                    "\(role) \(folder) is inside the repository's \(own)/: give a folder of its own, such as site/",
+                isUsage: true)
+        }
+    }
+
+    /// Refuses to put a whole build in the place of a folder that holds files press did not
+    /// build there: a build replaces its output folder whole, and `--out ~/www` must not delete
+    /// what was in it. A folder is the builds' when it is new or empty, when a build of this
+    /// repository was put there (`.press/build/outputs`), or when the kept site's manifest
+    /// describes it.
+    func refuseForeignOutput(_ output: String, manifest: String) throws {
+        try refuseRepositoryFolder(output, as: "the site's folder")
+        let output = URL(fileURLWithPath: output).standardizedFileURL.path
+        var info = stat()
+        guard lstat(output, &info) == 0 else { return }
+        guard info.st_mode & S_IFMT == S_IFDIR else {
+            throw BuildError(
+                location: nil, message: "\(output) is not a folder: give a new or empty folder for the site",
+                isUsage: true)
+        }
+        let names = ContentRepository.names(in: output).sorted()
+        guard !names.isEmpty, !FileManager.default.fileExists(atPath: manifest) else { return }
+        let target = ContentRepository.resolvedPath(output)
+        if builtFolders().contains(target) { return }
+        let shown = names.prefix(3).joined(separator: ", ") + (names.count > 3 ? ", …" : "")
+        throw BuildError(
+            location: nil,
+            message:
+                "\(output) holds files press did not build (\(shown)), and a build replaces the whole folder: give a new or empty folder, or empty this one",
+            isUsage: true)
+    }
+
+    /// The folders builds of this repository have put a site in (resolved paths).
+    func builtFolders() -> Set<String> {
+        let text = readFile(git.absolutePath(".press/build/outputs")).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        return Set(text.split(separator: "\n").map(String.init))
+    }
+
+    /// Records `output` as a folder builds put sites in, before the first is put there: a build
+    /// killed between the two leaves the folder recorded, never a site of press's unrecorded.
+    func recordBuiltFolder(_ output: String) throws {
+        let target = ContentRepository.resolvedPath(output)
+        guard !builtFolders().contains(target) else { return }
+        let file = git.absolutePath(".press/build/outputs")
+        try FileManager.default.createDirectory(
+            atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let descriptor = open(file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard descriptor >= 0 else {
+            throw BuildError(location: nil, message: "cannot write \(file): \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        guard ContentRepository.writeAll(Array((target + "\n").utf8), to: descriptor) else {
+            throw BuildError(location: nil, message: "cannot write \(file): \(String(cString: strerror(errno)))")
+        }
+    }
+
     /// Writes `files` into a new folder beside `folder` (on both cores), and returns its path.
     static func writeFolder(beside folder: String, _ files: [String: [UInt8]]) throws -> String {
         let target = URL(fileURLWithPath: folder).standardizedFileURL.path
