@@ -80,14 +80,15 @@ struct DeployFailure: Error, CustomStringConvertible {
     var description: String { message }
 }
 
-/// A deploy in one line: the build, then where the site went.
+/// A deploy in one line: the build, then where the site went (the targets that failed are
+/// warnings of their own).
 struct DeploySummary {
     let deployment: Deployment
 
     init(_ deployment: Deployment) { self.deployment = deployment }
 
     var line: String {
-        let targets = deployment.outcomes.map(\.target).joined(separator: ", ")
+        let targets = deployment.outcomes.filter { $0.failure == nil }.map(\.target).joined(separator: ", ")
         return BuildSummary(deployment.build).line + (targets.isEmpty ? "" : "; deployed to \(targets)")
     }
 }
