@@ -137,10 +137,15 @@ import Testing
         let up = links.file("above-repository")
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: repository.path)
         try FileManager.default.createSymbolicLink(atPath: up, withDestinationPath: parent)
+        // A link to an empty folder: a build would put its folder in the link's place.
+        let toEmpty = links.file("to-empty")
+        try FileManager.default.createDirectory(atPath: links.file("empty"), withIntermediateDirectories: false)
+        try FileManager.default.createSymbolicLink(atPath: toEmpty, withDestinationPath: links.file("empty"))
         for (out, says) in [
             (".", "is the repository"), (up, "is a folder holding the repository"), (link, "is the repository"),
             (".git/site", "inside the repository's .git/"), ("assets", "holds files press did not build (chart.png)"),
             ("published", "holds files press did not build (.gitkeep, first.md, second.md)"),
+            (toEmpty, "is a symbolic link"),
         ] {
             let build = try await repository.press(["build", "--out", out])
             #expect(build.status == 2, "\(out): \(build)")

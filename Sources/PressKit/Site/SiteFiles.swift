@@ -158,7 +158,15 @@ extension ContentRepository {
         let output = URL(fileURLWithPath: output).standardizedFileURL.path
         var info = stat()
         guard lstat(output, &info) == 0 else { return }
-        guard info.st_mode & S_IFMT == S_IFDIR else {
+        switch info.st_mode & S_IFMT {
+        case S_IFDIR: break
+        case S_IFLNK:
+            throw BuildError(
+                location: nil,
+                message:
+                    "\(output) is a symbolic link, and a build would put a folder in its place: give the folder it names, or put the site there with deploy: folder:",
+                isUsage: true)
+        default:
             throw BuildError(
                 location: nil, message: "\(output) is not a folder: give a new or empty folder for the site",
                 isUsage: true)
