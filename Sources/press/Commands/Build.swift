@@ -14,7 +14,9 @@ extension Press {
                 """)
 
         @OptionGroup var options: RepositoryOptions
-        @Option(help: "The folder to write (default: site/ in the repository).") var out: String?
+        @Option(
+            help: "The folder to write, replaced whole: new, empty or built before (default: site/ in the repository).")
+        var out: String?
         @Option(help: "The site as it will be at TIME: posts scheduled by then are in it.") var at: String?
         @Flag(help: "Drafts and posts in review too (a preview, never for readers).") var drafts = false
         @Flag(help: "Refuse to build when a post going out has validation errors.") var strict = false
