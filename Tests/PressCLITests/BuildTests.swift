@@ -1,4 +1,5 @@
 import Foundation
+import Git
 import TestSupport
 import Testing
 
@@ -151,6 +152,14 @@ import Testing
             #expect(build.status == 2, "\(out): \(build)")
             #expect(build.stderr.contains(says), "\(out): \(build)")
         }
+        // A build into the repository that an earlier press made (its manifest is there) is
+        // refused as well: a build that found the theme changed would replace the folder.
+        #expect(try await repository.press(["build"]).status == 0)
+        let manifest = ContentRepository(git: try Repository.open(at: repository.path)).manifestPath(
+            for: repository.path)
+        try FileManager.default.copyItem(atPath: repository.path + "/.press/build/manifest", toPath: manifest)
+        let again = try await repository.press(["build", "--out", "."])
+        #expect(again.status == 2 && again.stderr.contains("is the repository"), "\(again)")
         #expect(try await repository.status() == "")
         #expect(repository.directory.bytes("assets/chart.png") == [0x89, 0x50, 0x4E, 0x47])
         #expect(FileManager.default.fileExists(atPath: parent + "/" + (repository.path as NSString).lastPathComponent))

@@ -174,6 +174,9 @@ extension ContentRepository {
     /// `buildSite` with the build lock already held (or not needed).
     func buildSiteLocked(_ request: BuildRequest) async throws -> BuildResult {
         let manifestFile = manifestPath(for: request.output)
+        // Before anything else, and for an incremental build too: one that finds the theme
+        // changed replaces the folder whole.
+        try refuseForeignOutput(request.output, manifest: manifestFile)
         // The post files looked at while the last build's manifest is read.
         async let stamps = postStamps()
         var isDirectory: ObjCBool = false
@@ -182,7 +185,6 @@ extension ContentRepository {
                 && FileManager.default.fileExists(atPath: request.output, isDirectory: &isDirectory)
                 && isDirectory.boolValue
             ? cachedManifest(manifestFile) : nil
-        if previous == nil { try refuseForeignOutput(request.output, manifest: manifestFile) }
         let render = try renderSite(request, previous: previous, stamps: await stamps)
         defer { Leftovers.free((previous, render)) }
         let incremental = previous.map { $0.theme == render.manifest.theme && $0.output == request.output } ?? false
