@@ -22,6 +22,12 @@ struct Diagnostics {
         case let error as GitError:
             write(location: nil, message: error.description)
             return 1
+        case let error as ValidationError:
+            // Thrown by a command as it runs (one thrown while the command line is read comes
+            // wrapped, with the subcommand's usage): a usage error in press's own form, not
+            // under the usage of `press` as a whole.
+            write(location: nil, message: error.message)
+            return 2
         default:
             let code = Press.exitCode(for: error)
             let message = Press.fullMessage(for: error)

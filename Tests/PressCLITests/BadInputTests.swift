@@ -162,6 +162,25 @@ import Testing
         #expect(try await repository.press(["frobnicate"]).status == 2)
         #expect(try await repository.press(["--help"]).status == 0)
     }
+
+    /// A usage error found as a command runs is said as press says every error, not under the
+    /// usage of `press` as a whole; a port past 65535 is one (it was taken modulo 65,536).
+    @Test func usageErrorsFoundWhileRunningAreSaidInPressOwnForm() async throws {
+        let repository = try await CLIRepository()
+        let cases: [([String], String)] = [
+            (["validate", "drafts/nothing.md"], "press: error: 'drafts/nothing.md': no such file in "),
+            (["preview", "nothing", "--port", "0"], "press: error: no post 'nothing' in the preview"),
+            // (`--at` that cannot be read: were the port let through, the command would still
+            // end, before it listens.)
+            (["preview", "--port", "99999", "--at", "not-a-time"], "'--port 99999': a port is 0 to 65535"),
+        ]
+        for (arguments, says) in cases {
+            let output = try await repository.press(arguments)
+            #expect(output.status == 2, "\(arguments): \(output)")
+            #expect(output.stderr.contains(says), "\(arguments): \(output)")
+            #expect(!output.stderr.contains("Usage: press <subcommand>"), "\(arguments): \(output)")
+        }
+    }
 }
 
 /// A transition either fully happens or leaves the repository exactly as it was.

@@ -85,4 +85,21 @@ import Testing
         try await client.shutdown()
         try await server.close()
     }
+
+    @Test(.timeLimit(.minutes(1))) func aPortInUseIsSaidInPlainWords() async throws {
+        let fixture = try Fixture()
+        let site = PreviewSite(repository: fixture.repository, at: nil)
+        let first = try await PreviewServer(site: site)
+        do {
+            _ = try await PreviewServer(site: site, port: first.port)
+            Issue.record("a second server listened on \(first.port)")
+        } catch let error as PreviewServer.ListenError {
+            #expect(error.isConfigurationError)
+            #expect(
+                error.description
+                    == "cannot listen on 127.0.0.1:\(first.port): address already in use (another preview? --port 0 takes any free one)"
+            )
+        }
+        try await first.close()
+    }
 }

@@ -28,9 +28,33 @@ public final class PreviewServer: Sendable {
                         Handler(site: site, patience: patience, checksHost: loopback))
                 }
             }
-        channel = try await bootstrap.bind(host: host, port: port).get()
+        do {
+            channel = try await bootstrap.bind(host: host, port: port).get()
+        } catch {
+            throw ListenError(host: host, port: port, underlying: error)
+        }
         self.host = host
         self.port = channel.localAddress?.port ?? port
+    }
+
+    /// The address cannot be listened on: in use, not this machine's, not an address (exit 2).
+    public struct ListenError: PressError {
+        var host: String
+        var port: Int
+        var underlying: any Error
+        public var location: SourceLocation? { nil }
+        public var isConfigurationError: Bool { true }
+        public var description: String {
+            let reason: String
+            if let error = underlying as? IOError {
+                reason =
+                    String(cString: strerror(error.errnoCode)).lowercased()
+                    + (error.errnoCode == EADDRINUSE ? " (another preview? --port 0 takes any free one)" : "")
+            } else {
+                reason = "\(underlying)"
+            }
+            return "cannot listen on \(host):\(port): \(reason)"
+        }
     }
 
     public var address: String { "http://\(host.contains(":") ? "[\(host)]" : host):\(port)/" }

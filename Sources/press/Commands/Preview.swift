@@ -20,18 +20,19 @@ extension Press {
         var host = "127.0.0.1"
         @Option(help: "The site as readers will see it at TIME (no drafts).") var at: String?
 
+        func validate() throws {
+            guard (0...65535).contains(port) else {
+                throw ValidationError("'--port \(port)': a port is 0 to 65535 (0: any free one)")
+            }
+        }
+
         func run() async throws {
             let repository = try options.open()
             let workflow = try repository.workflow()
             let moment = try at.map { try PressTime.parse($0, zone: workflow.timeZone) }
             let site = PreviewSite(repository: repository, at: moment)
             site.refresh()
-            let server: PreviewServer
-            do {
-                server = try await PreviewServer(site: site, host: host, port: port)
-            } catch {
-                throw ValidationError("cannot listen on \(host):\(port): \(error)")
-            }
+            let server = try await PreviewServer(site: site, host: host, port: port)
             var address = server.address
             if let slug {
                 let name = ContentRepository.slug(fromArgument: slug)
