@@ -78,10 +78,13 @@ import Testing
         #expect(again.stderr.contains("run 'exit 3'"), "\(again)")
     }
 
-    /// `deploy: folder:` naming the folder above the repository would move it aside, and one
-    /// inside `site/` would be replaced by the next whole build: refused, not tried again, the
-    /// publish stands and nothing moved.
-    @Test(arguments: [("up", "is a folder holding the repository"), ("site/live", "is in the build's own folder")])
+    /// `deploy: folder:` naming the folder above the repository or one of the repository's own
+    /// (drafts/) would move it aside, and one inside `site/` would be replaced by the next whole
+    /// build: refused, not tried again, the publish stands and nothing moved.
+    @Test(arguments: [
+        ("up", "is a folder holding the repository"), ("site/live", "is in the build's own folder"),
+        ("drafts", "holds the repository's own files (drafts is in git)"),
+    ])
     func aDeployFolderThatHoldsTheRepositoryOrIsInTheSiteIsRefused(folder: String, says: String) async throws {
         let repository = try await approved("  folder: \(folder)")
         // `up` is a link to the folder above (were the refusal to go, a deploy would replace
@@ -98,6 +101,7 @@ import Testing
         #expect(repository.directory.exists("site/posts/hello/index.html"))
         #expect(!repository.directory.exists("site/live"))
         #expect(try await repository.status() == "")
+        #expect(!ContentRepository.names(in: repository.path).contains { $0.hasPrefix(".drafts.press") })
     }
 
     /// A deploy to a branch that fails (the remote cannot be reached) leaves the transition in

@@ -78,6 +78,21 @@ extension ContentRepository {
                             "deploy.folder \(folder) is in the build's own folder (\(site)): give a folder of its own",
                         isUsage: true)
                 }
+                // A folder of the repository's own (drafts/, assets/): moved aside, it would be
+                // the posts that went, and a link in their place.
+                let repository = ContentRepository.resolvedPath(root)
+                if resolved.hasPrefix(repository + "/"), let head = try git.headCommitID() {
+                    let relative = String(resolved.dropFirst(repository.count + 1))
+                    if try !git.entries(under: relative, in: head).isEmpty
+                        || git.blobID(atPath: relative, in: head) != nil
+                    {
+                        throw BuildError(
+                            location: nil,
+                            message:
+                                "deploy.folder \(folder) holds the repository's own files (\(relative) is in git): give a folder of its own",
+                            isUsage: true)
+                    }
+                }
             }.failureText
             outcomes.append(
                 DeployOutcome(
