@@ -83,7 +83,7 @@ import Testing
     /// build: refused, not tried again, the publish stands and nothing moved.
     @Test(arguments: [
         ("up", "is a folder holding the repository"), ("site/live", "is in the build's own folder"),
-        ("drafts", "holds the repository's own files (drafts is in git)"),
+        ("drafts", "holds the repository's own files (drafts/ is in git)"),
     ])
     func aDeployFolderThatHoldsTheRepositoryOrIsInTheSiteIsRefused(folder: String, says: String) async throws {
         let repository = try await approved("  folder: \(folder)")

@@ -79,17 +79,22 @@ extension ContentRepository {
                         isUsage: true)
                 }
                 // A folder of the repository's own (drafts/, assets/): moved aside, it would be
-                // the posts that went, and a link in their place.
+                // the posts that went, and a link in their place. (The link a deploy made,
+                // committed by someone's `git add -A`, is a file in git, not a folder: it stays
+                // the deploy's.)
+                // (The folder itself as named: the deploy's link is followed to nothing.)
                 let repository = ContentRepository.resolvedPath(root)
-                if resolved.hasPrefix(repository + "/"), let head = try git.headCommitID() {
-                    let relative = String(resolved.dropFirst(repository.count + 1))
-                    if try !git.entries(under: relative, in: head).isEmpty
-                        || git.blobID(atPath: relative, in: head) != nil
-                    {
+                let standard = URL(fileURLWithPath: target).standardizedFileURL.path
+                let named =
+                    ContentRepository.resolvedPath((standard as NSString).deletingLastPathComponent) + "/"
+                    + (standard as NSString).lastPathComponent
+                if named.hasPrefix(repository + "/"), let head = try git.headCommitID() {
+                    let relative = String(named.dropFirst(repository.count + 1))
+                    if try !git.entries(under: relative, in: head).isEmpty {
                         throw BuildError(
                             location: nil,
                             message:
-                                "deploy.folder \(folder) holds the repository's own files (\(relative) is in git): give a folder of its own",
+                                "deploy.folder \(folder) holds the repository's own files (\(relative)/ is in git): give a folder of its own",
                             isUsage: true)
                     }
                 }
