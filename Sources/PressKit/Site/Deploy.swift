@@ -67,38 +67,7 @@ extension ContentRepository {
         if let folder = settings.folder, only?.contains("folder") ?? true {
             let target = (folder as NSString).isAbsolutePath ? folder : root + "/" + folder
             // A folder it may not be is the workflow's mistake: reported, not tried again.
-            let refusal = Result {
-                try refuseRepositoryFolder(target, as: "deploy.folder")
-                let site = ContentRepository.resolvedPath(build.output)
-                let resolved = ContentRepository.resolvedPath(target)
-                if resolved == site || resolved.hasPrefix(site + "/") {
-                    throw BuildError(
-                        location: nil,
-                        message:
-                            "deploy.folder \(folder) is in the build's own folder (\(site)): give a folder of its own",
-                        isUsage: true)
-                }
-                // A folder of the repository's own (drafts/, assets/): moved aside, it would be
-                // the posts that went, and a link in their place. (The link a deploy made,
-                // committed by someone's `git add -A`, is a file in git, not a folder: it stays
-                // the deploy's.)
-                // (The folder itself as named: the deploy's link is followed to nothing.)
-                let repository = ContentRepository.resolvedPath(root)
-                let standard = URL(fileURLWithPath: target).standardizedFileURL.path
-                let named =
-                    ContentRepository.resolvedPath((standard as NSString).deletingLastPathComponent) + "/"
-                    + (standard as NSString).lastPathComponent
-                if named.hasPrefix(repository + "/"), let head = try git.headCommitID() {
-                    let relative = String(named.dropFirst(repository.count + 1))
-                    if try !git.entries(under: relative, in: head).isEmpty {
-                        throw BuildError(
-                            location: nil,
-                            message:
-                                "deploy.folder \(folder) holds the repository's own files (\(relative)/ is in git): give a folder of its own",
-                            isUsage: true)
-                    }
-                }
-            }.failureText
+            let refusal = Result { try refuseDeployFolder(target, named: folder, site: build.output) }.failureText
             outcomes.append(
                 DeployOutcome(
                     target: "folder \(folder)",

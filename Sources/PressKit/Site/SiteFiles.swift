@@ -148,6 +148,39 @@ extension ContentRepository {
         }
     }
 
+    /// Refuses a `deploy: folder:` (`folder` as the workflow names it) that the deploy would
+    /// move aside and put its link in the place of: the repository or a folder holding it, a
+    /// folder in the build's own `site`, or a folder of the repository's own (`drafts/`, moved
+    /// aside, would be the posts gone and a link in their place). The last is judged on the
+    /// folder as named, not where the deploy's link goes: the link, committed by someone's
+    /// `git add -A`, is a file in git and stays the deploy's.
+    func refuseDeployFolder(_ target: String, named folder: String, site: String) throws {
+        try refuseRepositoryFolder(target, as: "deploy.folder")
+        let site = ContentRepository.resolvedPath(site)
+        let resolved = ContentRepository.resolvedPath(target)
+        if resolved == site || resolved.hasPrefix(site + "/") {
+            throw BuildError(
+                location: nil,
+                message: "deploy.folder \(folder) is in the build's own folder (\(site)): give a folder of its own",
+                isUsage: true)
+        }
+        let repository = ContentRepository.resolvedPath(root)
+        let standard = URL(fileURLWithPath: target).standardizedFileURL.path
+        let named =
+            ContentRepository.resolvedPath((standard as NSString).deletingLastPathComponent) + "/"
+            + (standard as NSString).lastPathComponent
+        if named.hasPrefix(repository + "/"), let head = try git.headCommitID() {
+            let relative = String(named.dropFirst(repository.count + 1))
+            if try !git.entries(under: relative, in: head).isEmpty {
+                throw BuildError(
+                    location: nil,
+                    message:
+                        "deploy.folder \(folder) holds the repository's own files (\(relative)/ is in git): give a folder of its own",
+                    isUsage: true)
+            }
+        }
+    }
+
     /// Refuses to put a whole build in the place of a folder that holds files press did not
     /// build there: a build replaces its output folder whole, and `--out ~/www` must not delete
     /// what was in it. A folder is the builds' when it is new or empty, when a build of this
