@@ -204,10 +204,10 @@ extension ContentRepository {
                 location: nil, message: "\(output) is not a folder: give a new or empty folder for the site",
                 isUsage: true)
         }
+        // (The manifest first: an incremental build, which has one, reads no folder.)
+        guard !FileManager.default.fileExists(atPath: manifest) else { return }
         let names = ContentRepository.names(in: output).sorted()
-        guard !names.isEmpty, !FileManager.default.fileExists(atPath: manifest) else { return }
-        let target = ContentRepository.resolvedPath(output)
-        if builtFolders().contains(target) { return }
+        guard !names.isEmpty, !builtFolders().contains(ContentRepository.resolvedPath(output)) else { return }
         let shown = names.prefix(3).joined(separator: ", ") + (names.count > 3 ? ", …" : "")
         throw BuildError(
             location: nil,
@@ -216,9 +216,11 @@ extension ContentRepository {
             isUsage: true)
     }
 
+    private var builtFoldersFile: String { git.absolutePath(".press/build/outputs") }
+
     /// The folders builds of this repository have put a site in (resolved paths).
     func builtFolders() -> Set<String> {
-        let text = readFile(git.absolutePath(".press/build/outputs")).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        let text = readFile(builtFoldersFile).map { String(decoding: $0, as: UTF8.self) } ?? ""
         return Set(text.split(separator: "\n").map(String.init))
     }
 
@@ -227,7 +229,7 @@ extension ContentRepository {
     func recordBuiltFolder(_ output: String) throws {
         let target = ContentRepository.resolvedPath(output)
         guard !builtFolders().contains(target) else { return }
-        let file = git.absolutePath(".press/build/outputs")
+        let file = builtFoldersFile
         try FileManager.default.createDirectory(
             atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let descriptor = open(file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0o644)
