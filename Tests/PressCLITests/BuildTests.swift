@@ -321,6 +321,39 @@ import Testing
         #expect(repository.directory.read("site/posts/second/index.html")?.contains("Go back to") == true)
     }
 
+    /// The build follows the workflow as committed. An edit of the site's settings built before
+    /// it is committed changes nothing and says why; once committed, the next build makes every
+    /// page with it. (The manifest was keyed on the working copy: the build before the commit
+    /// recorded the new settings' key, so the one after found nothing changed and left the old
+    /// title on every page.)
+    @Test func aWorkflowEditCountsOnceCommittedAndThenOnEveryPage() async throws {
+        let repository = try await repository()
+        #expect(try await repository.press(["build"]).status == 0)
+        let workflow = repository.directory.read("workflows/default.yml") ?? ""
+        try repository.directory.write(
+            "workflows/default.yml",
+            workflow.replacingOccurrences(of: "title: The <Example> Times", with: "title: The Renamed Times"))
+        let uncommitted = try await repository.press(["build"])
+        #expect(uncommitted.status == 0, "\(uncommitted)")
+        #expect(uncommitted.stdout.contains("built 2 posts: 0 of "), "\(uncommitted)")
+        #expect(
+            uncommitted.stderr.contains("workflows/default.yml has changes that are not committed"),
+            "\(uncommitted)")
+        #expect(repository.directory.read("site/index.html")?.contains("The Renamed Times") == false)
+
+        try await repository.commitAll("rename the site", as: People.eddie)
+        let committed = try await repository.press(["build"])
+        #expect(committed.status == 0, "\(committed)")
+        #expect(!committed.stderr.contains("not committed"), "\(committed)")
+        let whole = try await repository.press(["build", "--full", "--out", "whole"])
+        #expect(whole.status == 0, "\(whole)")
+        let site = files(repository.path + "/site")
+        let wholeSite = files(repository.path + "/whole")
+        #expect(site.keys.sorted() == wholeSite.keys.sorted())
+        #expect(site.keys.filter { site[$0] != wholeSite[$0] }.sorted() == [])
+        #expect(repository.directory.read("site/posts/second/index.html")?.contains("The Renamed Times") == true)
+    }
+
     /// An edit of a post's body remakes its page and no list it is on (lists show its title,
     /// summary, authors, categories and date); an edit of its title remakes those lists too.
     @Test func anEditOfTheBodyAloneRemakesThePostsPageAndNoList() async throws {

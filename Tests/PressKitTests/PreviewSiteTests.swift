@@ -94,6 +94,24 @@ import Testing
         #expect(site.path(of: "hello") == nil)
     }
 
+    /// The preview follows the workflow as committed, as the build does: an edit of the site's
+    /// title shows once it is committed, though the file itself did not change then (the
+    /// preview looked only at the files, and kept the old title until a post changed).
+    @Test func aWorkflowEditShowsOnceCommitted() async throws {
+        let (fixture, site) = try site()
+        func front() -> String { String(decoding: site.response(for: "/").body, as: UTF8.self) }
+        let workflow = fixture.directory.read("workflows/default.yml") ?? ""
+        try fixture.directory.write("workflows/default.yml", workflow + "site:\n  title: The Renamed Times\n")
+        site.refresh(now: now)
+        #expect(!front().contains("The Renamed Times"))
+        let committed = try await git(
+            ["-c", "user.name=Eddie Editor", "-c", "user.email=editor@example.com", "commit", "-q", "-am", "rename"],
+            in: fixture.directory.path)
+        #expect(committed.status == 0, "\(committed)")
+        #expect(site.refresh(now: now))
+        #expect(front().contains("The Renamed Times"), "\(front())")
+    }
+
     @Test func aBrokenTemplateShowsItsErrorAndReloadsWhenMended() throws {
         let (fixture, site) = try site()
         try fixture.directory.write("templates/post.mustache", "{{#post}}never closed")

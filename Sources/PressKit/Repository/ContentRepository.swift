@@ -83,6 +83,12 @@ public final class ContentRepository: Sendable {
         return workflow
     }
 
+    /// The files in `workflows/` at HEAD, by name (none on an unborn branch).
+    func committedWorkflowFiles() throws -> [TreeEntry] {
+        guard let head = try git.headCommitID() else { return [] }
+        return try git.entries(under: "workflows", in: head).sorted { $0.name < $1.name }
+    }
+
     /// A warning for each workflow file whose working copy differs from HEAD's (or that HEAD
     /// lacks): press goes by the committed one, which a person editing the file may not expect.
     public func uncommittedWorkflows() -> [Diagnostic] {

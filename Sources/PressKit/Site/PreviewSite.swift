@@ -248,10 +248,15 @@ public final class PreviewSite: Sendable {
 
     // MARK: Building
 
-    /// The stamps of each post's file, the templates and the workflows.
+    /// The stamps of each post's file, the templates and the workflows, and the workflows as
+    /// committed (the build follows those: committing an edit changes the site).
     private func sourcesKey() -> UInt64 {
         var key = InputKey()
         let root = repository.root
+        for entry in (try? repository.committedWorkflowFiles()) ?? [] {
+            key.add(entry.name)
+            key.add(entry.id.description)
+        }
         for folder in ["templates", "workflows"] {
             for name in ContentRepository.names(in: root + "/" + folder).sorted() {
                 key.add(folder + "/" + name)

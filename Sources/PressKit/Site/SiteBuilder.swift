@@ -291,11 +291,11 @@ extension ContentRepository {
         var themeKey = InputKey()
         themeKey.add("press-site 1 \(request.drafts) \(request.at.map { "\($0.timeIntervalSince1970)" } ?? "")")
         themeKey.add(theme)
-        for name in ((try? FileManager.default.contentsOfDirectory(atPath: git.absolutePath("workflows"))) ?? [])
-            .sorted()
-        {
-            themeKey.add(name)
-            themeKey.add(readFile(git.absolutePath("workflows/\(name)")) ?? [])
+        // The workflows as committed, which are what the build follows: a working copy's
+        // uncommitted edit changes nothing here, and its commit changes every page.
+        for entry in try committedWorkflowFiles() {
+            themeKey.add(entry.name)
+            themeKey.add(entry.id.description)
         }
         let themeHex = themeKey.hex
         let trusted = previous.flatMap { $0.theme == themeHex && $0.output == request.output ? $0 : nil }
