@@ -14,7 +14,7 @@ struct WriteFailure: PressError {
     var location: SourceLocation? { nil }
     var isConfigurationError: Bool { true }
     var description: String {
-        let folder = (path as NSString).deletingLastPathComponent
+        let folder = path.parentFolder
         let hint = code == ENOENT ? " (is there a folder \(folder.isEmpty ? "." : folder)?)" : ""
         return "cannot write \(path): \(String(cString: strerror(code)).lowercased())\(hint)"
     }

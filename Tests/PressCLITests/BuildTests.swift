@@ -354,6 +354,29 @@ import Testing
         #expect(repository.directory.read("site/posts/second/index.html")?.contains("The Renamed Times") == true)
     }
 
+    /// Posts at `/p/{slug}/`: a folder of one letter. Foundation's `deletingLastPathComponent`
+    /// traps on a one-character string, and the build asked it for the folder above `p`: a
+    /// whole build stopped with SIGILL, and so did an incremental one that removed the last
+    /// page in `p/`.
+    @Test func postsInAFolderOfOneLetterAreBuiltAndRemoved() async throws {
+        let repository = try await repository()
+        let workflow = repository.directory.read("workflows/default.yml") ?? ""
+        try repository.directory.write(
+            "workflows/default.yml",
+            workflow.replacingOccurrences(of: "posts: /posts/{slug}/", with: "posts: /p/{slug}/"))
+        try await repository.commitAll("posts at /p/", as: People.eddie)
+        let whole = try await repository.press(["build"])
+        #expect(whole.status == 0, "\(whole)")
+        #expect(repository.directory.exists("site/p/first/index.html"))
+        for post in ["published/first.md", "published/second.md"] {
+            try FileManager.default.removeItem(atPath: "\(repository.path)/\(post)")
+        }
+        let emptied = try await repository.press(["build", "--verbose"])
+        #expect(emptied.status == 0, "\(emptied)")
+        #expect(emptied.stdout.contains("removed p/second/index.html"), "\(emptied)")
+        #expect(!repository.directory.exists("site/p"))
+    }
+
     /// An edit of a post's body remakes its page and no list it is on (lists show its title,
     /// summary, authors, categories and date); an edit of its title remakes those lists too.
     @Test func anEditOfTheBodyAloneRemakesThePostsPageAndNoList() async throws {

@@ -146,7 +146,7 @@ public enum HugoSource {
             // With canonifyURLs, a relative link is the site root's: `images/x.png` is `/images/x.png`.
             post.body = HugoSource.rootRelative(
                 post.body, staticFolder: "\(root)/static",
-                sourceFolder: ((base + "/" + item.relativePath) as NSString).deletingLastPathComponent,
+                sourceFolder: (base + "/" + item.relativePath).parentFolder,
                 canonify: config.canonifyURLs)
             post.assets += JekyllSource.rootAssets(in: post.body, root: root, staticFolder: "static")
             posts.append(post)
@@ -216,7 +216,7 @@ public enum HugoSource {
                 let anchor = target.firstIndex(of: "#").map { String(target[$0...]) } ?? ""
                 if let url = urls[
                     key == "index"
-                        ? ((target as NSString).deletingLastPathComponent as NSString).lastPathComponent : key]
+                        ? (target.parentFolder as NSString).lastPathComponent : key]
                 {
                     out += url + anchor
                 } else {

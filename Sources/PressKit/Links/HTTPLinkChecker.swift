@@ -231,7 +231,7 @@ struct LinkCache {
     /// Whether neither the cache folder nor its parent (`.press`) is a symbolic link: a committed
     /// `.press` link must not make press write outside the repository.
     static func isPlainDirectoryPath(_ path: String) -> Bool {
-        let parent = (path as NSString).deletingLastPathComponent
+        let parent = path.parentFolder
         return [parent, path].allSatisfy { part in
             var info = stat()
             return lstat(part, &info) != 0 || info.st_mode & S_IFMT != S_IFLNK

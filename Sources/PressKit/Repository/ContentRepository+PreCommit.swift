@@ -83,7 +83,7 @@ extension ContentRepository {
 
     private func writeHook(_ script: String, at path: String) throws -> String {
         try FileManager.default.createDirectory(
-            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            atPath: path.parentFolder, withIntermediateDirectories: true)
         try Data(script.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
         chmod(path, 0o755)
         return path

@@ -216,7 +216,7 @@ enum FolderDeploy {
     /// - Throws: `BuildError` when the copy cannot be made or the folder is a file.
     static func publish(_ build: BuildResult, to target: String) throws {
         let target = URL(fileURLWithPath: target).standardizedFileURL.path
-        let parent = (target as NSString).deletingLastPathComponent
+        let parent = target.parentFolder
         let name = (target as NSString).lastPathComponent
         let store = "\(parent)/.\(name).press"
         try FileManager.default.createDirectory(atPath: store, withIntermediateDirectories: true)
@@ -294,7 +294,7 @@ enum FolderDeploy {
             let present = lstat("\(copy)/\(path)", &copied) == 0
             if present, copied.st_ino == built.st_ino, copied.st_dev == built.st_dev { continue }
             if !present { added += 1 }
-            let folder = (path as NSString).deletingLastPathComponent
+            let folder = path.parentFolder
             if !folder.isEmpty, folders.insert(folder).inserted {
                 try FileManager.default.createDirectory(atPath: "\(copy)/\(folder)", withIntermediateDirectories: true)
             }

@@ -232,7 +232,7 @@ extension ContentRepository {
                 || !render.gone.isEmpty
         {
             try FileManager.default.createDirectory(
-                atPath: (manifestFile as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                atPath: manifestFile.parentFolder, withIntermediateDirectories: true)
             var manifest = render.manifest
             if incremental, let previous,
                 let journal = manifest.journal(

@@ -34,7 +34,7 @@ extension ContentRepository {
     /// Writes `bytes` to a temporary name beside `path` and renames it over `path`: a reader sees
     /// the old file or the new one, never part of one.
     static func writeReplacing(_ path: String, _ bytes: [UInt8]) throws {
-        let folder = (path as NSString).deletingLastPathComponent
+        let folder = path.parentFolder
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let temporary = "\(folder)/.\((path as NSString).lastPathComponent).press-\(getpid())"
         unlink(temporary)
@@ -75,7 +75,7 @@ extension ContentRepository {
             try writeNew(temporary, bytes)
             Crashpoint.here("site-file-written")
             try FileManager.default.createDirectory(
-                atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                atPath: target.parentFolder, withIntermediateDirectories: true)
             guard rename(temporary, target) == 0 else {
                 throw BuildError(location: nil, message: "cannot write \(target): \(String(cString: strerror(errno)))")
             }
@@ -87,7 +87,7 @@ extension ContentRepository {
     /// build's temporary files (`-incoming-`) — removed once the process that made it is gone.
     static func removeLeftovers(beside output: String) {
         let target = URL(fileURLWithPath: output).standardizedFileURL.path
-        let parent = (target as NSString).deletingLastPathComponent
+        let parent = target.parentFolder
         let prefix = (target as NSString).lastPathComponent + ".press-"
         for name in names(in: parent) where name.hasPrefix(prefix) {
             guard let dash = name.lastIndex(of: "-"), let pid = pid_t(name[name.index(after: dash)...]),
@@ -100,9 +100,9 @@ extension ContentRepository {
     /// Removes a file the site no longer has, and the folders it leaves empty.
     static func removeOutput(_ path: String, from output: String) {
         unlink("\(output)/\(path)")
-        var folder = (path as NSString).deletingLastPathComponent
+        var folder = path.parentFolder
         while !folder.isEmpty, rmdir("\(output)/\(folder)") == 0 {
-            folder = (folder as NSString).deletingLastPathComponent
+            folder = folder.parentFolder
         }
     }
 
@@ -117,7 +117,7 @@ extension ContentRepository {
                 let base = String(cString: real)
                 return rest.reversed().reduce(base) { $0 == "/" ? "/" + $1 : $0 + "/" + $1 }
             }
-            let parent = (existing as NSString).deletingLastPathComponent
+            let parent = existing.parentFolder
             guard parent != existing, !parent.isEmpty else { return existing }
             rest.append((existing as NSString).lastPathComponent)
             existing = parent
@@ -167,7 +167,7 @@ extension ContentRepository {
         let repository = ContentRepository.resolvedPath(root)
         let standard = URL(fileURLWithPath: target).standardizedFileURL.path
         let named =
-            ContentRepository.resolvedPath((standard as NSString).deletingLastPathComponent) + "/"
+            ContentRepository.resolvedPath(standard.parentFolder) + "/"
             + (standard as NSString).lastPathComponent
         if named.hasPrefix(repository + "/"), let head = try git.headCommitID() {
             let relative = String(named.dropFirst(repository.count + 1))
@@ -231,7 +231,7 @@ extension ContentRepository {
         guard !builtFolders().contains(target) else { return }
         let file = builtFoldersFile
         try FileManager.default.createDirectory(
-            atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            atPath: file.parentFolder, withIntermediateDirectories: true)
         let descriptor = open(file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard descriptor >= 0 else {
             throw BuildError(location: nil, message: "cannot write \(file): \(String(cString: strerror(errno)))")
@@ -246,7 +246,7 @@ extension ContentRepository {
     static func writeFolder(beside folder: String, _ files: [String: [UInt8]]) throws -> String {
         let target = URL(fileURLWithPath: folder).standardizedFileURL.path
         try FileManager.default.createDirectory(
-            atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            atPath: target.parentFolder, withIntermediateDirectories: true)
         let fresh = "\(target).press-new-\(getpid())"
         try? FileManager.default.removeItem(atPath: fresh)
         // Each file written once, in place: the folder is new, and it is the folder's rename
@@ -254,8 +254,8 @@ extension ContentRepository {
         // first, parents before children, then the files.
         var folders: Set<String> = [""]
         for path in files.keys {
-            var folder = (path as NSString).deletingLastPathComponent
-            while folders.insert(folder).inserted { folder = (folder as NSString).deletingLastPathComponent }
+            var folder = path.parentFolder
+            while folders.insert(folder).inserted { folder = folder.parentFolder }
         }
         do {
             for folder in folders.sorted() where mkdir(folder.isEmpty ? fresh : "\(fresh)/\(folder)", 0o755) != 0 {
