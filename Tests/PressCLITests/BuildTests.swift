@@ -247,20 +247,6 @@ import Testing
     }
 
     /// Every file under `folder`, with its bytes.
-    func files(_ folder: String) -> [String: [UInt8]] {
-        var found: [String: [UInt8]] = [:]
-        let enumerator = FileManager.default.enumerator(atPath: folder)
-        while let path = enumerator?.nextObject() as? String {
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: "\(folder)/\(path)", isDirectory: &isDirectory),
-                !isDirectory.boolValue
-            {
-                found[path] = FileManager.default.contents(atPath: "\(folder)/\(path)").map { Array($0) }
-            }
-        }
-        return found
-    }
-
     @Test func aSecondBuildMakesOnlyWhatChangedAndTheSameBytesAsAWholeOne() async throws {
         let repository = try await repository()
         let first = try await repository.press(["build"])
@@ -293,9 +279,9 @@ import Testing
         #expect(!repository.directory.exists("site/posts/first"))
         let whole = try await repository.press(["build", "--full", "--out", "whole"])
         #expect(whole.status == 0, "\(whole)")
-        let incremental = files(repository.path + "/site")
+        let incremental = siteFiles(repository.path + "/site")
         #expect(incremental.count > 10)
-        #expect(incremental == files(repository.path + "/whole"), "\(incremental.keys.sorted())")
+        #expect(incremental == siteFiles(repository.path + "/whole"), "\(incremental.keys.sorted())")
         #expect(
             repository.directory.read("site/posts/second/index.html")?.contains("Return to") == true)
         // No temporary file is left beside the ones renamed into place.
@@ -347,8 +333,8 @@ import Testing
         #expect(!committed.stderr.contains("not committed"), "\(committed)")
         let whole = try await repository.press(["build", "--full", "--out", "whole"])
         #expect(whole.status == 0, "\(whole)")
-        let site = files(repository.path + "/site")
-        let wholeSite = files(repository.path + "/whole")
+        let site = siteFiles(repository.path + "/site")
+        let wholeSite = siteFiles(repository.path + "/whole")
         #expect(site.keys.sorted() == wholeSite.keys.sorted())
         #expect(site.keys.filter { site[$0] != wholeSite[$0] }.sorted() == [])
         #expect(repository.directory.read("site/posts/second/index.html")?.contains("The Renamed Times") == true)
@@ -396,7 +382,7 @@ import Testing
         #expect(title.stdout.contains("wrote categories/sport/index.html"), "\(title)")
         #expect(repository.directory.read("site/index.html")?.contains("Second, again") == true)
         #expect(try await repository.press(["build", "--full", "--out", "whole"]).status == 0)
-        #expect(files(repository.path + "/site") == files(repository.path + "/whole"))
+        #expect(siteFiles(repository.path + "/site") == siteFiles(repository.path + "/whole"))
     }
 
     /// A build killed as by `kill -9` — with its new folder written, just after swapping it
@@ -407,7 +393,7 @@ import Testing
     func aKilledBuildLeavesAWholeSiteAndTheNextTidiesUp(point: String, leftover: String) async throws {
         let repository = try await repository()
         #expect(try await repository.press(["build"]).status == 0)
-        let before = files(repository.path + "/site")
+        let before = siteFiles(repository.path + "/site")
         let second = repository.directory.read("published/second.md") ?? ""
         try repository.directory.write("published/second.md", second + "\nA line more.\n")
         let whole = point != "site-file-written"
@@ -418,7 +404,7 @@ import Testing
             ContentRepository.names(in: repository.path).filter { $0.hasPrefix("site.press-") }.sorted()
         }
         #expect(besides().count == 1 && besides().allSatisfy { $0.contains(".press-\(leftover)-") }, "\(besides())")
-        let site = files(repository.path + "/site")
+        let site = siteFiles(repository.path + "/site")
         #expect(site == before || point == "site-swapped", "the old site, whole")
         #expect(site.keys.contains("posts/second/index.html") && site.keys.contains("index.html"))
         #expect(!site.keys.contains { $0.contains(".press-") }, "\(site.keys.sorted())")
@@ -427,7 +413,7 @@ import Testing
         #expect(again.status == 0, "\(again)")
         #expect(besides() == [], "\(besides())")
         #expect(try await repository.press(["build", "--full", "--out", "whole"]).status == 0)
-        #expect(files(repository.path + "/site") == files(repository.path + "/whole"))
+        #expect(siteFiles(repository.path + "/site") == siteFiles(repository.path + "/whole"))
         #expect(repository.directory.read("site/posts/second/index.html")?.contains("A line more.") == true)
     }
 
@@ -463,7 +449,7 @@ import Testing
         let (first, other) = try await (one, two)
         #expect(first.status == 0 && other.status == 0, "\(first)\n\(other)")
         #expect(try await repository.press(["build", "--full", "--out", "whole"]).status == 0)
-        #expect(files(repository.path + "/site") == files(repository.path + "/whole"))
+        #expect(siteFiles(repository.path + "/site") == siteFiles(repository.path + "/whole"))
         let quiet = try await repository.press(["build"])
         #expect(quiet.stdout.contains(" 0 removed"), "\(quiet)")
     }
@@ -549,7 +535,7 @@ import Testing
     @Test func theSiteIsTheGoldenOneByteForByte() async throws {
         let repository = try await repository()
         #expect(try await repository.press(["build", "--full"]).status == 0)
-        let built = files(repository.path + "/site")
+        let built = siteFiles(repository.path + "/site")
         let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden/site")
             .path
         if ProcessInfo.processInfo.environment["PRESS_UPDATE_GOLDEN"] != nil {
@@ -561,7 +547,7 @@ import Testing
                 #expect(FileManager.default.createFile(atPath: file, contents: Data(bytes)), "\(file)")
             }
         }
-        let expected = files(golden)
+        let expected = siteFiles(golden)
         #expect(built.keys.sorted() == expected.keys.sorted())
         for (path, bytes) in built where expected[path] != bytes {
             Issue.record("site/\(path) differs from Golden/site/\(path):\n\(String(decoding: bytes, as: UTF8.self))")

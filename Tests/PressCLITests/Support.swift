@@ -50,6 +50,21 @@ final class CLIRepository {
     func fsck() async throws -> Output { try await git(["fsck", "--strict"], in: path) }
 }
 
+/// Every file under `folder` by its path there, with its bytes: two sites compared byte for byte.
+func siteFiles(_ folder: String) -> [String: [UInt8]] {
+    var found: [String: [UInt8]] = [:]
+    let enumerator = FileManager.default.enumerator(atPath: folder)
+    while let path = enumerator?.nextObject() as? String {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: "\(folder)/\(path)", isDirectory: &isDirectory),
+            !isDirectory.boolValue
+        {
+            found[path] = FileManager.default.contents(atPath: "\(folder)/\(path)").map { Array($0) }
+        }
+    }
+    return found
+}
+
 struct CLIFailure: Error, CustomStringConvertible {
     var output: Output
     var description: String { "press failed: \(output)" }

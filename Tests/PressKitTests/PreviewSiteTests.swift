@@ -112,6 +112,22 @@ import Testing
         #expect(front().contains("The Renamed Times"), "\(front())")
     }
 
+    /// A draft links to an image not added yet; adding it remakes the page with the copy's path,
+    /// though no post, template or workflow changed.
+    @Test func anImageAddedLaterIsShownAtOnce() throws {
+        let (fixture, site) = try site()
+        let text = fixture.directory.read("drafts/hello.md") ?? ""
+        try fixture.directory.write("drafts/hello.md", text + "\n![A chart](../assets/chart.png)\n")
+        #expect(site.refresh(now: now))
+        func page() -> String { String(decoding: site.response(for: "/posts/hello/").body, as: UTF8.self) }
+        #expect(page().contains("src=\"../assets/chart.png\""), "\(page())")
+        #expect(!site.refresh(now: now))
+        try fixture.directory.write("assets/chart.png", [0x89, 0x50, 0x4E, 0x47])
+        #expect(site.refresh(now: now))
+        #expect(page().contains("src=\"/assets/chart.png\""), "\(page())")
+        #expect(site.response(for: "/assets/chart.png").status == 200)
+    }
+
     @Test func aBrokenTemplateShowsItsErrorAndReloadsWhenMended() throws {
         let (fixture, site) = try site()
         try fixture.directory.write("templates/post.mustache", "{{#post}}never closed")

@@ -61,7 +61,7 @@ public final class PreviewSite: Sendable {
     @discardableResult
     public func refresh(now: Date = Date()) -> Bool {
         let sources = sourcesKey()
-        let (old, assets) = snapshot.withLock { ($0, $0.files.keys.filter { !$0.hasSuffix(".html") }) }
+        let (old, assets) = snapshot.withLock { ($0, PreviewSite.watched($0)) }
         guard old.token.isEmpty || old.sources != sources || old.assets != assetsKey(assets) else { return false }
         let token = "\(boot)-\(counter.add(1, ordering: .relaxed).newValue)"
         var next = Snapshot(token: token, sources: sources)
@@ -82,7 +82,7 @@ public final class PreviewSite: Sendable {
             let place = (error as? PressError)?.location.map { "\($0): " } ?? ""
             next.files["index.html"] = PreviewSite.errorPage(place + "\(error)")
         }
-        next.assets = assetsKey(next.files.keys.filter { !$0.hasSuffix(".html") })
+        next.assets = assetsKey(PreviewSite.watched(next))
         let ready = next
         snapshot.withLock { $0 = ready }
         let woken = waiters.withLock { waiting in
@@ -270,7 +270,17 @@ public final class PreviewSite: Sendable {
         return key.value
     }
 
-    /// The stamps of the files the site copied (images and the like).
+    /// The files the site copied (images and the like), and as "/PATH" the files its pages link
+    /// to that are not there: a page is made again when one of those comes.
+    private static func watched(_ snapshot: Snapshot) -> [String] {
+        var paths = Set(snapshot.files.keys.filter { !$0.hasSuffix(".html") })
+        for output in snapshot.manifest?.outputs.values.filter({ !$0.assets.isEmpty }) ?? [] {
+            paths.formUnion(output.assets.lazy.filter { $0.hasPrefix("/") })
+        }
+        return Array(paths)
+    }
+
+    /// The stamps of the files the site copied, and of those it would copy were they there.
     private func assetsKey(_ paths: [String]) -> UInt64 {
         var key = InputKey()
         for path in paths.sorted() {

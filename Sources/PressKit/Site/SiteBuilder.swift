@@ -289,7 +289,7 @@ extension ContentRepository {
         let moment = request.at ?? request.now
         let zone = workflow.timeZone
         var themeKey = InputKey()
-        themeKey.add("press-site 1 \(request.drafts) \(request.at.map { "\($0.timeIntervalSince1970)" } ?? "")")
+        themeKey.add("press-site 2 \(request.drafts) \(request.at.map { "\($0.timeIntervalSince1970)" } ?? "")")
         themeKey.add(theme)
         // The workflows as committed, which are what the build follows: a working copy's
         // uncommitted edit changes nothing here, and its commit changes every page.
@@ -408,12 +408,24 @@ extension ContentRepository {
             return key.value
         }
 
-        // A page per post whose inputs changed: its file's bytes, or the path of a post it links
-        // to. (A post read again whose bytes are as they were keeps its page.)
+        // The files the last build's pages linked to that are there now: a page linking to one
+        // that came or went is made again (its link is the copy's path, or as written).
+        var named: Set<String> = []
+        for output in trusted?.outputs.values.filter({ !$0.assets.isEmpty }) ?? [] {
+            for entry in output.assets { named.insert(entry.hasPrefix("/") ? String(entry.dropFirst()) : entry) }
+        }
+        let present = named.filter { isCopiedFile($0) }
+
+        // A page per post whose inputs changed: its file's bytes, the path of a post it links
+        // to, or a file it links to. (A post read again whose bytes are as they were keeps its
+        // page.)
         var needed: [Int] = []
         let kept = pages.parallelMap { page -> SiteManifest.Output? in
             guard let old = trusted?.outputs[page.file],
-                old.key == pageKey(page, links: old.links)
+                old.key == pageKey(page, links: old.links),
+                old.assets.allSatisfy({ entry in
+                    entry.hasPrefix("/") ? !present.contains(String(entry.dropFirst())) : present.contains(entry)
+                })
             else { return nil }
             return old
         }
@@ -612,7 +624,9 @@ extension ContentRepository {
         }
 
         // Files the posts link to, copied when they changed.
-        for output in render.manifest.outputs.values { render.assets.formUnion(output.assets) }
+        for output in render.manifest.outputs.values where !output.assets.isEmpty {
+            render.assets.formUnion(output.assets.lazy.filter { !$0.hasPrefix("/") })
+        }
         for asset in render.assets {
             guard let stamp = FileStamp.of(git.absolutePath(asset))?.stamp else { continue }
             if trusted?.outputs[asset]?.key != stamp {
@@ -705,7 +719,8 @@ extension ContentRepository {
 
     /// A link as the site has it: a post's file → its page, a file in the repository → the same
     /// path on the site (copied there), anything else as written. `links` gathers the posts
-    /// linked to (out or not: a page changes when one comes out), `assets` the files.
+    /// linked to (out or not: a page changes when one comes out), `assets` the files (and as
+    /// "/PATH" those it names that are not there).
     func resolve(
         _ destination: String, from post: Post, pathBySlug: [String: String], assets: inout Set<String>,
         links: inout Set<String>
@@ -726,12 +741,22 @@ extension ContentRepository {
             links.insert(slug)
             return pathBySlug[slug].map { $0 + suffix }
         }
-        var info = stat()
-        guard lstat(git.absolutePath(relative), &info) == 0, info.st_mode & S_IFMT == S_IFREG,
-            !relative.hasPrefix(".git/"), !relative.hasPrefix(".press/")
-        else { return nil }
+        guard isCopiedFile(relative) else {
+            // Named but not there (yet): kept as "/PATH", so that the page is made again when
+            // the file comes.
+            assets.insert("/" + relative)
+            return nil
+        }
         assets.insert(relative)
         return "/" + relative + suffix
+    }
+
+    /// Whether the repository's file `relative` is one a build copies to the site where a post
+    /// links to it: a regular file, outside `.git` and `.press`.
+    func isCopiedFile(_ relative: String) -> Bool {
+        var info = stat()
+        return lstat(git.absolutePath(relative), &info) == 0 && info.st_mode & S_IFMT == S_IFREG
+            && !relative.hasPrefix(".git/") && !relative.hasPrefix(".press/")
     }
 
     /// The file a site path is served from: `/a/` → `a/index.html`, `/a.html` → `a.html`.

@@ -171,6 +171,7 @@ struct SiteManifest: Sendable {
         /// What the output was made from (`InputKey`): a number, no string made for each of 10,000.
         var key: UInt64
         var links: [String] = []
+        /// The repository's files a page links to: copied ones by path, missing ones as "/PATH".
         var assets: [String] = []
     }
 
