@@ -19,18 +19,6 @@ import Testing
 
         """
 
-    /// SplitMix64: the same steps from the same seed on every machine.
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// `text`'s front matter with `key` set to `value` (a line of its own) or, for nil, without it.
     static func setting(_ key: String, _ value: String?, in text: String) -> String {
         guard text.hasPrefix("---\n"), let end = text.range(of: "\n---\n") else { return text }
@@ -105,7 +93,7 @@ import Testing
     func anIncrementalBuildIsAWholeOneAfterEveryStep(seed: UInt64) async throws {
         let repository = try await repository()
         let wholes = TemporaryDirectory("press-whole")
-        var random = Seeded(state: seed)
+        var random = SeededGenerator(seed: seed)
         let patterns = ["/posts/{slug}/", "/p/{slug}/", "/{year}/{slug}/"]
         var pattern = 0
         var added = 0

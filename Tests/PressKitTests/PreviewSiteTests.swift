@@ -128,6 +128,78 @@ import Testing
         #expect(site.response(for: "/assets/chart.png").status == 200)
     }
 
+    /// The preview makes again only what changed, in memory; after each of a seeded sequence of
+    /// what people do (posts written, edited, submitted, approved, published and deleted, an
+    /// item template and an image added and removed) its files are those of a preview built
+    /// whole.
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func aPreviewMadeStepByStepIsOneMadeWhole(seed: UInt64) throws {
+        let (fixture, site) = try site()
+        var random = SeededGenerator(seed: seed)
+        var made = 0
+        func posts() -> [String] {
+            ["drafts", "published"].flatMap { folder in
+                ((try? FileManager.default.contentsOfDirectory(atPath: fixture.directory.path + "/" + folder)) ?? [])
+                    .filter { $0.hasSuffix(".md") }.map { "\(folder)/\($0)" }
+            }.sorted()
+        }
+        func slugs() -> [String] { posts().map { String($0.split(separator: "/")[1].dropLast(3)) } }
+        for step in 0..<30 {
+            let done: String
+            switch Int.random(in: 0..<9, using: &random) {
+            case 0:
+                made += 1
+                try fixture.repository.create(
+                    NewPostRequest(title: "Story \(made)", summary: "Story \(made).", actor: adaPerson, now: now))
+                done = "wrote story-\(made)"
+            case 1, 2:
+                let path = posts().randomElement(using: &random) ?? "drafts/hello.md"
+                let other = slugs().randomElement(using: &random) ?? "hello"
+                let text = fixture.directory.read(path) ?? ""
+                try fixture.directory.write(
+                    path, text + "\nStep \(step): see [\(other)](\(other).md) and ![](../assets/a.png).\n")
+                done = "edited \(path)"
+            case 3:
+                let slug = slugs().randomElement(using: &random) ?? "hello"
+                let steps: [(String, Person)] = [
+                    ("submit", adaPerson), ("approve", ritaPerson), ("publish", eddiePerson),
+                ]
+                let (name, person) = steps.randomElement(using: &random)!
+                done =
+                    (try? fixture.perform(name, person, slug: slug)) == nil
+                    ? "could not \(name) \(slug)" : "\(name) \(slug)"
+            case 4 where posts().count > 1:
+                let path = posts().randomElement(using: &random)!
+                try FileManager.default.removeItem(atPath: fixture.directory.path + "/" + path)
+                done = "deleted \(path)"
+            case 5:
+                if fixture.directory.exists("templates/item.mustache") {
+                    try FileManager.default.removeItem(atPath: fixture.directory.path + "/templates/item.mustache")
+                } else {
+                    try fixture.directory.write("templates/item.mustache", "<li>{{title}} · {{date}}</li>\n")
+                }
+                done = "toggled templates/item.mustache"
+            case 6:
+                if fixture.directory.exists("assets/a.png") {
+                    try FileManager.default.removeItem(atPath: fixture.directory.path + "/assets/a.png")
+                } else {
+                    try fixture.directory.write("assets/a.png", [0x89, 0x50, UInt8(step)])
+                }
+                done = "toggled assets/a.png"
+            default:
+                done = "nothing"
+            }
+            site.refresh(now: now)
+            let whole = PreviewSite(repository: fixture.repository, at: nil)
+            whole.refresh(now: now)
+            let mine = site.builtFiles
+            let theirs = whole.builtFiles
+            let differing = Set(mine.keys).union(theirs.keys).filter { mine[$0] != theirs[$0] }.sorted()
+            #expect(differing == [], "seed \(seed), step \(step) (\(done))")
+            guard differing.isEmpty else { break }
+        }
+    }
+
     @Test func aBrokenTemplateShowsItsErrorAndReloadsWhenMended() throws {
         let (fixture, site) = try site()
         try fixture.directory.write("templates/post.mustache", "{{#post}}never closed")

@@ -52,6 +52,9 @@ public final class PreviewSite: Sendable {
     /// How many pages are waiting for the next build.
     public var waiting: Int { waiters.withLock { $0.count } }
 
+    /// The site's files as last built, without the reload script (for tests).
+    package var builtFiles: [String: [UInt8]] { snapshot.withLock { $0.files } }
+
     /// The site path of the post `slug`, when it is in the site.
     public func path(of slug: String) -> String? { snapshot.withLock { $0.paths[slug] } }
 
