@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Benchmark of issue 8 (first part): `press build` of the generated 10,000-post repository of
-# run.sh (6,021 posts published), side by side with Hugo building the same published posts with
-# equivalent templates: a page per post, the front page and category and tag pages paginated
-# ten to a page, an Atom/RSS feed and the sitemap. Wall time and peak memory, medians.
+# Benchmark of issue 8: `press build` of the generated 10,000-post repository of run.sh (6,021
+# posts published), side by side in one hyperfine run with Hugo building the same published posts
+# twice: with minimal templates of the same pages, and with templates that make press's default
+# theme's pages (its head and style, heading anchors, links to other posts made site paths). Both
+# have a page per post, the front page and category and tag pages paginated ten to a page, a feed
+# and the sitemap. Wall time and peak memory, medians; then the floor (writefloor.c).
 # usage: Benchmarks/build.sh    (BENCH_DIR, RUNS override; installs hyperfine and hugo)
 # OTHER_PRESS names a second press (an earlier build, say) measured in the same hyperfine run.
 # PUBLISHED=1 builds a repository of its own whose 10,000 posts are all published (the issue's
@@ -60,6 +62,83 @@ cat > "$site/layouts/_default/list.html" <<'EOF'
 EOF
 cp "$site/layouts/_default/list.html" "$site/layouts/index.html"
 
+# The same posts again as a Hugo site whose templates make press's default theme's pages: its
+# head (the inline style), post, list and 404 pages, headings with their anchors (a render
+# hook), links to other posts' `.md` files made site paths and images from the repository's
+# folder (render hooks, as press does), feeds of 20 entries for the site and each term. Hugo's
+# pages then differ from press's in white space and `&#43;` for `+` in an attribute; it still
+# writes no author pages, and a feed per tag where press writes none.
+themed=$work/hugo-10000$suffix-theme
+rm -rf "$themed" && mkdir -p "$themed/content/posts" "$themed/layouts/_default/_markup" "$themed/layouts/partials"
+cp "$repo"/published/*.md "$themed/content/posts/"
+mkdir -p "$themed/static" && cp -r "$repo/images" "$themed/static/images"
+cat > "$themed/hugo.toml" <<'EOF'
+baseURL = "/"
+title = "press"
+languageCode = "en"
+paginate = 10
+rssLimit = 20
+disableHugoGeneratorInject = true
+disableKinds = ["section"]
+[frontmatter]
+  date = ["published_at", ":default"]
+[taxonomies]
+  category = "categories"
+  tag = "tags"
+[outputs]
+  home = ["HTML", "RSS"]
+  taxonomy = ["HTML"]
+  term = ["HTML", "RSS"]
+[permalinks]
+  posts = "/posts/:slug/"
+[markup.goldmark.renderer]
+  unsafe = true
+EOF
+# The head is press's own, taken from the theme compiled into press, its names made Hugo's.
+sed -n '/"head": """/,/^        """,/p' "$root/Sources/PressKit/Site/Theme.swift" | sed '1,2d;$d' | sed 's/^        //' \
+  | sed -e 's/{{site.language}}/{{ site.LanguageCode }}/' \
+    -e 's/{{page_title}}/{{ if .IsHome }}{{ site.Title }}{{ else }}{{ .Title }} — {{ site.Title }}{{ end }}/' \
+    -e 's/{{#description}}<meta name="description" content="{{description}}">{{\/description}}/{{ with .Params.summary }}<meta name="description" content="{{ . }}">{{ end }}/' \
+    -e 's/{{site.title}}/{{ site.Title }}/g' -e 's/{{site.root}}/\//g' > "$themed/layouts/partials/head.html"
+grep -q 'color-scheme' "$themed/layouts/partials/head.html"
+cat > "$themed/layouts/partials/foot.html" <<'EOF'
+</main>
+<footer class="site"><p>{{ site.Title }} · <a href="/feed.xml">Feed</a></p></footer>
+</body>
+</html>
+EOF
+cat > "$themed/layouts/_default/single.html" <<'EOF'
+{{ partial "head.html" . }}<article>
+<h1>{{ .Title }}</h1>
+<p class="meta">{{ with .Params.author }}<span class="author">{{ .name }}</span>{{ end }} · <time datetime="{{ .Date.Format "2006-01-02T15:04:05-07:00" | safeHTMLAttr }}">{{ .Date.Format "January 2, 2006" }}</time>{{ range .Params.categories }} · {{ . }}{{ end }}</p>
+{{ .Content }}
+</article>
+{{ partial "foot.html" . }}
+EOF
+cat > "$themed/layouts/_default/list.html" <<'EOF'
+{{ partial "head.html" . }}<h1{{ if .IsHome }} class="skip"{{ end }}>{{ .Title }}</h1>
+<ol class="posts">
+{{ range .Paginator.Pages }}<li><article><h2><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2>
+<p class="meta">{{ with .Params.author }}{{ .name }}{{ end }} · <time datetime="{{ .Date.Format "2006-01-02T15:04:05-07:00" | safeHTMLAttr }}">{{ .Date.Format "January 2, 2006" }}</time></p>
+{{ with .Params.summary }}<p>{{ . }}</p>{{ end }}</article></li>
+{{ end }}</ol>
+<nav class="pages" aria-label="Pages">{{ with .Paginator.Prev }}<a href="{{ .URL }}" rel="prev">Newer</a>{{ end }}<span></span>{{ with .Paginator.Next }}<a href="{{ .URL }}" rel="next">Older</a>{{ end }}</nav>
+{{ partial "foot.html" . }}
+EOF
+cp "$themed/layouts/_default/list.html" "$themed/layouts/index.html"
+cat > "$themed/layouts/404.html" <<'EOF'
+{{ partial "head.html" . }}<h1>Not found</h1>
+<p>There is no page here. The <a href="/">front page</a> lists every post.</p>
+{{ partial "foot.html" . }}
+EOF
+# Render hooks end without a newline (it would go into the page).
+printf '%s' '{{ if eq .Level 1 }}<span id="{{ .Anchor }}"></span>{{ else }}<h{{ .Level }}><a class="anchor" id="{{ .Anchor }}" href="#{{ .Anchor }}" aria-hidden="true"></a>{{ .Text | safeHTML }}</h{{ .Level }}>{{ end }}' \
+  > "$themed/layouts/_default/_markup/render-heading.html"
+printf '%s' '{{ $href := .Destination }}{{ if strings.HasSuffix .Destination ".md" }}{{ with .Page.GetPage (strings.TrimSuffix ".md" .Destination) }}{{ $href = .RelPermalink }}{{ end }}{{ end }}<a href="{{ $href | safeURL }}"{{ with .Title }} title="{{ . }}"{{ end }}>{{ .Text | safeHTML }}</a>' \
+  > "$themed/layouts/_default/_markup/render-link.html"
+printf '%s' '<img src="{{ strings.TrimPrefix ".." .Destination | safeURL }}" alt="{{ .Text }}" />' \
+  > "$themed/layouts/_default/_markup/render-image.html"
+
 echo "posts published: $(ls "$repo"/published/*.md | wc -l)"
 # Each run writes into a new folder (hyperfine's parameter: one run per value), none deleted
 # before it: ext4 slows file creation right after a mass deletion (see issue 10's note), and
@@ -72,14 +151,16 @@ hyperfine --runs 1 -P run 1 "$runs" \
   "$press build --repo $repo --out $runs_dir/press-{run}" \
   "${others[@]}" \
   "hugo --quiet --source $site --destination $runs_dir/hugo-{run}" \
+  "hugo --quiet --source $themed --destination $runs_dir/themed-{run}" \
   --export-json "$work/build.json" > /dev/null
-for name in press hugo; do
+for name in press hugo themed; do
   for i in 1 2 3; do
     out=$runs_dir/$name-mem-$i
     if [ $name = press ]; then
       /usr/bin/time -f "%M" -o "$runs_dir/mem-$name-$i" "$press" build --repo "$repo" --out "$out" >/dev/null
     else
-      /usr/bin/time -f "%M" -o "$runs_dir/mem-$name-$i" hugo --quiet --source "$site" --destination "$out"
+      source_dir=$([ $name = hugo ] && echo "$site" || echo "$themed")
+      /usr/bin/time -f "%M" -o "$runs_dir/mem-$name-$i" hugo --quiet --source "$source_dir" --destination "$out"
     fi
   done
   echo "$name: peak memory (KB, 3 runs): $(cat "$runs_dir"/mem-$name-* | sort -n | tr '\n' ' '); files written: $(find "$runs_dir/$name-mem-1" -type f | wc -l)"
@@ -95,7 +176,8 @@ import json, statistics, sys
 times = {}
 for result in json.load(open(sys.argv[1]))["results"]:
     command = result["command"]
-    name = "other press" if "/other-" in command else "press build" if "press build" in command else "hugo"
+    name = ("other press" if "/other-" in command else "press build" if "press build" in command
+            else "hugo, theme" if "/themed-" in command else "hugo")
     times.setdefault(name, []).extend(result["times"])
 for name, values in times.items():
     print(f"{name:<15} median {statistics.median(values):.3f} s  (runs: {' '.join(f'{t:.3f}' for t in values)})")
