@@ -212,6 +212,7 @@ extension ContentRepository {
         }
         if let fresh {
             Crashpoint.here("site-written")
+            if request.keepsManifest { try forgetGoneFolders(keeping: request.output) }
             try recordBuiltFolder(request.output)
             try ContentRepository.putFolder(fresh, in: request.output)
         } else if let previous {

@@ -224,6 +224,34 @@ extension ContentRepository {
         return Set(text.split(separator: "\n").map(String.init))
     }
 
+    /// Forgets the folders builds put sites in that are gone: their records in
+    /// `.press/build/outputs`, so that a folder made again by hand at such a path holds
+    /// someone's files and a build into it is refused; and the manifests of those other than
+    /// site/, which would otherwise pile up in `.press/build` (one for each `--out`). `output`,
+    /// the folder being built, is kept. Called with the build lock held.
+    func forgetGoneFolders(keeping output: String) throws {
+        func gone(_ folder: String) -> Bool {
+            var info = stat()
+            return lstat(folder, &info) != 0 && errno == ENOENT
+        }
+        let building = ContentRepository.resolvedPath(output)
+        let recorded = builtFolders()
+        let kept = recorded.filter { $0 == building || !gone($0) }
+        if kept.count != recorded.count {
+            try ContentRepository.writeReplacing(
+                builtFoldersFile, Array(kept.sorted().map { $0 + "\n" }.joined().utf8))
+        }
+        let folder = git.absolutePath(".press/build")
+        let current = manifestPath(for: output)
+        for name in ContentRepository.names(in: folder) where name.hasPrefix("manifest-") {
+            let file = "\(folder)/\(name)"
+            guard file != current, let described = SiteManifest.output(ofFileAt: file), gone(described) else {
+                continue
+            }
+            unlink(file)
+        }
+    }
+
     /// Records `output` as a folder builds put sites in, before the first is put there: a build
     /// killed between the two leaves the folder recorded, never a site of press's unrecorded.
     func recordBuiltFolder(_ output: String) throws {

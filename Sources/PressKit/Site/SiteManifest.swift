@@ -191,6 +191,22 @@ struct SiteManifest: Sendable {
         self.started = started
     }
 
+    /// The folder the manifest in `file` describes, read from its first lines alone (nil when
+    /// the file is missing, from another version, or damaged).
+    static func output(ofFileAt file: String) -> String? {
+        let descriptor = open(file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var head = [UInt8](repeating: 0, count: 16_384)
+        let count = head.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+        guard count > 0 else { return nil }
+        let lines = head[..<count].split(separator: 0x0A, maxSplits: 2, omittingEmptySubsequences: false)
+        guard lines.count == 3, String(decoding: lines[0], as: UTF8.self) == header,
+            let field = lines[1].split(separator: 0x09, omittingEmptySubsequences: false).first
+        else { return nil }
+        return unescape(String(decoding: field, as: UTF8.self))
+    }
+
     /// nil when the file is missing, from another version, or damaged: a full build follows.
     init?(bytes: [UInt8]) {
         // The lines' ends first, then the lines read on both cores in slices, each slice's
