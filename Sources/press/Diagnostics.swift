@@ -54,6 +54,14 @@ struct Diagnostics {
         write(location: location.path, message: message, severity: "warning")
     }
 
+    /// A warning for each workflow file whose working copy differs from HEAD's: press follows
+    /// the committed ones, so an edit (the site's title, say) shows nothing until it is committed.
+    func warnUncommittedWorkflows(in repository: ContentRepository) {
+        for diagnostic in repository.uncommittedWorkflows() {
+            handle.write(Data((Report.line(diagnostic, style) + "\n").utf8))
+        }
+    }
+
     private func write(location: String?, message: String, severity: String = "error") {
         let label = style.paint("\(severity):", severity == "error" ? .red : .yellow)
         let prefix = location.map { "\(TerminalText.visible($0)): " } ?? "press: "

@@ -326,6 +326,10 @@ import Testing
             uncommitted.stderr.contains("workflows/default.yml has changes that are not committed"),
             "\(uncommitted)")
         #expect(repository.directory.read("site/index.html")?.contains("The Renamed Times") == false)
+        // The preview says so too, as it starts (this one ends there: no post 'nothing').
+        let preview = try await repository.press(["preview", "nothing", "--port", "0"])
+        #expect(preview.status == 2, "\(preview)")
+        #expect(preview.stderr.contains("workflows/default.yml has changes that are not committed"), "\(preview)")
 
         try await repository.commitAll("rename the site", as: People.eddie)
         let committed = try await repository.press(["build"])

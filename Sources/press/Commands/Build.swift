@@ -38,12 +38,7 @@ extension Press {
             let output =
                 out.map { ($0 as NSString).isAbsolutePath ? $0 : FileManager.default.currentDirectoryPath + "/" + $0 }
                 ?? repository.root + "/site"
-            // An edit of the workflow (the site's title, say) counts once committed: a build
-            // that shows no change says why.
-            let style = TerminalStyle(descriptor: 2)
-            for diagnostic in repository.uncommittedWorkflows() {
-                FileHandle.standardError.write(Data((Report.line(diagnostic, style) + "\n").utf8))
-            }
+            Diagnostics.standardError.warnUncommittedWorkflows(in: repository)
             if deploy {
                 guard !workflow.deploy.isEmpty else {
                     throw ValidationError("the workflow has no deploy: section (folder:, branch: or run:)")

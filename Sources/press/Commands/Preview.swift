@@ -30,6 +30,7 @@ extension Press {
             let repository = try options.open()
             let workflow = try repository.workflow()
             let moment = try at.map { try PressTime.parse($0, zone: workflow.timeZone) }
+            Diagnostics.standardError.warnUncommittedWorkflows(in: repository)
             let site = PreviewSite(repository: repository, at: moment)
             site.refresh()
             let server = try await PreviewServer(site: site, host: host, port: port)
