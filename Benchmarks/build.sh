@@ -99,7 +99,14 @@ sed -n '/"head": """/,/^        """,/p' "$root/Sources/PressKit/Site/Theme.swift
   | sed -e 's/{{site.language}}/{{ site.LanguageCode }}/' \
     -e 's/{{page_title}}/{{ if .IsHome }}{{ site.Title }}{{ else }}{{ .Title }} — {{ site.Title }}{{ end }}/' \
     -e 's/{{#description}}<meta name="description" content="{{description}}">{{\/description}}/{{ with .Params.summary }}<meta name="description" content="{{ . }}">{{ end }}/' \
-    -e 's/{{site.title}}/{{ site.Title }}/g' -e 's/{{site.root}}/\//g' > "$themed/layouts/partials/head.html"
+    -e 's/{{site.title}}/{{ site.Title }}/g' -e 's/{{site.root}}/\//g' > "$themed/head.tmp"
+# Its style sheet, a constant of its own in Theme.swift, in the place the template names it.
+sed -n '/static let style = """/,/^        """$/p' "$root/Sources/PressKit/Site/Theme.swift" | sed '1d;$d;/^$/d' \
+  | sed 's/^        //' > "$themed/style.tmp"
+grep -q 'prefers-color-scheme' "$themed/style.tmp"
+awk -v style="$themed/style.tmp" '$0 == "\\(style)</style>" { while ((getline line < style) > 0) print line; print "</style>"; next } { print }' \
+  "$themed/head.tmp" > "$themed/layouts/partials/head.html"
+rm "$themed/head.tmp" "$themed/style.tmp"
 grep -q 'color-scheme' "$themed/layouts/partials/head.html"
 cat > "$themed/layouts/partials/foot.html" <<'EOF'
 </main>

@@ -285,7 +285,7 @@ extension ContentRepository {
     ) throws -> SiteRender {
         let started = Int64(Date().timeIntervalSince1970 * 1_000_000_000)
         let workflow = try workflow()
-        let (library, theme) = try themeLibrary()
+        let (library, theme, own) = try themeLibrary()
         let settings = workflow.siteSettings
         let moment = request.at ?? request.now
         let zone = workflow.timeZone
@@ -398,6 +398,8 @@ extension ContentRepository {
             dayFormat: Date.FormatStyle(
                 date: .long, time: .omitted, locale: Locale(identifier: settings.language), timeZone: zone))
         let site = values.site
+        // The pages whose templates are all press's own are made without Mustache.
+        let native = (pages: DefaultPages(settings: settings), kinds: DefaultPages.kinds(withOwn: own))
         @Sendable func pageKey(_ page: SitePage, links: [String]) -> UInt64 {
             var key = InputKey()
             key.add(themeHex)
@@ -451,12 +453,19 @@ extension ContentRepository {
             let html = PostHTML.render(post.frontMatter.bodySlice, title: page.post.title) { destination in
                 self.resolve(destination, from: post, pathBySlug: pathBySlug, assets: &assets, links: &links)
             }
-            let context = TemplateObject([
-                "site": site, "post": values.post(page).object(adding: ["html": TemplateText(html)]),
-                "page_title": TemplateText("\(page.post.title) — \(settings.title)"),
-                "description": page.post.summary.isEmpty ? nil : TemplateText(page.post.summary),
-            ])
-            let bytes = Array((library.render(context, withTemplate: "post") ?? "").utf8)
+            let pageTitle = "\(page.post.title) — \(settings.title)"
+            let description = page.post.summary.isEmpty ? nil : page.post.summary
+            let text: String
+            if native.kinds.contains(.post) {
+                text = native.pages.post(values.post(page), html: html, pageTitle: pageTitle, description: description)
+            } else {
+                let context = TemplateObject([
+                    "site": site, "post": values.post(page).object(adding: ["html": TemplateText(html)]),
+                    "page_title": TemplateText(pageTitle), "description": description.map(TemplateText.init),
+                ])
+                text = library.render(context, withTemplate: "post") ?? ""
+            }
+            let bytes = Array(text.utf8)
             let sortedLinks = links.sorted()
             return (
                 bytes,
@@ -529,6 +538,7 @@ extension ContentRepository {
         let onLists = Set(changedLists.flatMap(\.list.posts)).sorted()
         let madeItems = onLists.parallelMap { index -> (values: PostValues, html: String) in
             let post = values.post(pages[index])
+            if native.kinds.contains(.item) { return (post, native.pages.item(post)) }
             return (post, library.render(post.object(adding: ["site": site]), withTemplate: "item") ?? "")
         }
         let items = Dictionary(uniqueKeysWithValues: zip(onLists, madeItems))
@@ -538,16 +548,22 @@ extension ContentRepository {
             return lists
         }()
         let listBytes = changedLists.parallelMap { file, list -> [UInt8] in
+            let pageTitle = list.heading.map { "\($0) — \(settings.title)" } ?? settings.title
+            let description = settings.description.isEmpty || list.heading != nil ? nil : settings.description
+            if native.kinds.contains(.list) {
+                return Array(
+                    native.pages.list(
+                        items: list.posts.compactMap { items[$0]?.html }, pageTitle: pageTitle, heading: list.heading,
+                        description: description, newer: list.newer, older: list.older
+                    ).utf8)
+            }
             let posts = list.posts.compactMap { index -> ListEntry? in
                 guard let item = items[index] else { return nil }
                 return ListEntry(values: item.values, item: TemplateText(item.html))
             }
             let context = TemplateObject([
-                "site": site, "posts": posts,
-                "page_title": TemplateText(list.heading.map { "\($0) — \(settings.title)" } ?? settings.title),
-                "heading": list.heading.map(TemplateText.init),
-                "description": settings.description.isEmpty || list.heading != nil
-                    ? nil : TemplateText(settings.description),
+                "site": site, "posts": posts, "page_title": TemplateText(pageTitle),
+                "heading": list.heading.map(TemplateText.init), "description": description.map(TemplateText.init),
                 "newer": list.newer.map(TemplateText.init), "older": list.older.map(TemplateText.init),
             ])
             return Array((listLibrary.render(context, withTemplate: "list") ?? "").utf8)
@@ -557,11 +573,13 @@ extension ContentRepository {
         // The rest is made every time and written when its bytes differ: the 404 page, the
         // feeds (the site's, and one for each category), the sitemap and an import's redirects.
         var generated: [String: [UInt8]] = [:]
+        let notFoundTitle = "Not found — \(settings.title)"
         generated["404.html"] = Array(
-            (library.render(
-                TemplateObject(["site": site, "page_title": TemplateText("Not found — \(settings.title)")]),
-                withTemplate: "notfound") ?? "")
-                .utf8)
+            (native.kinds.contains(.notFound)
+                ? native.pages.notFound(pageTitle: notFoundTitle)
+                : library.render(
+                    TemplateObject(["site": site, "page_title": TemplateText(notFoundTitle)]), withTemplate: "notfound")
+                    ?? "").utf8)
         let updated = pages.compactMap(\.date).max() ?? Date(timeIntervalSince1970: 0)
         // Atom ids are absolute: the page's address, or without `site.base_url` a URN of its path.
         func id(_ path: String) -> String {
@@ -670,18 +688,21 @@ extension ContentRepository {
     }
 
     /// The theme: press's templates, each replaced by `templates/NAME.mustache` when the
-    /// repository has one; and the templates' text, for the manifest's key.
+    /// repository has one; the templates' text, for the manifest's key; and the names of the
+    /// repository's own.
     /// - Throws: `BuildError` naming the template file, line and column of a template error.
-    func themeLibrary() throws -> (library: MustacheLibrary, text: String) {
+    func themeLibrary() throws -> (library: MustacheLibrary, text: String, own: Set<String>) {
         Theme.contentType
         var library = MustacheLibrary()
         var text = ""
+        var owned: Set<String> = []
         for name in Theme.names {
             let path = "templates/\(name).mustache"
             let own = readFile(git.absolutePath(path)).map { String(decoding: $0, as: UTF8.self) }
             // What is read is the key of every page made with it (so pages made from a
             // repository's template before it was read with the prefix are made again).
             let read = own.map { Theme.ownPrefix + $0 } ?? Theme.defaults[name] ?? ""
+            if own != nil { owned.insert(name) }
             text += "\(name)\n\(read)\n"
             do {
                 library.register(try MustacheTemplate(string: read), named: name)
@@ -694,7 +715,7 @@ extension ContentRepository {
                     message: "the template cannot be read: \(ContentRepository.words(for: error.error))")
             }
         }
-        return (library, text)
+        return (library, text, owned)
     }
 
     /// A Mustache parse error in words.

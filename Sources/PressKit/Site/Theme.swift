@@ -33,19 +33,9 @@ enum Theme {
     /// nothing in the output). Its escaping applies until the template names another.
     static let ownPrefix = "{{% CONTENT_TYPE: PRESS_HTML}}\n"
 
-    static let defaults: [String: String] = [
-        "head": """
-        {{% CONTENT_TYPE: PRESS_HTML}}
-        <!doctype html>
-        <html lang="{{site.language}}">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>{{page_title}}</title>
-        <link rel="icon" href="data:,">
-        {{#description}}<meta name="description" content="{{description}}">{{/description}}
-        <link rel="alternate" type="application/atom+xml" title="{{site.title}}" href="{{site.root}}feed.xml">
-        <style>
+    /// The theme's style sheet, in the page (no request to another host): the `head` template
+    /// and `DefaultPages` put the same text in every page.
+    static let style = """
         :root { color-scheme: light dark; --text: #1b1b1b; --muted: #5a5a5a; --back: #fdfdfb; --accent: #0b5cad; --rule: #d9d9d4; }
         @media (prefers-color-scheme: dark) { :root { --text: #ececea; --muted: #b0b0ac; --back: #161615; --accent: #8cc4ff; --rule: #3a3a37; } }
         * { box-sizing: border-box; }
@@ -76,7 +66,23 @@ enum Theme {
         ol.posts li { margin: 0 0 1.5rem; }
         ol.posts h2 { margin: 0; font-size: 1.3rem; }
         nav.pages { display: flex; justify-content: space-between; font-family: system-ui, sans-serif; }
-        </style>
+
+        """
+
+    static let defaults: [String: String] = [
+        "head": """
+        {{% CONTENT_TYPE: PRESS_HTML}}
+        <!doctype html>
+        <html lang="{{site.language}}">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>{{page_title}}</title>
+        <link rel="icon" href="data:,">
+        {{#description}}<meta name="description" content="{{description}}">{{/description}}
+        <link rel="alternate" type="application/atom+xml" title="{{site.title}}" href="{{site.root}}feed.xml">
+        <style>
+        \(style)</style>
         </head>
         <body>
         <a class="skip" href="#content">Skip to the content</a>
