@@ -327,13 +327,18 @@ extension ContentRepository {
         }
         var read: [String: Post] = [:]
         let stamps = Dictionary(toRead.map { ($0.path, $0.stamp) }, uniquingKeysWith: { a, _ in a })
-        for (path, result) in readAll(paths: toRead.map(\.path), { $0 }) {
-            guard case .success(let post) = result else {
+        // (Each post's record made on the core that read it.)
+        let records = readAll(paths: toRead.map(\.path)) { post in
+            (post, self.sitePost(post, stamp: stamps[post.path] ?? 0, workflow: workflow))
+        }
+        read.reserveCapacity(records.count)
+        for (path, result) in records {
+            guard case .success(let (post, record)) = result else {
                 if manifest.records.removeValue(forKey: path) != nil { gone.append(path) }
                 continue
             }
             read[path] = post
-            manifest.records[path] = sitePost(post, stamp: stamps[path] ?? 0, workflow: workflow)
+            manifest.records[path] = record
         }
 
         // The posts that are out at `moment` (or every one, for a preview with drafts).
@@ -418,6 +423,7 @@ extension ContentRepository {
             for entry in output.assets { named.insert(entry.hasPrefix("/") ? String(entry.dropFirst()) : entry) }
         }
         let present = named.filter { isCopiedFile($0) }
+        let copiedFiles = CopiedFiles(repository: self)
 
         // A page per post whose inputs changed: its file's bytes, the path of a post it links
         // to, or a file it links to. (A post read again whose bytes are as they were keeps its
@@ -451,7 +457,9 @@ extension ContentRepository {
             var assets: Set<String> = []
             var links: Set<String> = []
             let html = PostHTML.render(post.frontMatter.bodySlice, title: page.post.title) { destination in
-                self.resolve(destination, from: post, pathBySlug: pathBySlug, assets: &assets, links: &links)
+                self.resolve(
+                    destination, from: post, pathBySlug: pathBySlug, files: copiedFiles, assets: &assets,
+                    links: &links)
             }
             let pageTitle = "\(page.post.title) — \(settings.title)"
             let description = page.post.summary.isEmpty ? nil : page.post.summary
@@ -744,26 +752,31 @@ extension ContentRepository {
     /// linked to (out or not: a page changes when one comes out), `assets` the files (and as
     /// "/PATH" those it names that are not there).
     func resolve(
-        _ destination: String, from post: Post, pathBySlug: [String: String], assets: inout Set<String>,
-        links: inout Set<String>
+        _ destination: String, from post: Post, pathBySlug: [String: String], files: CopiedFiles,
+        assets: inout Set<String>, links: inout Set<String>
     )
         -> String?
     {
-        guard !destination.isEmpty, !destination.hasPrefix("#"), !destination.hasPrefix("//"),
-            destination.firstIndex(of: ":").map({ colon in destination[..<colon].contains("/") }) ?? true
+        // (On the UTF-8 of the destination: this is asked of every link of every page.)
+        let bytes = destination.utf8
+        guard let first = bytes.first, first != UInt8(ascii: "#"), !bytes.starts(with: "//".utf8),
+            bytes.firstIndex(of: UInt8(ascii: ":")).map({ colon in bytes[..<colon].contains(UInt8(ascii: "/")) })
+                ?? true
         else { return nil }
-        let cut = destination.firstIndex { $0 == "#" || $0 == "?" } ?? destination.endIndex
-        let written = String(destination[..<cut])
+        let cut = bytes.firstIndex { $0 == UInt8(ascii: "#") || $0 == UInt8(ascii: "?") } ?? bytes.endIndex
+        let written = String(decoding: bytes[..<cut], as: UTF8.self)
         // (Foundation's decoding goes through CoreFoundation: a tenth of making a page's links.)
         let path = written.utf8.contains(UInt8(ascii: "%")) ? (written.removingPercentEncoding ?? written) : written
-        let suffix = String(destination[cut...])
-        let joined = path.hasPrefix("/") ? String(path.dropFirst()) : "\(post.folder)/\(path)"
+        let suffix = String(decoding: bytes[cut...], as: UTF8.self)
+        let joined =
+            path.utf8.first == UInt8(ascii: "/")
+            ? String(decoding: path.utf8.dropFirst(), as: UTF8.self) : "\(post.folder)/\(path)"
         guard let relative = LinkCheck.normalise(joined), !relative.isEmpty else { return nil }
         if let slug = PostFile.slug(ofPath: relative) {
             links.insert(slug)
             return pathBySlug[slug].map { $0 + suffix }
         }
-        guard isCopiedFile(relative) else {
+        guard files.contains(relative) else {
             // Named but not there (yet): kept as "/PATH", so that the page is made again when
             // the file comes.
             assets.insert("/" + relative)
@@ -779,6 +792,22 @@ extension ContentRepository {
         var info = stat()
         return lstat(git.absolutePath(relative), &info) == 0 && info.st_mode & S_IFMT == S_IFREG
             && !relative.hasPrefix(".git/") && !relative.hasPrefix(".press/")
+    }
+
+    /// Which of the repository's files a build copies (`isCopiedFile`), each looked at once in
+    /// a build: a site's 10,000 posts link to the same few dozen images.
+    final class CopiedFiles: Sendable {
+        private let repository: ContentRepository
+        private let known = Locked<[String: Bool]>([:])
+
+        init(repository: ContentRepository) { self.repository = repository }
+
+        func contains(_ relative: String) -> Bool {
+            if let found = known.withLock({ $0[relative] }) { return found }
+            let found = repository.isCopiedFile(relative)
+            known.withLock { $0[relative] = found }
+            return found
+        }
     }
 
     /// The file a site path is served from: `/a/` → `a/index.html`, `/a.html` → `a.html`.
