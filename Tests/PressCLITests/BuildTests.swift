@@ -191,6 +191,12 @@ import Testing
         #expect(broken.status == 2, "\(broken)")
         #expect(broken.stderr.hasPrefix("templates/list.mustache:3:"), "\(broken)")
         #expect(repository.directory.read("site/index.html") == before)
+        // A whole build into a new folder, whose folders are made while its pages are
+        // rendered, leaves nothing either.
+        let whole = try await repository.press(["build", "--out", "whole"])
+        #expect(whole.status == 2, "\(whole)")
+        let names = try FileManager.default.contentsOfDirectory(atPath: repository.path)
+        #expect(!names.contains { $0 == "whole" || $0.contains(".press-new-") }, "\(names)")
     }
 
     /// A quote followed by a combining mark is one character, and Mustache's own escaping (by

@@ -185,7 +185,19 @@ extension ContentRepository {
                 && FileManager.default.fileExists(atPath: request.output, isDirectory: &isDirectory)
                 && isDirectory.boolValue
             ? cachedManifest(manifestFile) : nil
-        let render = try renderSite(request, previous: previous, stamps: await stamps)
+        // With no site to build on, the build is whole: its new folder's folders are made while
+        // the pages are rendered.
+        ContentRepository.removeLeftovers(beside: request.output)
+        let early = previous == nil ? try NewSiteFolder(beside: request.output) : nil
+        let render: SiteRender
+        do {
+            render = try renderSite(request, previous: previous, stamps: await stamps) { files in
+                early?.start(foldersOf: files)
+            }
+        } catch {
+            early?.remove()
+            throw error
+        }
         defer { Leftovers.free((previous, render)) }
         let incremental = previous.map { $0.theme == render.manifest.theme && $0.output == request.output } ?? false
 
@@ -193,8 +205,15 @@ extension ContentRepository {
         // nothing. A whole site is written into its new folder meanwhile (validation and the
         // file system's work overlap), and that folder is put in place only if it may be.
         async let checked = renderedWarnings(render, now: request.now)
-        ContentRepository.removeLeftovers(beside: request.output)
-        let fresh = incremental ? nil : try ContentRepository.writeFolder(beside: request.output, render.changed)
+        // A whole build's manifest is written whole: its bytes are made meanwhile too.
+        let encodesEarly = request.keepsManifest && !incremental
+        async let encoded = encodesEarly ? render.manifest.bytes : []
+        var fresh: String?
+        if !incremental {
+            let folder = try early ?? NewSiteFolder(beside: request.output)
+            try ContentRepository.writeFolder(folder, render.changed)
+            fresh = folder.path
+        }
         let warnings: [Diagnostic]
         do {
             warnings = try await checked
@@ -243,7 +262,7 @@ extension ContentRepository {
             {
                 manifest.lineCount = previous.lineCount + journal.count { $0 == 0x0A }
             } else {
-                try ContentRepository.writeReplacing(manifestFile, manifest.bytes)
+                try ContentRepository.writeReplacing(manifestFile, encodesEarly ? await encoded : manifest.bytes)
                 manifest.lineCount = manifest.records.count + manifest.outputs.count
             }
             if let stamp = FileStamp.of(manifestFile)?.stamp {
@@ -279,9 +298,12 @@ extension ContentRepository {
 
     /// The site in memory: each output whose inputs differ from `previous`'s record of them
     /// (every output when `previous` is nil or was made with another theme or workflow).
+    /// - Parameter planned: told the paths of the files a whole build will write, as they are
+    ///   known (before each kind is rendered).
     func renderSite(
         _ request: BuildRequest, previous: SiteManifest?,
-        stamps: [(path: String, stamp: UInt64, modified: Int64)]? = nil
+        stamps: [(path: String, stamp: UInt64, modified: Int64)]? = nil,
+        planned: (@Sendable ([String]) -> Void)? = nil
     ) throws -> SiteRender {
         let started = Int64(Date().timeIntervalSince1970 * 1_000_000_000)
         let workflow = try workflow()
@@ -450,6 +472,7 @@ extension ContentRepository {
             if case .success(let post) = result { read[path] = post }
         }
         let posts = read
+        if trusted == nil { planned?(needed.map { pages[$0].file }) }
         // The Markdown and the template on both cores.
         let made = needed.parallelMap { index -> (bytes: [UInt8], output: SiteManifest.Output)? in
             let page = pages[index]
@@ -541,6 +564,7 @@ extension ContentRepository {
             if trusted?.outputs[file]?.key != key { changedLists.append((file, list)) }
             render.manifest.outputs[file] = SiteManifest.Output(key: key)
         }
+        if trusted == nil { planned?(changedLists.map(\.file)) }
         // Each post on a list made once with the `item` template; in the lists, `{{> item}}` is
         // that HTML (`_item` of each entry of `posts`).
         let onLists = Set(changedLists.flatMap(\.list.posts)).sorted()

@@ -27,6 +27,9 @@ struct LinkCheck {
     var anchorCache: [String: Set<String>] = [:]
     /// Folder listings (relative path → names), for the exact-case check of assets.
     var listings: [String: Set<String>] = [:]
+    /// What `lstat` found at each linked file's path (nil: nothing), looked at once: a site's
+    /// posts link to the same few images.
+    var linkedFiles: [String: mode_t?] = [:]
     /// The record of the post whose links are being checked, looked up once per post.
     var source: (path: String, record: PostRecord?)?
     /// The workflow's site path of a post, split around `{slug}`.
@@ -231,11 +234,18 @@ struct LinkCheck {
             return .fine
         }
         let absolute = root + "/" + relative
-        var info = stat()
-        guard lstat(absolute, &info) == 0, existsWithExactCase(relative) else {
+        let mode: mode_t?
+        if let known = linkedFiles[relative] {
+            mode = known
+        } else {
+            var info = stat()
+            mode = lstat(absolute, &info) == 0 ? info.st_mode : nil
+            linkedFiles[relative] = mode
+        }
+        guard let mode, existsWithExactCase(relative) else {
             return .finding(.error, "link-asset", "'\(written)' points to \(relative), which does not exist")
         }
-        if (info.st_mode & S_IFMT) == S_IFLNK {
+        if (mode & S_IFMT) == S_IFLNK {
             let target = URL(fileURLWithPath: absolute).resolvingSymlinksInPath().path
             let realRoot = URL(fileURLWithPath: root).resolvingSymlinksInPath().path
             guard target.hasPrefix(realRoot + "/") else {
