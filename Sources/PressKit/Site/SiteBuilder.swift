@@ -363,13 +363,14 @@ extension ContentRepository {
             manifest.records[path] = record
         }
 
-        // The posts that are out at `moment` (or every one, for a preview with drafts).
-        var found: [SitePage] = []
+        // The posts that are out at `moment` (or every one, for a preview with drafts), on both
+        // cores.
         // (The few states that are published, compared with each record's: no hashing.)
-        let publishedStates = workflow.folders.filter { $0.value == Workflow.publishedFolder }.keys
-        found.reserveCapacity(manifest.records.count)
-        for record in manifest.records.values where !record.state.isEmpty {
-            if let expire = record.expireAt, expire <= moment { continue }
+        let publishedStates = Array(workflow.folders.filter { $0.value == Workflow.publishedFolder }.keys)
+        let keepsPaths = request.keepsManifest
+        let outAt = Array(manifest.records.values).parallelMap { record -> (page: SitePage, newPath: Bool)? in
+            guard !record.state.isEmpty else { return nil }
+            if let expire = record.expireAt, expire <= moment { return nil }
             let published = publishedStates.contains { $0 == record.state }
             let date: Date?
             if published, (record.publishedAt ?? .distantPast) <= moment {
@@ -379,16 +380,14 @@ extension ContentRepository {
             } else if request.drafts {
                 date = record.publishedAt ?? record.publishAt
             } else {
-                continue
+                return nil
             }
             // Worked out once for the site as it is now, and kept in the manifest.
-            let path: String
-            if request.keepsManifest, !record.sitePath.isEmpty {
-                path = record.sitePath
-            } else {
-                path = sitePath(slug: record.slug, categories: record.categories, date: date, workflow: workflow)
-                if request.keepsManifest { manifest.records[record.path] = record.with(sitePath: path) }
-            }
+            let newPath = !keepsPaths || record.sitePath.isEmpty
+            let path =
+                newPath
+                ? self.sitePath(slug: record.slug, categories: record.categories, date: date, workflow: workflow)
+                : record.sitePath
             let time = date.map { UInt64(bitPattern: Int64($0.timeIntervalSince1970 * 1000)) } ?? 0
             var key = InputKey()
             key.add(number: record.content)
@@ -403,10 +402,18 @@ extension ContentRepository {
             for name in record.authors { shown.add(name) }
             shown.add(number: UInt64(record.categories.count))
             for name in record.categories { shown.add(name) }
-            found.append(
+            return (
                 SitePage(
                     post: record, date: date, path: path, file: ContentRepository.file(for: path), key: key.value,
-                    shown: shown.value))
+                    shown: shown.value),
+                newPath
+            )
+        }
+        var found: [SitePage] = []
+        found.reserveCapacity(outAt.count)
+        for case let (page, newPath)? in outAt {
+            if keepsPaths, newPath { manifest.records[page.post.path] = page.post.with(sitePath: page.path) }
+            found.append(page)
         }
         // Newest first (sorted by index: a page is a large value to move).
         // (The dates as numbers beside the indexes: a comparison then copies no page.)
@@ -474,7 +481,14 @@ extension ContentRepository {
         let posts = read
         if trusted == nil { planned?(needed.map { pages[$0].file }) }
         // The Markdown and the template on both cores.
-        let made = needed.parallelMap { index -> (bytes: [UInt8], output: SiteManifest.Output)? in
+        // The post as a list shows it (`item`), made beside its page in a whole build, where
+        // every list is made again.
+        @Sendable func item(_ post: PostValues) -> (values: PostValues, html: String) {
+            if native.kinds.contains(.item) { return (post, native.pages.item(post)) }
+            return (post, library.render(post.object(adding: ["site": site]), withTemplate: "item") ?? "")
+        }
+        let made = needed.parallelMap {
+            index -> (bytes: [UInt8], output: SiteManifest.Output, item: (values: PostValues, html: String)?)? in
             let page = pages[index]
             guard let post = posts[page.post.path] else { return nil }
             var assets: Set<String> = []
@@ -486,12 +500,13 @@ extension ContentRepository {
             }
             let pageTitle = "\(page.post.title) — \(settings.title)"
             let description = page.post.summary.isEmpty ? nil : page.post.summary
+            let shown = values.post(page)
             let text: String
             if native.kinds.contains(.post) {
-                text = native.pages.post(values.post(page), html: html, pageTitle: pageTitle, description: description)
+                text = native.pages.post(shown, html: html, pageTitle: pageTitle, description: description)
             } else {
                 let context = TemplateObject([
-                    "site": site, "post": values.post(page).object(adding: ["html": TemplateText(html)]),
+                    "site": site, "post": shown.object(adding: ["html": TemplateText(html)]),
                     "page_title": TemplateText(pageTitle), "description": description.map(TemplateText.init),
                 ])
                 text = library.render(context, withTemplate: "post") ?? ""
@@ -500,11 +515,15 @@ extension ContentRepository {
             let sortedLinks = links.sorted()
             return (
                 bytes,
-                SiteManifest.Output(key: pageKey(page, links: sortedLinks), links: sortedLinks, assets: assets.sorted())
+                SiteManifest.Output(
+                    key: pageKey(page, links: sortedLinks), links: sortedLinks, assets: assets.sorted()),
+                trusted == nil ? item(shown) : nil
             )
         }
+        var madeItems: [Int: (values: PostValues, html: String)] = [:]
         for (index, made) in zip(needed, made) {
             guard let made else { continue }
+            madeItems[index] = made.item
             render.changed[pages[index].file] = made.bytes
             render.manifest.outputs[pages[index].file] = made.output
             render.rendered.append(pages[index].post.path)
@@ -568,12 +587,8 @@ extension ContentRepository {
         // Each post on a list made once with the `item` template; in the lists, `{{> item}}` is
         // that HTML (`_item` of each entry of `posts`).
         let onLists = Set(changedLists.flatMap(\.list.posts)).sorted()
-        let madeItems = onLists.parallelMap { index -> (values: PostValues, html: String) in
-            let post = values.post(pages[index])
-            if native.kinds.contains(.item) { return (post, native.pages.item(post)) }
-            return (post, library.render(post.object(adding: ["site": site]), withTemplate: "item") ?? "")
-        }
-        let items = Dictionary(uniqueKeysWithValues: zip(onLists, madeItems))
+        let unmade = onLists.filter { madeItems[$0] == nil }
+        let items = madeItems.merging(zip(unmade, unmade.parallelMap { item(values.post(pages[$0])) })) { a, _ in a }
         let listLibrary = {
             var lists = library
             lists.register(itemHTML, named: "item")
