@@ -20,9 +20,15 @@ repo=$work/repo-10000$suffix
 [ -d "$repo/.git" ] || python3 "$root/Benchmarks/generate.py" "$repo" --posts 10000 --published "$share" --press "$press"
 (cd "$repo" && git reset -q --hard main)
 
+site=$work/hugo-10000$suffix
+themed=$work/hugo-10000$suffix-theme
+# Made again only when what they are made from changed (the repository's commit, this script,
+# the theme): removing 12,000 files just before the builds would slow every file the builds
+# create (ext4 looks past recently freed inodes for minutes).
+key="$(cd "$repo" && git rev-parse HEAD) $(cat "$root/Benchmarks/build.sh" "$root/Sources/PressKit/Site/Theme.swift" | sha256sum | cut -c1-16)"
+if [ "$(cat "$site/.bench-key" 2>/dev/null)" != "$key" ] || [ "$(cat "$themed/.bench-key" 2>/dev/null)" != "$key" ]; then
 # The same published posts as a Hugo site: press's front matter as it is (Hugo reads
 # published_at as the date through its frontmatter setting), templates of the same pages.
-site=$work/hugo-10000$suffix
 rm -rf "$site" && mkdir -p "$site/content/posts" "$site/layouts/_default"
 cp "$repo"/published/*.md "$site/content/posts/"
 cat > "$site/hugo.toml" <<'EOF'
@@ -68,7 +74,6 @@ cp "$site/layouts/_default/list.html" "$site/layouts/index.html"
 # folder (render hooks, as press does), feeds of 20 entries for the site and each term. Hugo's
 # pages then differ from press's in white space and `&#43;` for `+` in an attribute; it still
 # writes no author pages, and a feed per tag where press writes none.
-themed=$work/hugo-10000$suffix-theme
 rm -rf "$themed" && mkdir -p "$themed/content/posts" "$themed/layouts/_default/_markup" "$themed/layouts/partials"
 cp "$repo"/published/*.md "$themed/content/posts/"
 mkdir -p "$themed/static" && cp -r "$repo/images" "$themed/static/images"
@@ -145,6 +150,10 @@ printf '%s' '{{ $href := .Destination }}{{ if strings.HasSuffix .Destination ".m
   > "$themed/layouts/_default/_markup/render-link.html"
 printf '%s' '<img src="{{ strings.TrimPrefix ".." .Destination | safeURL }}" alt="{{ .Text }}" />' \
   > "$themed/layouts/_default/_markup/render-image.html"
+
+echo "$key" > "$site/.bench-key"
+echo "$key" > "$themed/.bench-key"
+fi
 
 echo "posts published: $(ls "$repo"/published/*.md | wc -l)"
 # Each run writes into a new folder (hyperfine's parameter: one run per value), none deleted

@@ -33,6 +33,8 @@ extension Press {
 
         func run() async throws {
             let repository = try options.open()
+            // (It keeps the manifest of a build, 10,000 posts' records: freed on its own thread.)
+            defer { Leftovers.free(repository) }
             let workflow = try repository.workflow()
             let moment = try at.map { try PressTime.parse($0, zone: workflow.timeZone) }
             let output =
