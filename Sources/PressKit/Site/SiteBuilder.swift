@@ -520,10 +520,13 @@ extension ContentRepository {
                 trusted == nil ? item(shown) : nil
             )
         }
-        var madeItems: [Int: (values: PostValues, html: String)] = [:]
+        // Each post's list entry by the page's index (an array: no hashing, and a lookup copies
+        // no post's values).
+        var entryHTML = [String?](repeating: nil, count: pages.count)
+        var entryValues = [PostValues?](repeating: nil, count: pages.count)
         for (index, made) in zip(needed, made) {
             guard let made else { continue }
-            madeItems[index] = made.item
+            if let item = made.item { (entryValues[index], entryHTML[index]) = (item.values, item.html) }
             render.changed[pages[index].file] = made.bytes
             render.manifest.outputs[pages[index].file] = made.output
             render.rendered.append(pages[index].post.path)
@@ -586,9 +589,15 @@ extension ContentRepository {
         if trusted == nil { planned?(changedLists.map(\.file)) }
         // Each post on a list made once with the `item` template; in the lists, `{{> item}}` is
         // that HTML (`_item` of each entry of `posts`).
-        let onLists = Set(changedLists.flatMap(\.list.posts)).sorted()
-        let unmade = onLists.filter { madeItems[$0] == nil }
-        let items = madeItems.merging(zip(unmade, unmade.parallelMap { item(values.post(pages[$0])) })) { a, _ in a }
+        var missing: Set<Int> = []
+        for (_, list) in changedLists {
+            for index in list.posts where entryHTML[index] == nil { missing.insert(index) }
+        }
+        let unmade = missing.sorted()
+        for (index, made) in zip(unmade, unmade.parallelMap({ item(values.post(pages[$0])) })) {
+            (entryValues[index], entryHTML[index]) = (made.values, made.html)
+        }
+        let items = (html: entryHTML, values: entryValues)
         let listLibrary = {
             var lists = library
             lists.register(itemHTML, named: "item")
@@ -600,13 +609,13 @@ extension ContentRepository {
             if native.kinds.contains(.list) {
                 return Array(
                     native.pages.list(
-                        items: list.posts.compactMap { items[$0]?.html }, pageTitle: pageTitle, heading: list.heading,
+                        items: list.posts.compactMap { items.html[$0] }, pageTitle: pageTitle, heading: list.heading,
                         description: description, newer: list.newer, older: list.older
                     ).utf8)
             }
             let posts = list.posts.compactMap { index -> ListEntry? in
-                guard let item = items[index] else { return nil }
-                return ListEntry(values: item.values, item: TemplateText(item.html))
+                guard let html = items.html[index], let values = items.values[index] else { return nil }
+                return ListEntry(values: values, item: TemplateText(html))
             }
             let context = TemplateObject([
                 "site": site, "posts": posts, "page_title": TemplateText(pageTitle),
