@@ -2,12 +2,14 @@
 /// (`Theme.defaults`) make of the same values, for the pages whose templates the repository
 /// leaves as they are. swift-mustache finds each `{{name}}` by walking its context and casting
 /// `Any` values to its protocols, which was a fifth of a whole build's CPU time on a 10,000-post
-/// site; here each page is a few appends of escaped texts. `DefaultPagesTests` makes every kind
-/// of page both ways, from values that exercise each section and escape, and compares the bytes.
+/// site; here each page is a few appends of escaped texts. `DefaultThemeTests` builds sites both
+/// ways, from values that exercise each section and escape, and compares every file.
 struct DefaultPages: Sendable {
     private let title: String
     private let language: String
-    private let description: String?
+    /// What every page has after its description, and its end: the same for the whole site.
+    private let header: String
+    private let foot: String
 
     /// The pages these make: the names of the templates each uses (a page whose templates
     /// include one of the repository's own is made with Mustache).
@@ -21,7 +23,15 @@ struct DefaultPages: Sendable {
     init(settings: SiteSettings) {
         title = HTMLEscape.attribute(settings.title)
         language = HTMLEscape.attribute(settings.language)
-        description = settings.description.isEmpty ? nil : HTMLEscape.attribute(settings.description)
+        let description = settings.description.isEmpty ? nil : HTMLEscape.attribute(settings.description)
+        header =
+            "\n<link rel=\"alternate\" type=\"application/atom+xml\" title=\"\(title)\" href=\"/feed.xml\">\n<style>\n"
+            + Theme.style
+            + "</style>\n</head>\n<body>\n<a class=\"skip\" href=\"#content\">Skip to the content</a>\n"
+            + "<header class=\"site\"><a href=\"/\">\(title)</a></header>\n<main id=\"content\">\n"
+        foot =
+            "</main>\n<footer class=\"site\"><p>\(title)\(description.map { " — \($0)" } ?? "")"
+            + " · <a href=\"/feed.xml\">Feed</a></p></footer>\n</body>\n</html>\n"
     }
 
     /// The kinds of page made here when the repository has its own templates of `own`.
@@ -124,19 +134,7 @@ struct DefaultPages: Sendable {
         if let description {
             head += "<meta name=\"description\" content=\"\(HTMLEscape.attribute(description))\">"
         }
-        head += "\n<link rel=\"alternate\" type=\"application/atom+xml\" title=\""
-        head += title
-        head += "\" href=\"/feed.xml\">\n<style>\n"
-        head += Theme.style
-        head += "</style>\n</head>\n<body>\n<a class=\"skip\" href=\"#content\">Skip to the content</a>\n"
-        head += "<header class=\"site\"><a href=\"/\">"
-        head += title
-        head += "</a></header>\n<main id=\"content\">\n"
+        head += header
         return head
-    }
-
-    private var foot: String {
-        "</main>\n<footer class=\"site\"><p>\(title)\(description.map { " — \($0)" } ?? "")"
-            + " · <a href=\"/feed.xml\">Feed</a></p></footer>\n</body>\n</html>\n"
     }
 }
